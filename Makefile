@@ -1,0 +1,46 @@
+# ViCP: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# Local commands run with DEBUG on; production sets its own environment.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+
+.PHONY: install run test lint migrations-check worker beat bench clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# axe-core, for the accessibility checks of the browser tests (never served).
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo "ViCP is at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint migrations-check
+	$(BIN)/pytest
+
+worker: install
+	$(BIN)/celery -A vicp worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A vicp beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,163 @@
+"""The cast every test can use, and the switches for tests that need services.
+
+Two projects (Cambridgeshire and Southend), a project manager of each, a social
+worker for each, volunteers, and an administrator. "Charlie" is anyone who must
+not see Alice's things: the other project's manager, the other social worker.
+"""
+
+import os
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from guardian.shortcuts import assign_perm
+
+from vicp.celery import app as celery_app
+
+from . import factories
+
+REQUIRE_SERVICES = os.environ.get("VICP_REQUIRE_SERVICES") == "1"
+
+
+def need(condition, reason):
+    """Skip a test whose service is missing, except in CI where that is a failure."""
+    if condition:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason}, and VICP_REQUIRE_SERVICES=1 forbids skipping")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_defaults(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Hashed static names need collectstatic; tests serve the files as they are.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Unit tests run tasks inline; tests marked `worker` use a real worker instead.
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def postgres(db):
+    need(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread, consuming from Redis."""
+    need(bool(django_settings.REDIS_URL), "needs Redis and a Celery worker (set REDIS_URL)")
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
+            yield worker
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+def wait_for(condition, timeout=15.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+@pytest.fixture
+def cambridgeshire(db):
+    return factories.ProjectFactory(
+        name="Cambridgeshire", code="CAM", local_authority="Cambridgeshire County Council"
+    )
+
+
+@pytest.fixture
+def southend(db):
+    return factories.ProjectFactory(
+        name="Southend", code="STH", local_authority="Southend-on-Sea City Council"
+    )
+
+
+@pytest.fixture
+def alice(cambridgeshire):
+    """Project manager of Cambridgeshire."""
+    user = factories.ProjectManagerFactory(email="alice@example.org", first_name="Alice")
+    cambridgeshire.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def charlie(southend):
+    """Project manager of Southend: must see nothing of Cambridgeshire."""
+    user = factories.ProjectManagerFactory(email="charlie@example.org", first_name="Charlie")
+    southend.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def sam(cambridgeshire):
+    """Social worker referring to Cambridgeshire."""
+    user = factories.SocialWorkerFactory(email="sam@example.org", first_name="Sam")
+    assign_perm("vicp.refer_to_project", user, cambridgeshire)
+    return user
+
+
+@pytest.fixture
+def sally(southend):
+    """Social worker referring to Southend."""
+    user = factories.SocialWorkerFactory(
+        email="sally@example.org", first_name="Sally", organisation="Southend-on-Sea City Council"
+    )
+    assign_perm("vicp.refer_to_project", user, southend)
+    return user
+
+
+@pytest.fixture
+def vera(db):
+    return factories.VolunteerUserFactory(email="vera@example.org", first_name="Vera")
+
+
+@pytest.fixture
+def victor(db):
+    return factories.VolunteerUserFactory(email="victor@example.org", first_name="Victor")
+
+
+@pytest.fixture
+def una(db):
+    """A volunteer with no family."""
+    return factories.VolunteerUserFactory(email="una@example.org", first_name="Una")
+
+
+@pytest.fixture
+def ada(db):
+    return factories.AdminFactory(email="ada@example.org", first_name="Ada")
+
+
+@pytest.fixture
+def cast(alice, charlie, sam, sally, vera, victor, una, ada):
+    return {
+        "alice": alice,
+        "charlie": charlie,
+        "sam": sam,
+        "sally": sally,
+        "vera": vera,
+        "victor": victor,
+        "una": una,
+        "ada": ada,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,97 @@
+"""The permission backbone: who sees which objects, and 404 for everyone else."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.http import Http404
+from guardian.shortcuts import assign_perm, remove_perm
+
+from vicp.models import Project, ProjectUserObjectPermission
+from vicp.permissions import (
+    get_object_for_user,
+    projects_managed_by,
+    projects_visible_to,
+    visible_to,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_project_manager_sees_only_the_projects_they_manage(cast, cambridgeshire, southend):
+    assert list(projects_managed_by(cast["alice"])) == [cambridgeshire]
+    assert list(projects_managed_by(cast["charlie"])) == [southend]
+
+
+def test_an_admin_sees_every_project(cast, cambridgeshire, southend):
+    assert set(projects_managed_by(cast["ada"])) == {cambridgeshire, southend}
+
+
+def test_social_workers_and_volunteers_manage_nothing(cast):
+    for name in ("sam", "sally", "vera", "una"):
+        assert not projects_managed_by(cast[name]).exists()
+
+
+def test_a_social_worker_sees_the_projects_they_were_granted(cast, cambridgeshire, southend):
+    assert list(projects_visible_to(cast["sam"])) == [cambridgeshire]
+    assert list(projects_visible_to(cast["sally"])) == [southend]
+    assert not projects_visible_to(cast["vera"]).exists()
+
+
+def test_grants_use_the_direct_foreign_key_table(cast, cambridgeshire):
+    row = ProjectUserObjectPermission.objects.get(user=cast["sam"])
+    assert row.content_object == cambridgeshire
+    assert row.permission.codename == "refer_to_project"
+
+
+def test_revoking_a_grant_removes_access(cast, cambridgeshire):
+    remove_perm("vicp.refer_to_project", cast["sam"], cambridgeshire)
+    assert not projects_visible_to(cast["sam"]).exists()
+
+
+def test_a_global_permission_never_opens_every_object(cast, cambridgeshire, southend):
+    sam = cast["sam"]
+    sam.user_permissions.add(Permission.objects.get(codename="refer_to_project"))
+    sam = type(sam).objects.get(pk=sam.pk)  # fresh permission cache
+    assert sam.has_perm("vicp.refer_to_project")  # the model-level permission is there...
+    assert list(projects_visible_to(sam)) == [cambridgeshire]  # ...and opens nothing more
+
+
+def test_a_superuser_flag_alone_does_not_bypass_object_grants(cast, southend):
+    sam = cast["sam"]
+    sam.is_superuser = True
+    sam.save()
+    assert southend not in visible_to(
+        sam, Project.objects.all(), "vicp.refer_to_project", project_field=None
+    )
+
+
+def test_visible_to_combines_project_management_and_grants(cast, cambridgeshire, southend):
+    alice = cast["alice"]
+    queryset = Project.objects.all()
+    perm = "vicp.refer_to_project"
+    assert list(visible_to(alice, queryset, perm, project_field="pk")) == [cambridgeshire]
+    assign_perm(perm, alice, southend)
+    assert set(visible_to(alice, queryset, perm, project_field="pk")) == {cambridgeshire, southend}
+
+
+def test_inactive_and_anonymous_users_see_nothing(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    alice = cast["alice"]
+    alice.is_active = False
+    assert not visible_to(
+        alice, Project.objects.all(), "vicp.refer_to_project", project_field="pk"
+    ).exists()
+    assert not visible_to(AnonymousUser(), Project.objects.all(), "vicp.refer_to_project").exists()
+
+
+def test_get_object_for_user_answers_404_not_403(cast, cambridgeshire, southend):
+    queryset = Project.objects.all()
+    perm = "vicp.refer_to_project"
+    assert (
+        get_object_for_user(cast["alice"], queryset, cambridgeshire.pk, perm, project_field="pk")
+        == cambridgeshire
+    )
+    with pytest.raises(Http404):
+        get_object_for_user(cast["charlie"], queryset, cambridgeshire.pk, perm, project_field="pk")
+    with pytest.raises(Http404):
+        get_object_for_user(cast["alice"], queryset, 999999, perm, project_field="pk")

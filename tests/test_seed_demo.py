@@ -1,0 +1,60 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from vicp.models import Project, User
+from vicp.permissions import projects_managed_by, projects_visible_to
+
+pytestmark = pytest.mark.django_db
+
+
+def run(**options):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_creates_two_projects_and_one_account_per_role_per_project(settings):
+    settings.DEBUG = True
+    output = run()
+    assert set(Project.objects.values_list("code", flat=True)) == {"CAM", "STH"}
+    for role in ("project_manager", "social_worker", "volunteer"):
+        assert User.objects.filter(role=role).count() == 2
+    assert User.objects.filter(role="admin").count() == 1
+    assert "demo-vicp-2026" in output and "pm.cam@example.org" in output
+    pm = User.objects.get(email="pm.cam@example.org")
+    assert list(projects_managed_by(pm).values_list("code", flat=True)) == ["CAM"]
+    sw = User.objects.get(email="sw.sth@example.org")
+    assert list(projects_visible_to(sw).values_list("code", flat=True)) == ["STH"]
+    assert pm.check_password("demo-vicp-2026")
+
+
+def test_running_it_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    run()
+    before = (
+        User.objects.count(),
+        Project.objects.count(),
+        list(User.objects.values_list("password", flat=True)),
+    )
+    run()
+    after = (
+        User.objects.count(),
+        Project.objects.count(),
+        list(User.objects.values_list("password", flat=True)),
+    )
+    assert before == after
+
+
+def test_it_is_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        run()
+    assert not User.objects.exists()
+
+
+def test_force_overrides_the_refusal(settings):
+    settings.DEBUG = False
+    run(force=True)
+    assert User.objects.count() == 7

@@ -1,0 +1,93 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+
+from . import services
+from .models import AuditEvent, Project, User
+
+
+def _admins_only(request):
+    user = request.user
+    return user.is_active and user.is_staff and user.role == User.Role.ADMIN
+
+
+admin.site.has_permission = _admins_only
+
+
+class UserInviteForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role", "phone", "organisation", "team")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Administrators provision people; new accounts get a set-password email."""
+
+    add_form = UserInviteForm
+    add_fieldsets = ((None, {"fields": UserInviteForm.Meta.fields}),)
+    fieldsets = (
+        (None, {"fields": ("email", "role")}),
+        (
+            "Personal details",
+            {"fields": ("first_name", "last_name", "phone", "organisation", "team")},
+        ),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    list_display = ("email", "first_name", "last_name", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    actions = ["resend_invitations"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        user = services.invite_user(
+            by=request.user,
+            request=request,
+            **{field: data[field] for field in UserInviteForm.Meta.fields},
+        )
+        # The admin carries on with this object (its change page, the log).
+        obj.pk = user.pk
+        obj._state.adding = False
+
+    @admin.action(description="Email a new set-password link")
+    def resend_invitations(self, request, queryset):
+        for user in queryset:
+            try:
+                services.resend_invitation(user, by=request.user, request=request)
+            except ValidationError as error:
+                self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "local_authority", "is_active")
+    filter_horizontal = ("managers",)
+    search_fields = ("name", "code")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail cannot be changed through the application."""
+
+    list_display = ("at", "actor", "action", "object_type", "object_id", "project", "ip_address")
+    list_filter = ("action", "project")
+    search_fields = ("action", "object_type", "object_id", "actor__email")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "project")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

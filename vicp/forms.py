@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+
+from . import audit
+from .models import User
+
+
+def add_service_errors(form, error):
+    """Show a service's ValidationError next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password reset whose email is sent by a background task.
+
+    The page answers the same whether or not the address is known, so it
+    reveals nothing about who has an account.
+    """
+
+    def get_users(self, email):
+        # Unlike Django's default, people who were invited but never set a
+        # password can also ask for a fresh link.
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+    def save(self, request=None, **kwargs):
+        from .tasks import send_set_password_email
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            audit.record("auth.password_reset_requested", obj=user, request=request)
+            transaction.on_commit(lambda pk=user.pk: send_set_password_email.delay(pk, "reset"))
+
+
+class SocialWorkerInviteForm(forms.Form):
+    project = forms.ModelChoiceField(queryset=None, empty_label=None)
+    first_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    last_name = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(label="Work email address")
+    organisation = forms.CharField(label="Local authority", max_length=200, required=False)
+    team = forms.CharField(max_length=200, required=False)
+    phone = forms.CharField(label="Work phone", max_length=30, required=False)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects

@@ -1,0 +1,197 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, email):
+        # People type their address with any capitals; it is stored in lower case.
+        return self.get(email__iexact=email)
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. People sign in with their email address."""
+
+    class Role(models.TextChoices):
+        PROJECT_MANAGER = "project_manager", "Project manager"
+        VOLUNTEER = "volunteer", "Volunteer"
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        ADMIN = "admin", "Administrator"
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    phone = models.CharField(max_length=30, blank=True)
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="Local authority or employer, for social workers."
+    )
+    team = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_case_insensitive"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    role__in=["project_manager", "volunteer", "social_worker", "admin"]
+                ),
+                name="user_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.lower()
+
+    @property
+    def is_project_manager(self):
+        return self.role == self.Role.PROJECT_MANAGER
+
+    @property
+    def is_volunteer(self):
+        return self.role == self.Role.VOLUNTEER
+
+    @property
+    def is_social_worker(self):
+        return self.role == self.Role.SOCIAL_WORKER
+
+    @property
+    def is_admin(self):
+        return self.role == self.Role.ADMIN
+
+
+project_code_validator = RegexValidator(
+    r"^[A-Z]{2,5}$", "Use 2 to 5 capital letters, for example CAM."
+)
+
+
+class Project(models.Model):
+    """A local project (an area) with its own managers, volunteers and families."""
+
+    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField(
+        max_length=5,
+        unique=True,
+        validators=[project_code_validator],
+        help_text="Used in case references, for example CAM in CAM-2026-0042.",
+    )
+    local_authority = models.CharField(max_length=200, blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="managed_projects",
+        blank=True,
+        limit_choices_to={"role": User.Role.PROJECT_MANAGER},
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("refer_to_project", "Can refer families to the project")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2,5}$"), name="project_code_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# Direct foreign-key object permissions (guardian's fast path): one pair of
+# tables per guarded model, joined by a real foreign key instead of a generic
+# (content type, text id) pair, so lookups use indexes and rows cascade away
+# with their object. Every guarded model in ViCP follows this pattern.
+class ProjectUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+
+class ProjectGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where. Append-only."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["project", "-at"]),
+            models.Index(fields=["actor", "-at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

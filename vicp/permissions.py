@@ -1,0 +1,94 @@
+"""Who may see what. Every view reaches objects only through these helpers.
+
+Access has three sources:
+- an `admin` sees every project;
+- a project manager sees everything whose project they manage (access comes
+  through the project, so there are no per-case rows for managers);
+- anyone else sees exactly the objects a service granted them with guardian
+  (a volunteer's active match, a social worker's own referrals...).
+
+Model-level (global) permissions never widen access: `accept_global_perms` is
+always False, so a stray "can view family" on a user cannot open every case.
+"""
+
+from functools import wraps
+
+from django.db.models import Q
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Project
+
+
+def _active(user):
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def projects_managed_by(user):
+    """Projects whose whole caseload this user may see and change."""
+    if not _active(user):
+        return Project.objects.none()
+    if user.is_admin:
+        return Project.objects.all()
+    if user.is_project_manager:
+        return user.managed_projects.all()
+    return Project.objects.none()
+
+
+def granted(user, perm, queryset):
+    """Objects in `queryset` on which a service granted `user` the permission `perm`."""
+    return get_objects_for_user(
+        user, perm, queryset, accept_global_perms=False, with_superuser=False
+    )
+
+
+def visible_to(user, queryset, perm, *, project_field="project"):
+    """Restrict `queryset` to the rows `user` may see.
+
+    `perm` is the object permission granted to volunteers and social workers
+    (for example "families.view_family"); `project_field` is the lookup from the
+    model to its Project (None for models that have none).
+    """
+    if not _active(user):
+        return queryset.none()
+    if user.is_admin:
+        return queryset
+    condition = Q(pk__in=granted(user, perm, queryset).values("pk"))
+    if user.is_project_manager and project_field:
+        condition |= Q(**{f"{project_field}__in": projects_managed_by(user)})
+    return queryset.filter(condition)
+
+
+def get_object_for_user(user, queryset, pk, perm, *, project_field="project"):
+    """The object with this pk if `user` may see it; otherwise 404, never 403.
+
+    A 404 does not confirm that a record about a child exists.
+    """
+    obj = visible_to(user, queryset, perm, project_field=project_field).filter(pk=pk).first()
+    if obj is None:
+        raise Http404("No such record.")
+    return obj
+
+
+def projects_visible_to(user):
+    """Projects a user works in: managed ones, or ones a social worker refers to."""
+    if not _active(user):
+        return Project.objects.none()
+    if user.is_admin or user.is_project_manager:
+        return projects_managed_by(user)
+    return granted(user, "vicp.refer_to_project", Project.objects.all())
+
+
+def role_required(*roles):
+    """Limit a view to these roles; anyone else gets the same 404 as a missing page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _active(request.user) or request.user.role not in roles:
+                raise Http404("No such page.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

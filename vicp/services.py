@@ -1,0 +1,93 @@
+"""Accounts and projects: provisioning people (nobody registers themselves)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from guardian.shortcuts import assign_perm
+
+from . import audit
+from .models import Project, User
+from .permissions import granted, projects_managed_by
+
+
+def _queue_set_password_email(user, kind):
+    from .tasks import send_set_password_email
+
+    transaction.on_commit(lambda: send_set_password_email.delay(user.pk, kind))
+
+
+@transaction.atomic
+def invite_user(*, by, email, first_name, last_name, role, request=None, **profile):
+    """Create an account with no password and email its holder a set-password link."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "There is already an account with this email address."})
+    user = User(email=email, first_name=first_name, last_name=last_name, role=role, **profile)
+    user.set_unusable_password()
+    if role == User.Role.ADMIN:
+        # Administrators run Django's admin, which checks these flags.
+        user.is_staff = user.is_superuser = True
+    user.full_clean()
+    user.save()
+    audit.record("user.invited", actor=by, obj=user, request=request, role=role)
+    _queue_set_password_email(user, "invitation")
+    return user
+
+
+@transaction.atomic
+def invite_social_worker(
+    *, project, by, email, first_name, last_name, organisation="", team="", phone="", request=None
+):
+    """Give a social worker access to refer to `project`, inviting them if they are new.
+
+    A social worker who already has an account (say, for a neighbouring
+    project) is given access to this project as well, and told by email.
+    """
+    if not projects_managed_by(by).filter(pk=project.pk).exists():
+        raise ValidationError("You can only invite social workers to projects you manage.")
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is None:
+        user = invite_user(
+            by=by,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            role=User.Role.SOCIAL_WORKER,
+            organisation=organisation,
+            team=team,
+            phone=phone,
+            request=request,
+        )
+    elif existing.role != User.Role.SOCIAL_WORKER:
+        raise ValidationError(
+            {"email": "This email address belongs to someone who is not a social worker."}
+        )
+    elif granted(existing, "vicp.refer_to_project", Project.objects.filter(pk=project.pk)).exists():
+        raise ValidationError({"email": "This social worker already works with this project."})
+    else:
+        user = existing
+        _queue_set_password_email(user, "project_access")
+    assign_perm("vicp.refer_to_project", user, project)
+    audit.record(
+        "project.social_worker_added", actor=by, obj=user, project=project, request=request
+    )
+    return user
+
+
+@transaction.atomic
+def resend_invitation(user, *, by, request=None):
+    if user.has_usable_password():
+        raise ValidationError(
+            "This person has already set a password; they can reset it from the sign-in page."
+        )
+    audit.record("user.invitation_resent", actor=by, obj=user, request=request)
+    _queue_set_password_email(user, "invitation")
+
+
+@transaction.atomic
+def create_project(*, by, name, code, local_authority="", managers=(), request=None):
+    project = Project(name=name, code=code, local_authority=local_authority)
+    project.full_clean()
+    project.save()
+    project.managers.set(managers)
+    audit.record("project.created", actor=by, obj=project, project=project, request=request)
+    return project

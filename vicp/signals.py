@@ -1,0 +1,25 @@
+"""Sign-in events, audited through the hooks Django's auth framework offers."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from . import audit
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit.record("auth.login", actor=user, obj=user, request=request)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record("auth.logout", actor=user, obj=user, request=request)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # Never store the password; the username typed is kept to spot attacks.
+    audit.record(
+        "auth.login_failed", request=request, username=str(credentials.get("username", ""))[:254]
+    )

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from . import views
+from .forms import QueuedPasswordResetForm, SignInForm
+
+# Only administrators use Django's admin; everyone else signs in through ViCP's page.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "ViCP administration"
+admin.site.site_title = "ViCP administration"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("volunteers/", include("volunteers.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("families/", include("families.urls")),
+    path("outcomes/", include("outcomes.urls")),
+    path("", include("vicp.core_urls")),
+]

@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import SocialWorkerInviteForm, add_service_errors
+from .health import check_services
+from .models import ProjectUserObjectPermission, User
+from .permissions import projects_managed_by, projects_visible_to, role_required
+
+MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
+
+HOME_TEMPLATES = {
+    User.Role.PROJECT_MANAGER: "vicp/home_project_manager.html",
+    User.Role.ADMIN: "vicp/home_project_manager.html",
+    User.Role.VOLUNTEER: "vicp/home_volunteer.html",
+    User.Role.SOCIAL_WORKER: "vicp/home_social_worker.html",
+}
+
+
+def home(request):
+    user = request.user
+    context = {"projects": projects_visible_to(user)}
+    return render(request, HOME_TEMPLATES[user.role], context)
+
+
+@login_not_required
+@never_cache
+@transaction.non_atomic_requests
+def healthz(request):
+    checks = check_services()
+    healthy = all(status == "ok" for status in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )
+
+
+def _social_workers_of(projects):
+    links = ProjectUserObjectPermission.objects.filter(
+        content_object__in=projects, permission__codename="refer_to_project"
+    ).select_related("content_object")
+    return (
+        User.objects.filter(role=User.Role.SOCIAL_WORKER, projectuserobjectpermission__in=links)
+        .distinct()
+        .prefetch_related(
+            Prefetch("projectuserobjectpermission_set", queryset=links, to_attr="project_links")
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+@role_required(*MANAGERS)
+def social_worker_list(request):
+    social_workers = _social_workers_of(projects_managed_by(request.user))
+    return render(request, "vicp/social_worker_list.html", {"social_workers": social_workers})
+
+
+@role_required(*MANAGERS)
+def invite_social_worker(request):
+    projects = projects_managed_by(request.user)
+    form = SocialWorkerInviteForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invite_social_worker(
+                by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{user.get_full_name()} has been emailed a link to set their password."
+            )
+            return redirect("vicp:social_workers")
+    return render(request, "vicp/social_worker_invite.html", {"form": form})
+
+
+@require_POST
+@role_required(*MANAGERS)
+def resend_invitation(request, pk):
+    social_worker = get_object_or_404(_social_workers_of(projects_managed_by(request.user)), pk=pk)
+    try:
+        services.resend_invitation(social_worker, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"A new link has been emailed to {social_worker.get_full_name()}."
+        )
+    return redirect("vicp:social_workers")
