@@ -161,3 +161,13 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With VICP_REQUIRE_SERVICES=1 (CI on PostgreSQL and Redis), a skip is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but VICP_REQUIRE_SERVICES=1: {report.longrepr}"

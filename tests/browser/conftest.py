@@ -1,0 +1,108 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server.
+
+Every page a browser test loads is checked with axe-core; a serious or
+critical accessibility violation fails the test that loaded it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ..conftest import need
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make between browser steps are safe (one thread, no concurrency).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("VICP_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+# Flags for a sandboxed machine with a closed network (see the machine notes).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SERIOUS = {"serious", "critical"}
+# Runs axe once per loaded document (after it has finished loading), and
+# answers null for a document already checked.
+RUN_AXE = """async () => {
+  if (window.__vicpAxeChecked) return null;
+  if (document.readyState !== "complete") {
+    await new Promise(resolve => window.addEventListener("load", resolve, {once: true}));
+  }
+  window.__vicpAxeChecked = true;
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))
+  }));
+}"""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need(Path(CHROMIUM).exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    need(AXE.exists(), "needs axe-core (npm ci)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class CheckedPage:
+    """A Playwright page that runs axe on each document it shows.
+
+    Before every use of the page, the document on screen is checked if it has
+    not been yet; so is the last one, when the test ends. A check that meets a
+    navigation in progress is dropped; the new document is checked next time.
+    """
+
+    def __init__(self, page):
+        self._page = page
+        self.violations = []
+
+    def __getattr__(self, name):
+        self.check_accessibility()
+        return getattr(self._page, name)
+
+    def check_accessibility(self):
+        page = self._page
+        if page.is_closed() or page.url.startswith("about:"):
+            return
+        try:
+            violations = page.evaluate(RUN_AXE)
+        except Exception as error:
+            if any(word in str(error) for word in ("destroyed", "navigation", "closed")):
+                return
+            raise
+        for violation in violations or ():
+            if violation["impact"] in SERIOUS:
+                self.violations.append({"url": page.url, **violation})
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page on the live server, checked by axe (see CheckedPage)."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="en-GB")
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    checked = CheckedPage(page)
+    yield checked
+    page.wait_for_load_state()
+    checked.check_accessibility()
+    context.close()
+    assert not checked.violations, "accessibility violations:\n" + "\n".join(
+        f"  {v['url']}: {v['impact']} {v['id']} ({v['help']}) at {v['targets']}"
+        for v in checked.violations
+    )
