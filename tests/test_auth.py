@@ -127,3 +127,13 @@ def test_the_reset_link_expires(client, alice, settings, django_capture_on_commi
         assert client.get(link, follow=True).context["validlink"] is True
     with time_machine.travel(timezone.now() + too_late):
         assert client.get(link, follow=True).context["validlink"] is False
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(reverse("password_change"), {})
+    assert response.status_code == 403
+    assert "Please try again" in response.content.decode()
