@@ -41,7 +41,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
-    actions = ["resend_invitations"]
+    actions = ["resend_invitations", "end_all_sessions"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -65,11 +65,16 @@ class UserAdmin(DjangoUserAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
 
+    @admin.action(description="Sign out everywhere (end all sessions)")
+    def end_all_sessions(self, request, queryset):
+        for user in queryset:
+            services.end_sessions(user, by=request.user, request=request)
+        self.message_user(request, f"Ended the sessions of {queryset.count()} people.")
+
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "local_authority", "is_active")
-    filter_horizontal = ("managers",)
     search_fields = ("name", "code")
 
 

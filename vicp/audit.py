@@ -1,12 +1,32 @@
 """Writing audit events. Services call `record`; nothing ever edits an event."""
 
+from django.conf import settings
+
 from .models import AuditEvent
 
 
 def client_ip(request):
+    """The client's address, trusting X-Forwarded-For only as far as our own proxies.
+
+    Each trusted proxy appends the address it saw; the client's is the one the
+    outermost trusted proxy appended. Anything further left was sent by the
+    client and could be forged.
+    """
     if request is None:
         return None
+    proxies = settings.VICP_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def typed_username(request, credentials):
+    """The sign-in email as typed, in lower case, so lockouts ignore capitals."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return username.strip().lower()
 
 
 def record(action, *, actor=None, obj=None, project=None, request=None, **details):

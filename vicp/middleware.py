@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
 
@@ -15,4 +16,16 @@ class NoStoreForSignedInUsers:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response
+
+
+class PermissionsPolicy:
+    """Switch off browser features ViCP never uses (camera, location...)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

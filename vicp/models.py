@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -54,6 +55,9 @@ class User(AbstractUser):
         max_length=200, blank=True, help_text="Local authority or employer, for social workers."
     )
     team = models.CharField(max_length=200, blank=True)
+    # Part of every session's fingerprint: changing it signs the person out
+    # everywhere (see vicp.services.end_sessions).
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -79,6 +83,16 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         self.email = self.email.lower()
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password (so a password change ends other
+        # sessions); ours also covers session_salt.
+        return salted_hmac(
+            "vicp.User.session_auth_hash",
+            self.password + self.session_salt,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_project_manager(self):

@@ -1,5 +1,7 @@
 """Accounts and projects: provisioning people (nobody registers themselves)."""
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from guardian.shortcuts import assign_perm
@@ -91,3 +93,11 @@ def create_project(*, by, name, code, local_authority="", managers=(), request=N
     project.managers.set(managers)
     audit.record("project.created", actor=by, obj=project, project=project, request=request)
     return project
+
+
+@transaction.atomic
+def end_sessions(user, *, by, request=None):
+    """Sign `user` out on every device (a lost phone, a colleague who left)."""
+    user.session_salt = secrets.token_hex(16)
+    user.save(update_fields=["session_salt"])
+    audit.record("user.sessions_ended", actor=by, obj=user, request=request)

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "guardian",
+    "axes",
+    "csp",
     "vicp",
     "volunteers",
     "referrals",
@@ -63,6 +65,10 @@ MIDDLEWARE = [
     "vicp.middleware.NoStoreForSignedInUsers",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "vicp.middleware.PermissionsPolicy",
+    # Last, as django-axes asks: turns a lockout into the "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vicp.urls"
@@ -95,6 +101,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users, passwords and permissions -----------------------------------------
 AUTH_USER_MODEL = "vicp.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -124,6 +131,21 @@ PASSWORD_RESET_TIMEOUT = env.int(
     "VICP_SET_PASSWORD_LINK_SECONDS", default=int(timedelta(days=3).total_seconds())
 )
 
+# Sign-in lockout (django-axes): 5 failures for one username from one address
+# lock that pair for 30 minutes, so a volunteer sharing a mobile carrier's
+# address is not locked out by somebody else's mistakes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "vicp.audit.typed_username"
+AXES_CLIENT_IP_CALLABLE = "vicp.audit.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# How many reverse proxies (each adding to X-Forwarded-For) stand in front of
+# ViCP; 0 means the client connects directly and REMOTE_ADDR is its address.
+VICP_TRUSTED_PROXY_COUNT = env.int("VICP_TRUSTED_PROXY_COUNT", default=0)
+
 # --- Sessions and transport security ------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # ends after 30 minutes without a request
 SESSION_SAVE_EVERY_REQUEST = True
@@ -135,6 +157,22 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Content-Security-Policy: nothing inline, nothing from another host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its icons as data: SVG
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # Off only for plain-HTTP local use and tests; on by default whenever DEBUG is off.
 HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)

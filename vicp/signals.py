@@ -1,5 +1,6 @@
 """Sign-in events, audited through the hooks Django's auth framework offers."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -23,3 +24,8 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
     audit.record(
         "auth.login_failed", request=request, username=str(credentials.get("username", ""))[:254]
     )
+
+
+@receiver(user_locked_out)
+def audit_locked_out(sender, request, username, ip_address, **kwargs):
+    audit.record("auth.locked_out", request=request, username=str(username)[:254])

@@ -60,7 +60,8 @@ def browser():
 
 
 class CheckedPage:
-    """A Playwright page that runs axe on each document it shows.
+    """A Playwright page that runs axe on each document it shows, and fails on
+    anything the Content-Security-Policy blocks.
 
     Before every use of the page, the document on screen is checked if it has
     not been yet; so is the last one, when the test ends. A check that meets a
@@ -70,6 +71,14 @@ class CheckedPage:
     def __init__(self, page):
         self._page = page
         self.violations = []
+        self.csp_violations = []
+        page.on("console", self._watch_console)
+
+    def _watch_console(self, message):
+        # axe-core itself briefly applies styles while it checks contrast.
+        from_axe = "axe" in (message.location or {}).get("url", "")
+        if "Content Security Policy" in message.text and not from_axe:
+            self.csp_violations.append(f"{self._page.url}: {message.text} at {message.location}")
 
     def __getattr__(self, name):
         self.check_accessibility()
@@ -102,6 +111,9 @@ def page(browser, live_server):
     page.wait_for_load_state()
     checked.check_accessibility()
     context.close()
+    assert not checked.csp_violations, "blocked by the Content-Security-Policy:\n" + "\n".join(
+        checked.csp_violations
+    )
     assert not checked.violations, "accessibility violations:\n" + "\n".join(
         f"  {v['url']}: {v['impact']} {v['id']} ({v['help']}) at {v['targets']}"
         for v in checked.violations

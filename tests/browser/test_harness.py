@@ -27,3 +27,14 @@ def test_each_document_is_checked_once(page):
     page.title()
     assert [v["id"] for v in page.violations].count("image-alt") == 1
     page.violations.clear()
+
+
+def test_inline_script_blocked_by_the_policy_is_reported(page, live_server):
+    page.goto("/accounts/login/")
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.x = 1'; document.body.appendChild(s); }"
+    )
+    page.title()
+    assert page.csp_violations, "the harness did not notice a blocked inline script"
+    page.csp_violations.clear()
