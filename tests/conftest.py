@@ -11,6 +11,8 @@ import time
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
 
 from vicp.celery import app as celery_app
@@ -152,15 +154,23 @@ def cast(alice, charlie, sam, sally, vera, victor, una, ada):
     }
 
 
+def sign_in(client, user):
+    """Sign `client` in as `user`, with the second step done where the role needs it."""
+    client.force_login(user)
+    if user.role in django_settings.VICP_TWO_FACTOR_ROLES:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "Test phone"}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
-    """A test client signed in as the given user."""
-
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
+    """A test client signed in as the given user (two-step sign-in done)."""
+    return lambda user: sign_in(client, user)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -7,6 +7,8 @@ from django.db.utils import InternalError
 from vicp import audit
 from vicp.models import AuditEvent
 
+from .conftest import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -43,7 +45,7 @@ def test_the_admin_offers_no_way_to_change_events(client, ada, alice):
     from django.urls import reverse
 
     event = audit.record("something", actor=alice)
-    client.force_login(ada)
+    sign_in(client, ada)
     assert client.get(reverse("admin:vicp_auditevent_changelist")).status_code == 200
     assert client.get(reverse("admin:vicp_auditevent_add")).status_code == 403
     assert client.post(reverse("admin:vicp_auditevent_delete", args=[event.pk])).status_code == 403

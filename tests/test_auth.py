@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from vicp.models import AuditEvent
 
+from .conftest import sign_in as sign_in_verified
 from .factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_signed_in_pages_are_never_cached(client, alice):
 
 
 def test_password_change_checks_strength(client, alice):
-    client.force_login(alice)
+    sign_in_verified(client, alice)
     url = reverse("password_change")
     weak = client.post(
         url, {"old_password": PASSWORD, "new_password1": "short1", "new_password2": "short1"}

@@ -13,6 +13,7 @@ from vicp import services
 from vicp.audit import client_ip
 from vicp.models import AuditEvent
 
+from .conftest import sign_in
 from .factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -116,9 +117,7 @@ def test_every_page_carries_the_security_headers(client_for, alice, url):
 
 
 def test_ending_sessions_signs_a_person_out_everywhere(alice, ada):
-    phone, desk = Client(), Client()
-    phone.force_login(alice)
-    desk.force_login(alice)
+    phone, desk = sign_in(Client(), alice), sign_in(Client(), alice)
     services.end_sessions(alice, by=ada)
     for device in (phone, desk):
         assert device.get(reverse("vicp:home")).status_code == 302
@@ -126,9 +125,7 @@ def test_ending_sessions_signs_a_person_out_everywhere(alice, ada):
 
 
 def test_changing_the_password_ends_the_other_sessions_but_not_this_one(alice):
-    this, other = Client(), Client()
-    this.force_login(alice)
-    other.force_login(alice)
+    this, other = sign_in(Client(), alice), sign_in(Client(), alice)
     new = "gravel-sunrise-otter-58"
     this.post(
         reverse("password_change"),
@@ -139,8 +136,7 @@ def test_changing_the_password_ends_the_other_sessions_but_not_this_one(alice):
 
 
 def test_deactivating_an_account_ends_its_sessions(alice):
-    device = Client()
-    device.force_login(alice)
+    device = sign_in(Client(), alice)
     alice.is_active = False
     alice.save()
     assert device.get(reverse("vicp:home")).status_code == 302

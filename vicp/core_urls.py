@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "vicp"
 
@@ -13,4 +13,13 @@ urlpatterns = [
         views.resend_invitation,
         name="resend_invitation",
     ),
+    path("account/two-step/", two_factor_views.manage, name="two_factor"),
+    path("account/two-step/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("account/two-step/set-up/", two_factor_views.setup, name="two_factor_setup"),
+    path(
+        "account/two-step/recovery-codes/",
+        two_factor_views.new_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("account/two-step/turn-off/", two_factor_views.turn_off, name="two_factor_turn_off"),
 ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
 
 
@@ -29,3 +30,37 @@ class PermissionsPolicy:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+TWO_FACTOR_EXEMPT = {"logout", "vicp:two_factor_verify", "vicp:two_factor_setup"}
+
+
+class RequireTwoFactor:
+    """Hold a signed-in user at the second step until it is done.
+
+    Someone who has an authenticator set up must enter a code after their
+    password; someone whose role requires one (project managers, admins) must
+    set one up first. Public pages and signing out stay open.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django_otp import user_has_device
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        if request.resolver_match and request.resolver_match.view_name in TWO_FACTOR_EXEMPT:
+            return None
+        if user_has_device(user):
+            return redirect_to_login(request.get_full_path(), "vicp:two_factor_verify")
+        if user.role in settings.VICP_TWO_FACTOR_ROLES:
+            return redirect_to_login(request.get_full_path(), "vicp:two_factor_setup")
+        return None

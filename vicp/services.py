@@ -4,6 +4,8 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
 
 from . import audit
@@ -101,3 +103,59 @@ def end_sessions(user, *, by, request=None):
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
     audit.record("user.sessions_ended", actor=by, obj=user, request=request)
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+def pending_authenticator(user):
+    """The authenticator being set up (created on first call, kept until confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_authenticator(user, *, token, request=None):
+    """Turn on two-step sign-in once the person proves their app shows the right code.
+
+    Returns the confirmed device and the new recovery codes (shown once).
+    """
+    device = pending_authenticator(user)
+    if not device.verify_token(token):
+        raise ValidationError(
+            {"token": "That code did not match. Check your phone's clock and try the newest code."}
+        )
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = regenerate_recovery_codes(user)
+    audit.record("auth.two_factor_enabled", actor=user, obj=user, request=request)
+    return device, codes
+
+
+@transaction.atomic
+def regenerate_recovery_codes(user, *, request=None):
+    """Replace the person's recovery codes; each works once, instead of the app."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    if request is not None:
+        audit.record("auth.recovery_codes_regenerated", actor=user, obj=user, request=request)
+    return codes
+
+
+@transaction.atomic
+def disable_two_factor(user, *, by, request=None):
+    """Remove a person's authenticator and recovery codes.
+
+    People whose role requires two-step sign-in will be asked to set it up again
+    at their next sign-in; an administrator does this when a phone is lost.
+    """
+    if by != user and not by.is_admin:
+        raise ValidationError("Only an administrator can turn off someone else's two-step sign-in.")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit.record("auth.two_factor_disabled", actor=by, obj=user, request=request)

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "vicp",
     "volunteers",
     "referrals",
@@ -60,9 +63,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a signed-in user unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "vicp.middleware.NoStoreForSignedInUsers",
+    "vicp.middleware.RequireTwoFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,9 +147,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_CALLABLE = "vicp.audit.typed_username"
 AXES_CLIENT_IP_CALLABLE = "vicp.audit.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # lockouts are written to the audit log instead
 # How many reverse proxies (each adding to X-Forwarded-For) stand in front of
 # ViCP; 0 means the client connects directly and REMOTE_ADDR is its address.
 VICP_TRUSTED_PROXY_COUNT = env.int("VICP_TRUSTED_PROXY_COUNT", default=0)
+
+# Two-step sign-in (TOTP, django-otp): required for these roles, optional for others.
+VICP_TWO_FACTOR_ROLES = ["project_manager", "admin"]
+OTP_TOTP_ISSUER = "ViCP"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Sessions and transport security ------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # ends after 30 minutes without a request

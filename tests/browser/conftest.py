@@ -4,7 +4,9 @@ Every page a browser test loads is checked with axe-core; a serious or
 critical accessibility violation fails the test that loaded it.
 """
 
+import base64
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,44 @@ def page(browser, live_server):
         f"  {v['url']}: {v['impact']} {v['id']} ({v['help']}) at {v['targets']}"
         for v in checked.violations
     )
+
+
+def totp_code(key, *, not_before=None):
+    """The code an authenticator app shows now for `key` (bytes).
+
+    `not_before` is the device's last used time step: django-otp refuses a code
+    twice, so a test signing in again within 30 seconds uses the next step
+    (accepted, as a phone's clock may run a little fast).
+    """
+    from django_otp.oath import hotp
+
+    step = int(time.time() // 30)
+    if not_before is not None:
+        step = max(step, not_before + 1)
+    return f"{hotp(key, step, digits=6):06d}"
+
+
+def sign_in(page, email, password):
+    """Sign in through the pages, doing the second step as a person would.
+
+    A first sign-in of a project manager or admin sets up an authenticator by
+    reading the key shown on the page (as one would type it into a phone app).
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/account/two-step/set-up/" in page.url:
+        key = "".join(page.locator("code").inner_text().split())
+        secret = base64.b32decode(key + "=" * (-len(key) % 8))
+        page.get_by_label("Code").fill(totp_code(secret))
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+        page.get_by_role("link", name="I have kept them safe").click()
+    elif "/account/two-step/verify/" in page.url:
+        device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+        page.get_by_label("Code").fill(totp_code(device.bin_key, not_before=device.last_t))
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()

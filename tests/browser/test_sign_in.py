@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 from vicp.management.commands.seed_demo import DEMO_PASSWORD
 
+from .conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 HOMES = [
@@ -24,10 +26,7 @@ def demo(transactional_db):
 def test_each_role_signs_in_and_sees_their_home(demo, page, email, heading):
     page.goto("/")
     assert "/accounts/login/" in page.url
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    sign_in(page, email, DEMO_PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == heading
 
     # The menu collapses on a phone, and opens from its button.
