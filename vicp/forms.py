@@ -58,3 +58,53 @@ class SocialWorkerInviteForm(forms.Form):
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+
+
+class AuditSearchForm(forms.Form):
+    actor = forms.CharField(label="Who (email contains)", required=False)
+    action = forms.CharField(label="Action (starts with)", required=False)
+    object_type = forms.CharField(
+        label="Record type", required=False, help_text="e.g. families.family"
+    )
+    object_id = forms.CharField(label="Record id", required=False)
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date is before the start date.")
+        return data
+
+    def filter(self, events):
+        if not self.is_valid():
+            return events.none()
+        data = self.cleaned_data
+        if data["actor"]:
+            events = events.filter(actor__email__icontains=data["actor"])
+        if data["action"]:
+            events = events.filter(action__startswith=data["action"])
+        if data["object_type"]:
+            events = events.filter(object_type=data["object_type"].lower())
+        if data["object_id"]:
+            events = events.filter(object_id=data["object_id"])
+        if data["start"]:
+            events = events.filter(at__date__gte=data["start"])
+        if data["end"]:
+            events = events.filter(at__date__lte=data["end"])
+        return events
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )

@@ -266,7 +266,9 @@ VICP_NO_VISIT_ALERT_DAYS = env.int("VICP_NO_VISIT_ALERT_DAYS", default=14)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "vicp.log_privacy.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+DEFAULT_EXCEPTION_REPORTER_FILTER = "vicp.log_privacy.NoPersonalDataReporterFilter"

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
 from . import audit, services
 from .forms import add_service_errors
+from .http import safe_next_url
 
 
 class CodeForm(forms.Form):
@@ -30,17 +30,10 @@ class CodeForm(forms.Form):
         return self.cleaned_data["token"].replace(" ", "").strip()
 
 
-def _next_url(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return settings.LOGIN_REDIRECT_URL
-
-
 def verify(request):
     user = request.user
     if user.is_verified():
-        return redirect(_next_url(request))
+        return redirect(safe_next_url(request))
     if not user_has_device(user):
         return redirect("vicp:two_factor_setup")
     form = CodeForm(request.POST or None)
@@ -49,11 +42,11 @@ def verify(request):
         if device is not None:
             django_otp.login(request, device)
             audit.record("auth.two_factor_verified", actor=user, obj=user, request=request)
-            return redirect(_next_url(request))
+            return redirect(safe_next_url(request))
         audit.record("auth.two_factor_failed", actor=user, obj=user, request=request)
         form.add_error("token", "That code is not right, or has been used. Try the newest code.")
     return render(
-        request, "vicp/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+        request, "vicp/two_factor_verify.html", {"form": form, "next": safe_next_url(request)}
     )
 
 

@@ -1,18 +1,25 @@
+import csv
+from datetime import UTC
+
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import services
-from .forms import SocialWorkerInviteForm, add_service_errors
+from . import audit, reauth, services
+from .forms import AuditSearchForm, ConfirmPasswordForm, SocialWorkerInviteForm, add_service_errors
 from .health import check_services
+from .http import safe_next_url
 from .models import ProjectUserObjectPermission, User
 from .permissions import projects_managed_by, projects_visible_to, role_required
+from .selectors import audit_events_visible_to
 
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 
@@ -93,3 +100,70 @@ def resend_invitation(request, pk):
             request, f"A new link has been emailed to {social_worker.get_full_name()}."
         )
     return redirect("vicp:social_workers")
+
+
+@role_required(*MANAGERS)
+def audit_log(request):
+    form = AuditSearchForm(request.GET or None)
+    events = audit_events_visible_to(request.user)
+    if request.GET:
+        events = form.filter(events)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "vicp/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@role_required(*MANAGERS)
+@reauth.password_confirmation_required
+def audit_log_export(request):
+    form = AuditSearchForm(request.GET or None)
+    events = audit_events_visible_to(request.user)
+    if request.GET:
+        events = form.filter(events)
+    audit.record("audit.exported", actor=request.user, request=request, filters=request.GET.dict())
+    writer = csv.writer(_Echo())
+    header = ["when (UTC)", "who", "action", "record type", "record id", "project", "IP address"]
+
+    def rows():
+        yield writer.writerow(header)
+        for event in events.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    event.at.astimezone(UTC).isoformat(),
+                    event.actor.email if event.actor else "",
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    event.project.code if event.project else "",
+                    event.ip_address or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="vicp-audit-log.csv"'
+    return response
+
+
+def confirm_password(request):
+    form = ConfirmPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=request.user.email, password=form.cleaned_data["password"]
+        )
+        if user is not None and user.pk == request.user.pk:
+            reauth.confirm(request)
+            return redirect(safe_next_url(request))
+        form.add_error("password", "That is not your password.")
+    return render(
+        request, "vicp/confirm_password.html", {"form": form, "next": safe_next_url(request)}
+    )
