@@ -138,3 +138,10 @@ def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(alice):
     response = client.post(reverse("password_change"), {})
     assert response.status_code == 403
     assert "Please try again" in response.content.decode()
+
+
+def test_signing_in_starts_a_new_session(client, alice):
+    client.get(reverse("login"))
+    client.cookies["sessionid"] = "attacker-chosen-session-id"
+    sign_in(client, "alice@example.org")
+    assert client.cookies["sessionid"].value != "attacker-chosen-session-id"
