@@ -141,7 +141,12 @@ def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(alice):
 
 
 def test_signing_in_starts_a_new_session(client, alice):
-    client.get(reverse("login"))
-    client.cookies["sessionid"] = "attacker-chosen-session-id"
+    from django.contrib.sessions.backends.db import SessionStore
+
+    planted = SessionStore()  # a session an attacker made and planted in the browser
+    planted["planted"] = True
+    planted.save()
+    client.cookies["sessionid"] = planted.session_key
     sign_in(client, "alice@example.org")
-    assert client.cookies["sessionid"].value != "attacker-chosen-session-id"
+    assert client.cookies["sessionid"].value != planted.session_key
+    assert not SessionStore().exists(planted.session_key)
