@@ -1,6 +1,5 @@
 """What each person may see of recruitment records."""
 
-
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
