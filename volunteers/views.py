@@ -35,8 +35,12 @@ APPLICATIONS_PER_HOUR = 5
 PER_PAGE = 25
 
 
+def rate_limit_key(ip):
+    return f"vicp:volunteers:apply:{ip or 'unknown'}"
+
+
 def _rate_limited(request):
-    key = f"vicp:volunteers:apply:{client_ip(request) or 'unknown'}"
+    key = rate_limit_key(client_ip(request))
     cache.add(key, 0, timeout=60 * 60)
     try:
         count = cache.incr(key)
