@@ -73,6 +73,9 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.filter(is_active=True)
+        self.fields["heard_about"].choices = [("", "Choose one (optional)")] + list(
+            Volunteer.HeardAbout.choices
+        )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_postcode(self):
@@ -184,6 +187,12 @@ class NotProgressedForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Why reopen?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LeavingForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are they leaving?", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class TrainingSessionForm(forms.ModelForm):

@@ -112,6 +112,11 @@ class Volunteer(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def availability_days_display(self):
+        labels = dict(self.Day.choices)
+        return ", ".join(labels.get(day, day) for day in self.availability_days)
+
 
 class VolunteerStageChange(models.Model):
     """History: every change of a volunteer's stage (who, when, from, to, why)."""

@@ -528,6 +528,22 @@ def not_progressed(volunteer, *, by, reason, alternative_suggested, request=None
 
 
 @transaction.atomic
+def record_leaving(volunteer, *, by, reason, request=None) -> Volunteer:
+    """A signed-off volunteer stops volunteering; their record and history stay."""
+    _lock(volunteer)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the volunteer is leaving."})
+    if volunteer.stage == Stage.MATCHED:
+        raise ValidationError("End the volunteer's match before recording that they left.")
+    if volunteer.stage != Stage.READY:
+        raise ValidationError(
+            'Only a signed-off volunteer can leave; use "not progressed" during recruitment.'
+        )
+    _change_stage(volunteer, Stage.LEFT, by=by, reason=reason.strip(), request=request)
+    return volunteer
+
+
+@transaction.atomic
 def reopen(volunteer, *, by, reason, request=None) -> Volunteer:
     """Bring back a volunteer who was not progressed, with a reason on record."""
     _lock(volunteer)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/sign-off/", views.sign_off, name="sign_off"),
     path("<int:pk>/not-progressed/", views.not_progressed, name="not_progressed"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/left/", views.record_leaving, name="record_leaving"),
     path("training/", views.training_list, name="training_list"),
     path("training/new/", views.training_create, name="training_create"),
     path("training/<int:pk>/", views.training_detail, name="training_detail"),

@@ -19,6 +19,7 @@ from .forms import (
     DBSCheckForm,
     DisclosureDecisionForm,
     InterviewForm,
+    LeavingForm,
     NotProgressedForm,
     ReferenceForm,
     ReopenForm,
@@ -109,6 +110,7 @@ def _forms(volunteer, bound=None):
         "supervision_form": SupervisionForm(prefix="supervision"),
         "not_progressed_form": NotProgressedForm(prefix="not_progressed"),
         "reopen_form": ReopenForm(prefix="reopen"),
+        "leaving_form": LeavingForm(prefix="leaving"),
     }
     next_kind = _next_interview_kind(volunteer)
     forms["interview_form"].initial = {"kind": next_kind}
@@ -336,6 +338,22 @@ def not_progressed(request, pk):
         NotProgressedForm(request.POST, prefix="not_progressed"),
         call,
         lambda v: f"{v.full_name} is not progressed; the alternatives suggested are recorded.",
+    )
+
+
+@require_POST
+@role_required(*MANAGERS)
+def record_leaving(request, pk):
+    def call(volunteer, data):
+        services.record_leaving(volunteer, by=request.user, request=request, **data)
+
+    return _step(
+        request,
+        pk,
+        "leaving_form",
+        LeavingForm(request.POST, prefix="leaving"),
+        call,
+        lambda v: f"{v.full_name} has left; their record is kept.",
     )
 
 

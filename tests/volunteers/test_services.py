@@ -435,3 +435,31 @@ def test_submit_application_needs_consent(cambridgeshire):
             consent_to_checks=False,
         )
     assert "consent_to_checks" in caught.value.error_dict
+
+
+def test_a_signed_off_volunteer_can_leave_with_a_reason(applicant, alice):
+    with pytest.raises(ValidationError, match="Only a signed-off volunteer"):
+        services.record_leaving(applicant, by=alice, reason="Moving away")
+    signed_off(applicant, alice)
+    with pytest.raises(ValidationError) as caught:
+        services.record_leaving(applicant, by=alice, reason=" ")
+    assert "reason" in caught.value.error_dict
+    services.record_leaving(applicant, by=alice, reason="Moving to Leeds.")
+    applicant.refresh_from_db()
+    assert applicant.stage == Stage.LEFT
+    change = VolunteerStageChange.objects.filter(volunteer=applicant).latest("pk")
+    assert (change.from_stage, change.to_stage, change.reason) == (
+        "ready",
+        "left",
+        "Moving to Leeds.",
+    )
+    with pytest.raises(ValidationError, match="signed-off"):
+        services.record_supervision(applicant, by=alice, held_on=TODAY, notes="x")
+
+
+def test_a_signed_off_volunteer_is_not_marked_not_progressed_by_mistake(applicant, alice):
+    signed_off(applicant, alice)
+    services.not_progressed(applicant, by=alice, reason="x", alternative_suggested="y")
+    services.reopen(applicant, by=alice, reason="Recorded on the wrong person.")
+    applicant.refresh_from_db()
+    assert applicant.stage == Stage.READY  # signed off before, every gate still met

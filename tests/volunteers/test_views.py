@@ -34,6 +34,7 @@ def _record_urls(volunteer, dbs_pk=1):
         ("post", reverse("volunteers:sign_off", args=[pk])),
         ("post", reverse("volunteers:not_progressed", args=[pk])),
         ("post", reverse("volunteers:reopen", args=[pk])),
+        ("post", reverse("volunteers:record_leaving", args=[pk])),
     ]
 
 
@@ -496,3 +497,14 @@ def test_the_volunteers_home_shows_hours_and_next_supervision(cast, client_for, 
     signed_off(applicant, cast["alice"])
     page = client_for(applicant.user).get(reverse("vicp:home")).content.decode()
     assert "18 of 18 hours" in page and reverse("volunteers:my_record") in page
+
+
+def test_leaving_through_the_page(cast, client_for, applicant):
+    signed_off(applicant, cast["alice"])
+    url = reverse("volunteers:record_leaving", args=[applicant.pk])
+    assert client_for(cast["charlie"]).post(url, {"leaving-reason": "x"}).status_code == 404
+    client = client_for(cast["alice"])
+    assert client.post(url, {"leaving-reason": ""}).status_code == 400
+    assert client.post(url, {"leaving-reason": "New job."}).status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.stage == Stage.LEFT
