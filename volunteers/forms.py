@@ -73,9 +73,10 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.filter(is_active=True)
-        self.fields["heard_about"].choices = [("", "Choose one (optional)")] + list(
-            Volunteer.HeardAbout.choices
-        )
+        self.fields["heard_about"].choices = [
+            ("", "Choose one (optional)"),
+            *Volunteer.HeardAbout.choices,
+        ]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_postcode(self):
