@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from vicp.permissions import granted, projects_managed_by, visible_to
+from vicp.permissions import get_object_for_user, granted, projects_managed_by, visible_to
 
 from . import services
 from .models import (
@@ -30,8 +30,6 @@ def volunteers_visible_to(user):
 
 
 def volunteer_for_record_page(user, pk):
-    from vicp.permissions import get_object_for_user
-
     queryset = (
         volunteers_visible_to(user)
         .select_related("user", "signed_off_by")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -162,8 +163,8 @@ def _checklist(volunteer):
             "evidence": [(dbs.issued_on, dbs.recorded_by, dbs.get_result_display())] if dbs else [],
         },
         {
-            "label": f"{services.settings.VICP_REQUIRED_REFERENCES} satisfactory references",
-            "done": len(references) >= services.settings.VICP_REQUIRED_REFERENCES,
+            "label": f"{settings.VICP_REQUIRED_REFERENCES} satisfactory references",
+            "done": len(references) >= settings.VICP_REQUIRED_REFERENCES,
             "evidence": [(r.received_on, r.recorded_by, r.referee_name) for r in references],
         },
         {
