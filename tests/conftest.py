@@ -181,3 +181,11 @@ def pytest_runtest_makereport(item, call):
     if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped, but VICP_REQUIRE_SERVICES=1: {report.longrepr}"
+
+
+@pytest.fixture
+def applicant(cambridgeshire):
+    """Someone who applied to volunteer in Cambridgeshire."""
+    return factories.VolunteerFactory(
+        project=cambridgeshire, first_name="Amira", last_name="Khan", email="amira@example.org"
+    )

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from guardian.shortcuts import assign_perm
 
@@ -57,3 +59,32 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def social_workers(self, create, extracted, **kwargs):
         for social_worker in extracted or ():
             assign_perm("vicp.refer_to_project", social_worker, self)
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """An applicant at stage `applied` (use the services to move them on)."""
+
+    class Meta:
+        model = "volunteers.Volunteer"
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"applicant{n}@example.org")
+    phone = "07700 900123"
+    postcode = "CB1 2AB"
+    availability_days = factory.LazyFunction(lambda: ["mon", "wed"])
+    consent_to_checks = True
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "volunteers.TrainingSession"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Initial training, part {n}")
+    held_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
+    hours = 6
+    kind = "initial"
+    created_by = factory.SubFactory(ProjectManagerFactory)

@@ -16,6 +16,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "volunteers:apply",  # the public "Volunteer with us" form
+    "volunteers:applied",  # its thank-you page, the same for everyone
     "admin:login",  # wrapped: it sends anonymous visitors to ViCP's own sign-in page
 }
 

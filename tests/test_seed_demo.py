@@ -58,3 +58,19 @@ def test_force_overrides_the_refusal(settings):
     settings.DEBUG = False
     run(force=True)
     assert User.objects.count() == 7
+
+
+def test_it_gives_each_demo_volunteer_a_signed_off_record_and_some_applicants(settings):
+    from volunteers.models import Volunteer
+    from volunteers.services import sign_off_blockers
+
+    settings.DEBUG = True
+    run()
+    run()  # idempotent
+    for email in ("volunteer.cam@example.org", "volunteer.sth@example.org"):
+        record = Volunteer.objects.get(user__email=email)
+        assert record.stage == "ready" and sign_off_blockers(record) == []
+        assert record.user.has_perm("volunteers.view_volunteer", record)
+    stages = set(Volunteer.objects.values_list("stage", flat=True))
+    assert {"applied", "interviewing", "checks", "training", "ready"} <= stages
+    assert Volunteer.objects.count() == 7

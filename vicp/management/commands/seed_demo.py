@@ -53,6 +53,9 @@ class Command(BaseCommand):
         for (email, first_name, last_name, role), code in accounts:
             self._user(email, first_name, last_name, role, projects.get(code))
             rows.append((role.label, email, code or "all"))
+        from volunteers.demo import seed_volunteers
+
+        seed_volunteers(projects)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for role, email, code in rows:
             self.stdout.write(f"  {role:<16} {email:<28} project: {code}")

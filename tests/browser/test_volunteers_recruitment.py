@@ -1,0 +1,159 @@
+"""Recruitment in the browser: someone applies, a project manager runs the
+pipeline at a desk and signs them off; the volunteer reads their record on a phone."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+from volunteers.models import Stage, Volunteer
+from volunteers.views import rate_limit_key
+
+from .conftest import sign_in as sign_in_with_password
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def sign_in(page, email):
+    sign_in_with_password(page, email, factories.PASSWORD)
+    page.wait_for_url("**/")
+
+
+def days_ago(n):
+    return (datetime.date.today() - datetime.timedelta(days=n)).isoformat()
+
+
+def record_interview(page, kind, held_on):
+    page.locator("#interview-step summary").click()
+    step = page.locator("#interview-step")
+    step.get_by_label("Interview").select_option(label=kind)
+    step.get_by_label("Passed").check()
+    step.get_by_label("Date held").fill(held_on)
+    step.get_by_role("button", name="Save interview").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Interview recorded.").is_visible()
+
+
+def record_reference(page, name):
+    page.locator("#reference-step summary").click()
+    step = page.locator("#reference-step")
+    step.get_by_label("Referee's name").fill(name)
+    step.get_by_label("Relationship to the applicant").fill("Employer")
+    step.get_by_label("Satisfactory", exact=True).check()
+    step.get_by_label("Date received").fill(days_ago(20))
+    step.get_by_role("button", name="Save reference").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Reference recorded.").is_visible()
+
+
+def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire, mailoutbox):
+    cache.delete(rate_limit_key("127.0.0.1"))
+    page.set_viewport_size(DESKTOP)
+
+    # 1. Someone applies, with no account.
+    page.goto("/volunteers/apply/")
+    page.get_by_label("Where would you like to volunteer?").select_option(label="Cambridgeshire")
+    page.get_by_label("First name").fill("Nia")
+    page.get_by_label("Last name").fill("Osei")
+    page.get_by_label("Email address").fill("nia@example.org")
+    page.get_by_label("Phone number").fill("07700 900456")
+    page.get_by_label("Postcode").fill("CB2 1TN")
+    page.get_by_label("Tuesday").check()
+    page.get_by_label("I drive and have a car").check()
+    page.get_by_label("I agree to an enhanced DBS check").check()
+    page.get_by_role("button", name="Send my application").click()
+    page.wait_for_url("**/apply/thank-you/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for applying"
+    nia = Volunteer.objects.get(email="nia@example.org")
+    assert [m.to for m in mailoutbox] == [[alice.email]]
+
+    # 2. The project manager finds her on the board.
+    sign_in(page, alice.email)
+    page.get_by_role("link", name="Volunteers", exact=True).click()
+    page.get_by_label("Search").fill("osei")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name="Nia Osei").click()
+    page.wait_for_url(f"**/volunteers/{nia.pk}/")
+    assert "Informal interview: not recorded yet." in page.locator("#blockers").inner_text()
+
+    # 3. The pipeline, step by step.
+    record_interview(page, "Informal interview", days_ago(60))
+    assert page.locator("#stage").inner_text() == "Interviewing"
+    record_interview(page, "Formal interview", days_ago(50))
+    assert page.locator("#stage").inner_text() == "Checks"
+
+    page.locator("#dbs-step summary").click()
+    step = page.locator("#dbs-step")
+    step.get_by_label("Certificate number").fill("12345")
+    step.get_by_label("Date of issue").fill(days_ago(40))
+    step.get_by_label("Clear").check()
+    step.get_by_role("button", name="Save DBS check").click()
+    page.wait_for_load_state()
+    assert "12 digits" in page.locator("#dbs-step").inner_text()  # shown by the field
+    step = page.locator("#dbs-step")
+    step.get_by_label("Certificate number").fill("0012 3456 7890")
+    step.get_by_role("button", name="Save DBS check").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("DBS check recorded.").is_visible()
+    assert page.get_by_text("001234567890").is_visible()  # in full, on the manager's page
+
+    record_reference(page, "Ruth Baker")
+    record_reference(page, "Tom Ellis")
+    assert page.locator("#stage").inner_text() == "Training"
+
+    # 4. Training: a session and its register.
+    page.get_by_role("link", name="Training", exact=True).click()
+    page.get_by_role("link", name="Add a session").click()
+    page.get_by_label("Title").fill("Initial training (all day)")
+    page.get_by_label("Date").fill(days_ago(10))
+    page.get_by_label("Hours").fill("18")
+    page.get_by_role("button", name="Save session").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Tick everyone").click()
+    assert page.get_by_label("Nia Osei (Training)").is_checked()
+    page.get_by_role("button", name="Record attendance").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Attendance recorded for 1.").is_visible()
+    page.get_by_role("link", name="Nia Osei").click()
+
+    record_interview(page, "Post-training interview", days_ago(2))
+    assert page.locator("#blockers").count() == 0
+
+    # 5. Sign-off.
+    page.get_by_role("button", name="Sign off as ready to work with a family").click()
+    page.wait_for_load_state()
+    assert page.locator("#stage").inner_text() == "Ready"
+    assert page.get_by_text("is signed off").is_visible()
+    nia.refresh_from_db()
+    assert nia.stage == Stage.READY and nia.user.email == "nia@example.org"
+    assert mailoutbox[-1].to == ["nia@example.org"]
+
+
+def test_a_volunteer_reads_their_record_on_a_phone(page, alice, cambridgeshire):
+    from tests.volunteers.helpers import signed_off
+
+    volunteer = factories.VolunteerFactory(
+        project=cambridgeshire, first_name="Vic", last_name="Tor", email="vic@example.org"
+    )
+    signed_off(volunteer, alice)
+    user = volunteer.user
+    user.set_password(factories.PASSWORD)
+    user.save()
+    other = factories.VolunteerFactory(project=cambridgeshire, first_name="Olive")
+    signed_off(other, alice)
+
+    assert page.viewport_size == {"width": 390, "height": 844}
+    sign_in(page, "vic@example.org")
+    assert page.get_by_text("18 of 18 hours").is_visible()
+    page.get_by_role("link", name="See your record").click()
+    page.wait_for_url("**/volunteers/me/")
+    assert page.get_by_role("heading", level=1).inner_text() == "My record"
+    text = page.locator("main").inner_text()
+    assert "18 of 18 hours" in text
+    assert "7890" in text and "001234567890" not in page.content()
+    assert "Olive" not in page.content()
+    # Nothing wider than the phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,0 +1,66 @@
+"""Recording a volunteer's recruitment steps in tests, all or up to a point."""
+
+import datetime
+
+from tests import factories
+from volunteers import services
+
+CERTIFICATE = "001234567890"
+
+
+def days_ago(n, today=None):
+    return (today or datetime.date.today()) - datetime.timedelta(days=n)
+
+
+def pass_interviews(volunteer, by, *kinds, held_on=None):
+    for kind in kinds or ("informal", "formal"):
+        services.record_interview(
+            volunteer, kind=kind, outcome="passed", by=by, held_on=held_on or days_ago(40)
+        )
+
+
+def clear_dbs(volunteer, by, issued_on=None, result="clear"):
+    return services.record_dbs_check(
+        volunteer,
+        certificate_number=CERTIFICATE,
+        issued_on=issued_on or days_ago(30),
+        result=result,
+        by=by,
+    )
+
+
+def two_references(volunteer, by):
+    for name in ("Ruth Baker", "Tom Ellis"):
+        services.record_reference(
+            volunteer,
+            referee_name=name,
+            relationship="Employer",
+            outcome="satisfactory",
+            received_on=days_ago(20),
+            by=by,
+        )
+
+
+def training(volunteer, by, hours=18, kind="initial"):
+    session = factories.TrainingSessionFactory(
+        project=volunteer.project,
+        hours=max(hours, 1),
+        kind=kind,
+        held_on=days_ago(10),
+        created_by=by,
+    )
+    return services.record_training(volunteer, session=session, hours=hours, by=by)
+
+
+def all_steps(volunteer, by, *, hours=18):
+    pass_interviews(volunteer, by)
+    clear_dbs(volunteer, by)
+    two_references(volunteer, by)
+    training(volunteer, by, hours=hours)
+    pass_interviews(volunteer, by, "post_training", held_on=days_ago(5))
+    return volunteer
+
+
+def signed_off(volunteer, by):
+    all_steps(volunteer, by)
+    return services.sign_off(volunteer, by=by)

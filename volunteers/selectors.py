@@ -1,0 +1,139 @@
+"""What each person may see of recruitment records."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.utils import timezone
+
+from vicp.permissions import get_object_for_user, granted, projects_managed_by, visible_to
+
+from . import services
+from .models import (
+    DBSCheck,
+    Interview,
+    Reference,
+    Stage,
+    Supervision,
+    TrainingAttendance,
+    TrainingSession,
+    Volunteer,
+    VolunteerStageChange,
+)
+
+
+def volunteers_visible_to(user):
+    """Recruitment records: managers see their projects', admins all. A volunteer's
+    grant on their own record is only used by `own_volunteer_record`."""
+    if not (user.is_authenticated and (user.is_admin or user.is_project_manager)):
+        return Volunteer.objects.none()
+    return visible_to(
+        user, Volunteer.objects.select_related("project"), "volunteers.view_volunteer"
+    )
+
+
+def volunteer_for_record_page(user, pk):
+    queryset = (
+        volunteers_visible_to(user)
+        .select_related("user", "signed_off_by")
+        .prefetch_related(
+            Prefetch("interviews", queryset=Interview.objects.select_related("recorded_by")),
+            Prefetch(
+                "dbs_checks",
+                queryset=DBSCheck.objects.select_related("recorded_by", "disclosure_accepted_by"),
+            ),
+            Prefetch("references", queryset=Reference.objects.select_related("recorded_by")),
+            Prefetch(
+                "training_attendances",
+                queryset=TrainingAttendance.objects.select_related("session", "recorded_by"),
+            ),
+            Prefetch("supervisions", queryset=Supervision.objects.select_related("recorded_by")),
+            Prefetch("stage_changes", queryset=VolunteerStageChange.objects.select_related("by")),
+        )
+    )
+    return get_object_for_user(user, queryset, pk, "volunteers.view_volunteer")
+
+
+def own_volunteer_record(user):
+    """A volunteer's own record, through the grant made at sign-off; None if none."""
+    if not (user.is_authenticated and user.is_volunteer):
+        return None
+    records = granted(
+        user,
+        "volunteers.view_volunteer",
+        Volunteer.objects.filter(user=user).select_related("project"),
+    )
+    return records.prefetch_related(
+        Prefetch(
+            "training_attendances",
+            queryset=TrainingAttendance.objects.select_related("session").order_by(
+                "session__held_on", "pk"
+            ),
+        ),
+        Prefetch("supervisions", queryset=Supervision.objects.order_by("-held_on", "-pk")),
+        Prefetch("dbs_checks", queryset=DBSCheck.objects.order_by("-issued_on", "-pk")),
+    ).first()
+
+
+def board_queryset(user):
+    return volunteers_visible_to(user).order_by("stage_changed_at", "pk")
+
+
+def stage_counts(queryset):
+    counts = dict(
+        queryset.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    return [(stage, counts.get(stage.value, 0)) for stage in Stage]
+
+
+def training_sessions_visible_to(user):
+    projects = projects_managed_by(user)
+    return TrainingSession.objects.filter(project__in=projects).select_related("project")
+
+
+def supervision_overdue(user, *, on=None):
+    """Signed-off volunteers of the manager's projects whose supervision is overdue."""
+    on = on or timezone.localdate()
+    interval = services.supervision_interval()
+    latest = Supervision.objects.filter(volunteer=OuterRef("pk")).order_by("-held_on", "-pk")
+    rows = (
+        volunteers_visible_to(user)
+        .filter(stage__in=services.SIGNED_OFF)
+        .annotate(
+            latest_next_due=Subquery(latest.values("next_due")[:1]),
+            supervised=Exists(latest),
+        )
+    )
+    overdue = []
+    for volunteer in rows:
+        if volunteer.supervised:
+            due = volunteer.latest_next_due
+        else:
+            due = (volunteer.signed_off_on or on) + interval
+        if due < on:
+            volunteer.supervision_due_on = due
+            overdue.append(volunteer)
+    return overdue
+
+
+def dbs_renewals(user, *, on=None):
+    """Latest DBS checks of active volunteers that are due for renewal or lapsed."""
+    on = on or timezone.localdate()
+    active = (Stage.TRAINING, Stage.READY, Stage.MATCHED)
+    checks = (
+        DBSCheck.objects.filter(volunteer__in=volunteers_visible_to(user).filter(stage__in=active))
+        .select_related("volunteer")
+        .order_by("volunteer_id", "-issued_on", "-pk")
+    )
+    latest = {}
+    for check in checks:
+        latest.setdefault(check.volunteer_id, check)
+    rows = []
+    for check in latest.values():
+        status = services.dbs_status(check, on=on)
+        if status != "in_date":
+            rows.append(
+                {
+                    "volunteer": check.volunteer,
+                    "status": status,
+                    "recheck_on": services.dbs_recheck_on(check),
+                }
+            )
+    return sorted(rows, key=lambda row: row["recheck_on"])

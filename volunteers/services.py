@@ -1,0 +1,602 @@
+"""Safer recruitment rules. Views call these; nothing else changes a volunteer.
+
+The stage follows the recorded steps: after each step it is recomputed as the
+furthest stage whose prerequisites hold, so steps recorded out of order are
+kept and the stage catches up when the missing step arrives. `ready` is only
+reached through `sign_off`; `matched` belongs to the families app.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from vicp import audit
+from vicp.models import User
+from vicp.services import invite_user
+
+from .models import (
+    DBSCheck,
+    Interview,
+    Reference,
+    Stage,
+    Supervision,
+    TrainingAttendance,
+    TrainingSession,
+    Volunteer,
+    VolunteerStageChange,
+)
+
+DBS_RENEWAL_WINDOW_DAYS = 60
+# The pipeline, in order; a volunteer in one of these has not been signed off.
+PIPELINE = (Stage.APPLIED, Stage.INTERVIEWING, Stage.CHECKS, Stage.TRAINING)
+CLOSED = (Stage.NOT_PROGRESSED, Stage.LEFT)
+SIGNED_OFF = (Stage.READY, Stage.MATCHED)
+
+
+# --- Reading the recorded steps ------------------------------------------------
+
+
+def _today():
+    return timezone.localdate()
+
+
+def required_training_hours():
+    return Decimal(str(settings.VICP_REQUIRED_TRAINING_HOURS))
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def dbs_recheck_on(dbs_check):
+    return add_years(dbs_check.issued_on, settings.VICP_DBS_VALID_YEARS)
+
+
+def dbs_renewal_opens_on(dbs_check):
+    return dbs_recheck_on(dbs_check) - datetime.timedelta(days=DBS_RENEWAL_WINDOW_DAYS)
+
+
+def dbs_status(dbs_check, *, on=None):
+    """ "in_date", "renewal_due" (within 60 days of the re-check date) or "lapsed"."""
+    on = on or _today()
+    if on > dbs_recheck_on(dbs_check):
+        return "lapsed"
+    if on >= dbs_renewal_opens_on(dbs_check):
+        return "renewal_due"
+    return "in_date"
+
+
+def latest_dbs_check(volunteer):
+    return DBSCheck.objects.filter(volunteer=volunteer).order_by("-issued_on", "-pk").first()
+
+
+def dbs_in_date(volunteer, *, on=None):
+    """True when the volunteer's latest DBS check is acceptable and not past its
+    re-check date on `on` (today by default). Matching relies on this."""
+    check = latest_dbs_check(volunteer)
+    return check is not None and check.acceptable and dbs_status(check, on=on) != "lapsed"
+
+
+def latest_interview(volunteer, kind):
+    return (
+        Interview.objects.filter(volunteer=volunteer, kind=kind)
+        .order_by("-held_on", "-pk")
+        .select_related("recorded_by")
+        .first()
+    )
+
+
+def interview_passed(volunteer, kind):
+    interview = latest_interview(volunteer, kind)
+    return interview is not None and interview.outcome == Interview.Outcome.PASSED
+
+
+def satisfactory_references(volunteer):
+    return Reference.objects.filter(volunteer=volunteer, outcome=Reference.Outcome.SATISFACTORY)
+
+
+def initial_training_hours(volunteer):
+    """Hours of initial training attended; workshops do not count towards sign-off."""
+    total = TrainingAttendance.objects.filter(
+        volunteer=volunteer, session__kind=TrainingSession.Kind.INITIAL
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")
+
+
+def format_hours(hours):
+    return f"{Decimal(hours).normalize():f}"
+
+
+def _dbs_blocker(volunteer, on):
+    check = latest_dbs_check(volunteer)
+    if check is None:
+        return "No enhanced DBS check has been recorded."
+    if not check.barred_list_checked:
+        return "The DBS check does not include the children's barred list."
+    if check.result == DBSCheck.Result.DISCLOSURE and not check.disclosure_accepted:
+        return (
+            "The DBS check has a disclosure, and no risk-assessment decision to accept it "
+            "has been recorded."
+        )
+    if dbs_status(check, on=on) == "lapsed":
+        return (
+            f"The DBS check was issued on {check.issued_on:%d/%m/%Y}, more than "
+            f"{settings.VICP_DBS_VALID_YEARS} years ago: a new check is needed."
+        )
+    return None
+
+
+def _references_blocker(volunteer):
+    required = settings.VICP_REQUIRED_REFERENCES
+    satisfactory = satisfactory_references(volunteer).count()
+    if satisfactory >= required:
+        return None
+    unsatisfactory = Reference.objects.filter(
+        volunteer=volunteer, outcome=Reference.Outcome.UNSATISFACTORY
+    ).count()
+    message = f"{satisfactory} of {required} satisfactory references received"
+    if unsatisfactory:
+        message += f" ({unsatisfactory} unsatisfactory)"
+    return message + "."
+
+
+def _interview_blocker(volunteer, kind):
+    interview = latest_interview(volunteer, kind)
+    label = Interview.Kind(kind).label
+    if interview is None:
+        return f"{label}: not recorded yet."
+    if interview.outcome != Interview.Outcome.PASSED:
+        return f"{label}: found not suitable on {interview.held_on:%d/%m/%Y}."
+    return None
+
+
+def _training_blocker(volunteer):
+    hours = initial_training_hours(volunteer)
+    required = required_training_hours()
+    if hours >= required:
+        return None
+    return f"{format_hours(hours)} of {format_hours(required)} hours of initial training attended."
+
+
+def _checks_done(volunteer, on):
+    return _dbs_blocker(volunteer, on) is None and _references_blocker(volunteer) is None
+
+
+def sign_off_blockers(volunteer, *, on=None) -> list[str]:
+    """Every gate still unmet before `volunteer` can be signed off (empty when ready)."""
+    on = on or _today()
+    blockers = [
+        _interview_blocker(volunteer, Interview.Kind.INFORMAL),
+        _interview_blocker(volunteer, Interview.Kind.FORMAL),
+        _dbs_blocker(volunteer, on),
+        _references_blocker(volunteer),
+        _training_blocker(volunteer),
+        _interview_blocker(volunteer, Interview.Kind.POST_TRAINING),
+    ]
+    return [blocker for blocker in blockers if blocker]
+
+
+def pipeline_stage(volunteer, *, on=None):
+    """The furthest pipeline stage whose prerequisites all hold."""
+    on = on or _today()
+    if not interview_passed(volunteer, Interview.Kind.INFORMAL):
+        return Stage.APPLIED
+    if not interview_passed(volunteer, Interview.Kind.FORMAL):
+        return Stage.INTERVIEWING
+    if not _checks_done(volunteer, on):
+        return Stage.CHECKS
+    return Stage.TRAINING
+
+
+# --- Changing the stage ----------------------------------------------------------
+
+
+def _change_stage(volunteer, to_stage, *, by, reason="", request=None):
+    from_stage = volunteer.stage
+    if from_stage == to_stage:
+        return
+    volunteer.stage = to_stage
+    volunteer.stage_changed_at = timezone.now()
+    volunteer.full_clean()
+    volunteer.save()
+    VolunteerStageChange.objects.create(
+        volunteer=volunteer, from_stage=from_stage, to_stage=to_stage, by=by, reason=reason
+    )
+    audit.record(
+        "volunteer.stage_changed",
+        actor=by,
+        obj=volunteer,
+        request=request,
+        from_stage=from_stage,
+        to_stage=to_stage,
+    )
+
+
+def _recompute_stage(volunteer, *, by, request=None):
+    if volunteer.stage in PIPELINE:
+        _change_stage(volunteer, pipeline_stage(volunteer), by=by, request=request)
+
+
+def _lock(volunteer):
+    """Re-read the volunteer under a row lock, so two steps recorded at once
+    cannot both compute the stage from stale data."""
+    fresh = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    volunteer.__dict__.update(
+        {f.attname: getattr(fresh, f.attname) for f in Volunteer._meta.concrete_fields}
+    )
+    return volunteer
+
+
+def _require_open(volunteer):
+    if volunteer.stage in CLOSED:
+        raise ValidationError(
+            f"{volunteer.full_name} is {volunteer.get_stage_display().lower()}: "
+            "reopen their record before recording anything new."
+        )
+
+
+def _not_in_future(day, field):
+    if day > _today():
+        raise ValidationError({field: "This date is in the future."})
+
+
+# --- Services --------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_application(*, project, request=None, **fields) -> Volunteer:
+    """A public application: a new volunteer at stage `applied`; managers are told."""
+    if not project.is_active:
+        raise ValidationError({"project": "This project is not taking applications."})
+    volunteer = Volunteer(project=project, stage=Stage.APPLIED, **fields)
+    if not volunteer.consent_to_checks:
+        raise ValidationError(
+            {"consent_to_checks": "We can only consider applicants who agree to the checks."}
+        )
+    volunteer.full_clean()
+    volunteer.save()
+    VolunteerStageChange.objects.create(
+        volunteer=volunteer, from_stage="", to_stage=Stage.APPLIED, reason="Application received."
+    )
+    audit.record("volunteer.applied", obj=volunteer, request=request)
+    from .tasks import notify_managers_of_application
+
+    transaction.on_commit(lambda: notify_managers_of_application.delay(volunteer.pk))
+    return volunteer
+
+
+@transaction.atomic
+def record_interview(volunteer, *, kind, outcome, by, held_on, notes="", request=None) -> Interview:
+    _lock(volunteer)
+    _require_open(volunteer)
+    _not_in_future(held_on, "held_on")
+    interview = Interview(
+        volunteer=volunteer,
+        kind=kind,
+        outcome=outcome,
+        held_on=held_on,
+        notes=notes,
+        recorded_by=by,
+    )
+    interview.full_clean()
+    interview.save()
+    audit.record(
+        "volunteer.interview_recorded",
+        actor=by,
+        obj=volunteer,
+        request=request,
+        kind=kind,
+        outcome=outcome,
+    )
+    _recompute_stage(volunteer, by=by, request=request)
+    return interview
+
+
+@transaction.atomic
+def record_dbs_check(
+    volunteer,
+    *,
+    certificate_number,
+    issued_on,
+    result,
+    by,
+    barred_list_checked=True,
+    update_service=False,
+    last_status_check_on=None,
+    request=None,
+) -> DBSCheck:
+    _lock(volunteer)
+    _require_open(volunteer)
+    _not_in_future(issued_on, "issued_on")
+    if last_status_check_on is not None:
+        _not_in_future(last_status_check_on, "last_status_check_on")
+        if last_status_check_on < issued_on:
+            raise ValidationError(
+                {"last_status_check_on": "The status check cannot be before the issue date."}
+            )
+    check = DBSCheck(
+        volunteer=volunteer,
+        level=DBSCheck.Level.ENHANCED,
+        barred_list_checked=barred_list_checked,
+        certificate_number=(certificate_number or "").replace(" ", ""),
+        issued_on=issued_on,
+        result=result,
+        update_service=update_service,
+        last_status_check_on=last_status_check_on,
+        recorded_by=by,
+    )
+    check.full_clean()
+    check.save()
+    # The certificate number never goes into the audit trail.
+    audit.record("volunteer.dbs_recorded", actor=by, obj=volunteer, request=request, result=result)
+    _recompute_stage(volunteer, by=by, request=request)
+    return check
+
+
+@transaction.atomic
+def accept_dbs_disclosure(dbs_check, *, by, risk_assessment, request=None) -> DBSCheck:
+    """A project manager's risk-assessment decision to accept a DBS disclosure."""
+    volunteer = _lock(dbs_check.volunteer)
+    _require_open(volunteer)
+    dbs_check = DBSCheck.objects.select_for_update().get(pk=dbs_check.pk)
+    if dbs_check.result != DBSCheck.Result.DISCLOSURE:
+        raise ValidationError("Only a DBS check with a disclosure needs a decision.")
+    if dbs_check.disclosure_accepted_at is not None:
+        raise ValidationError("A decision to accept this disclosure is already recorded.")
+    if not (risk_assessment or "").strip():
+        raise ValidationError(
+            {"risk_assessment": "Record the risk assessment behind the decision."}
+        )
+    dbs_check.disclosure_accepted_by = by
+    dbs_check.disclosure_accepted_at = timezone.now()
+    dbs_check.disclosure_risk_assessment = risk_assessment.strip()
+    dbs_check.full_clean()
+    dbs_check.save()
+    audit.record("volunteer.dbs_disclosure_accepted", actor=by, obj=volunteer, request=request)
+    _recompute_stage(volunteer, by=by, request=request)
+    return dbs_check
+
+
+@transaction.atomic
+def record_reference(
+    volunteer, *, referee_name, relationship, outcome, received_on, by, request=None
+) -> Reference:
+    _lock(volunteer)
+    _require_open(volunteer)
+    _not_in_future(received_on, "received_on")
+    reference = Reference(
+        volunteer=volunteer,
+        referee_name=referee_name,
+        relationship=relationship,
+        outcome=outcome,
+        received_on=received_on,
+        recorded_by=by,
+    )
+    reference.full_clean()
+    reference.save()
+    audit.record(
+        "volunteer.reference_recorded", actor=by, obj=volunteer, request=request, outcome=outcome
+    )
+    _recompute_stage(volunteer, by=by, request=request)
+    return reference
+
+
+def _attendance(volunteer, session, hours, by):
+    if volunteer.project_id != session.project_id:
+        raise ValidationError(f"{volunteer.full_name} belongs to another project.")
+    if volunteer.stage in CLOSED:
+        raise ValidationError(
+            f"{volunteer.full_name} is {volunteer.get_stage_display().lower()}: "
+            "reopen their record before recording training."
+        )
+    hours = Decimal(str(hours))
+    if hours <= 0:
+        raise ValidationError({"hours": "Hours attended must be more than 0."})
+    if hours > session.hours:
+        raise ValidationError({"hours": f"The session lasted {format_hours(session.hours)} hours."})
+    if session.held_on > _today():
+        raise ValidationError("Attendance is recorded once the session has taken place.")
+    if TrainingAttendance.objects.filter(session=session, volunteer=volunteer).exists():
+        raise ValidationError(f"{volunteer.full_name}'s attendance is already recorded.")
+    attendance = TrainingAttendance(
+        session=session, volunteer=volunteer, hours=hours, recorded_by=by
+    )
+    attendance.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            attendance.save()
+    except IntegrityError as error:  # recorded by someone else a moment ago
+        raise ValidationError(f"{volunteer.full_name}'s attendance is already recorded.") from error
+    return attendance
+
+
+@transaction.atomic
+def record_training(volunteer, *, session, hours, by, request=None) -> TrainingAttendance:
+    _lock(volunteer)
+    attendance = _attendance(volunteer, session, hours, by)
+    audit.record(
+        "volunteer.training_recorded",
+        actor=by,
+        obj=volunteer,
+        request=request,
+        session=session.pk,
+        hours=str(attendance.hours),
+    )
+    _recompute_stage(volunteer, by=by, request=request)
+    return attendance
+
+
+@transaction.atomic
+def record_attendance(session, *, volunteers, by, hours=None, request=None):
+    """The register: attendance of several volunteers at one session, all or none."""
+    hours = session.hours if hours is None else hours
+    errors = []
+    attendances = []
+    for volunteer in volunteers:
+        try:
+            attendances.append(record_training(volunteer, session=session, hours=hours, by=by))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    if not attendances:
+        raise ValidationError("Tick at least one volunteer.")
+    return attendances
+
+
+@transaction.atomic
+def create_training_session(*, project, by, title, held_on, hours, kind, request=None):
+    session = TrainingSession(
+        project=project, title=title, held_on=held_on, hours=hours, kind=kind, created_by=by
+    )
+    session.full_clean()
+    session.save()
+    audit.record("training_session.created", actor=by, obj=session, request=request)
+    return session
+
+
+@transaction.atomic
+def sign_off(volunteer, *, by, request=None) -> Volunteer:
+    """Ready to work with a family: creates the volunteer's login and invites them."""
+    _lock(volunteer)
+    if volunteer.stage not in PIPELINE:
+        raise ValidationError(
+            f"Only a volunteer in recruitment can be signed off; {volunteer.full_name} is "
+            f"{volunteer.get_stage_display().lower()}."
+        )
+    blockers = sign_off_blockers(volunteer)
+    if blockers:
+        raise ValidationError(blockers)
+    if volunteer.user is None:
+        user = invite_user(
+            by=by,
+            email=volunteer.email,
+            first_name=volunteer.first_name,
+            last_name=volunteer.last_name,
+            role=User.Role.VOLUNTEER,
+            phone=volunteer.phone,
+            request=request,
+        )
+        volunteer.user = user
+    assign_perm("volunteers.view_volunteer", volunteer.user, volunteer)
+    volunteer.signed_off_on = _today()
+    volunteer.signed_off_by = by
+    volunteer.full_clean()
+    volunteer.save()
+    _change_stage(volunteer, Stage.READY, by=by, reason="Signed off.", request=request)
+    audit.record("volunteer.signed_off", actor=by, obj=volunteer, request=request)
+    return volunteer
+
+
+@transaction.atomic
+def not_progressed(volunteer, *, by, reason, alternative_suggested, request=None) -> Volunteer:
+    _lock(volunteer)
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the application is not going ahead."
+    if not (alternative_suggested or "").strip():
+        errors["alternative_suggested"] = (
+            "Record the other volunteering roles suggested to the person (or why none were)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    if volunteer.stage == Stage.MATCHED:
+        raise ValidationError("End the volunteer's match before closing their record.")
+    if volunteer.stage in CLOSED:
+        raise ValidationError(
+            f"{volunteer.full_name} is already {volunteer.get_stage_display().lower()}."
+        )
+    volunteer.not_progressed_reason = reason.strip()
+    volunteer.alternative_suggested = alternative_suggested.strip()
+    _change_stage(
+        volunteer,
+        Stage.NOT_PROGRESSED,
+        by=by,
+        reason=volunteer.not_progressed_reason,
+        request=request,
+    )
+    return volunteer
+
+
+@transaction.atomic
+def record_leaving(volunteer, *, by, reason, request=None) -> Volunteer:
+    """A signed-off volunteer stops volunteering; their record and history stay."""
+    _lock(volunteer)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the volunteer is leaving."})
+    if volunteer.stage == Stage.MATCHED:
+        raise ValidationError("End the volunteer's match before recording that they left.")
+    if volunteer.stage != Stage.READY:
+        raise ValidationError(
+            'Only a signed-off volunteer can leave; use "not progressed" during recruitment.'
+        )
+    _change_stage(volunteer, Stage.LEFT, by=by, reason=reason.strip(), request=request)
+    return volunteer
+
+
+@transaction.atomic
+def reopen(volunteer, *, by, reason, request=None) -> Volunteer:
+    """Bring back a volunteer who was not progressed, with a reason on record."""
+    _lock(volunteer)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the record is being reopened."})
+    if volunteer.stage != Stage.NOT_PROGRESSED:
+        raise ValidationError("Only a volunteer who was not progressed can be reopened.")
+    if volunteer.signed_off_on and not sign_off_blockers(volunteer):
+        to_stage = Stage.READY
+    else:
+        to_stage = pipeline_stage(volunteer)
+    _change_stage(volunteer, to_stage, by=by, reason=reason.strip(), request=request)
+    return volunteer
+
+
+def supervision_interval():
+    return datetime.timedelta(days=settings.VICP_SUPERVISION_INTERVAL_DAYS)
+
+
+@transaction.atomic
+def record_supervision(
+    volunteer, *, by, held_on, notes, next_due=None, request=None
+) -> Supervision:
+    _lock(volunteer)
+    if volunteer.stage not in SIGNED_OFF:
+        raise ValidationError("Supervision is recorded for signed-off volunteers.")
+    _not_in_future(held_on, "held_on")
+    if not (notes or "").strip():
+        raise ValidationError({"notes": "Write a short note of the supervision."})
+    next_due = next_due or held_on + supervision_interval()
+    if next_due <= held_on:
+        raise ValidationError({"next_due": "The next supervision is due after this one."})
+    supervision = Supervision(
+        volunteer=volunteer,
+        held_on=held_on,
+        notes=notes.strip(),
+        next_due=next_due,
+        recorded_by=by,
+    )
+    supervision.full_clean()
+    supervision.save()
+    audit.record("volunteer.supervision_recorded", actor=by, obj=volunteer, request=request)
+    return supervision
+
+
+def next_supervision_due(volunteer, supervisions=None):
+    """When the next supervision is due: as recorded at the last one, or one
+    interval after sign-off for someone never supervised."""
+    if supervisions is None:
+        supervisions = Supervision.objects.filter(volunteer=volunteer).order_by("-held_on", "-pk")
+    latest = supervisions[0] if supervisions else None
+    if latest is not None:
+        return latest.next_due
+    if volunteer.signed_off_on:
+        return volunteer.signed_off_on + supervision_interval()
+    return None

@@ -1,0 +1,34 @@
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Volunteer
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def notify_managers_of_application(volunteer_id):
+    volunteer = Volunteer.objects.select_related("project").filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return
+    recipients = list(
+        volunteer.project.managers.filter(is_active=True).values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    body = render_to_string(
+        "emails/volunteer_application.txt",
+        {
+            "volunteer": volunteer,
+            "link": settings.VICP_BASE_URL + reverse("volunteers:detail", args=[volunteer.pk]),
+        },
+    )
+    send_mail(f"New volunteer application: {volunteer.project.name}", body, None, recipients)
