@@ -18,6 +18,7 @@ class Route:
     name: str  # namespaced URL name, or the pattern when unnamed
     path: str
     callback: object
+    params: tuple = ()  # names of the URL's parameters, e.g. ("pk",)
 
 
 def _sample(match):
@@ -37,17 +38,18 @@ def _literal(regex):
     return text.replace("\\", "")
 
 
-def _walk(patterns, prefix="", namespace=""):
+def _walk(patterns, prefix="", namespace="", params=()):
     for entry in patterns:
         regex = _literal(entry.pattern.regex.pattern)
+        names = params + tuple(entry.pattern.regex.groupindex)
         if isinstance(entry, URLResolver):
             ns = namespace
             if entry.namespace:
                 ns = f"{namespace}{entry.namespace}:"
-            yield from _walk(entry.url_patterns, prefix + regex, ns)
+            yield from _walk(entry.url_patterns, prefix + regex, ns, names)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<{regex}>"
-            yield Route(name=name, path="/" + prefix + regex, callback=entry.callback)
+            yield Route(name=name, path="/" + prefix + regex, callback=entry.callback, params=names)
 
 
 def all_routes():

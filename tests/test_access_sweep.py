@@ -1,0 +1,125 @@
+"""Every URL that names a record answers 404 to everyone who may not see it.
+
+The sweep walks the URL patterns itself: a new view with a parameter fails
+here until it is added to RECORDS, with the record its parameters name.
+"""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from . import factories
+from .urlwalk import all_routes
+
+pytestmark = pytest.mark.django_db
+
+# Routes whose parameters are not record ids: tokens of public links, and
+# Django's admin (administrators only; the admin has its own permission checks).
+NOT_RECORDS = {"password_reset_confirm"}
+
+
+def _volunteer(cast, project):
+    return factories.VolunteerFactory(project=project)
+
+
+def _dbs_check(cast, project):
+    from volunteers import services
+
+    volunteer = factories.VolunteerFactory(project=project)
+    services.record_dbs_check(
+        volunteer,
+        certificate_number="001234567890",
+        issued_on=timezone.localdate(),
+        result="disclosure",
+        by=cast["alice"],
+    )
+    return {"pk": volunteer.pk, "dbs_pk": volunteer.dbs_checks.get().pk}
+
+
+def _training_session(cast, project):
+    return factories.TrainingSessionFactory(project=project)
+
+
+def _social_worker(cast, project):
+    return cast["sam"]
+
+
+# What each route's parameters name, and a maker of such a record in
+# Cambridgeshire (Alice's project). A maker returns the record (for `pk`) or
+# the URL's keyword arguments.
+RECORDS = {
+    "vicp:resend_invitation": _social_worker,
+    "volunteers:detail": _volunteer,
+    "volunteers:record_interview": _volunteer,
+    "volunteers:record_dbs_check": _volunteer,
+    "volunteers:accept_disclosure": _dbs_check,
+    "volunteers:record_reference": _volunteer,
+    "volunteers:record_training": _volunteer,
+    "volunteers:record_supervision": _volunteer,
+    "volunteers:sign_off": _volunteer,
+    "volunteers:not_progressed": _volunteer,
+    "volunteers:reopen": _volunteer,
+    "volunteers:record_leaving": _volunteer,
+    "volunteers:training_detail": _training_session,
+}
+
+# Who must never reach a Cambridgeshire record through these routes: the other
+# project's manager and social worker, volunteers (their own record has its
+# own page), and Cambridgeshire's social worker (no recruitment records).
+OUTSIDERS = ["charlie", "sally", "sam", "vera", "victor", "una"]
+
+ROUTES = [
+    route
+    for route in all_routes()
+    if route.params and not route.name.startswith("admin:") and route.name not in NOT_RECORDS
+]
+
+
+def test_every_route_with_a_parameter_is_covered():
+    missing = sorted(route.name for route in ROUTES if route.name not in RECORDS)
+    assert not missing, f"add these routes to RECORDS in {__file__}: {missing}"
+
+
+def _url(route, made):
+    kwargs = made if isinstance(made, dict) else {route.params[0]: made.pk}
+    return reverse(route.name, kwargs=kwargs)
+
+
+def _refused(response, method):
+    if response.status_code == 405:
+        return method not in response.get("Allow", "")  # says nothing about the record
+    return response.status_code == 404
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_outsiders_get_404(route, cast, cambridgeshire, client_for):
+    url = _url(route, RECORDS[route.name](cast, cambridgeshire))
+    for who in OUTSIDERS:
+        client = client_for(cast[who])
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert _refused(response, method.upper()), (
+                f"{who} {method.upper()} {url} answered {response.status_code}"
+            )
+        client.logout()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_anonymous_visitors_are_sent_to_sign_in(route, cast, cambridgeshire, client):
+    url = _url(route, RECORDS[route.name](cast, cambridgeshire))
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_a_record_that_does_not_exist_is_404_for_its_manager(
+    route, cast, cambridgeshire, client_for
+):
+    made = RECORDS[route.name](cast, cambridgeshire)
+    kwargs = dict(made) if isinstance(made, dict) else {route.params[0]: made.pk}
+    kwargs = dict.fromkeys(kwargs, 999999)
+    for method in ("get", "post"):
+        response = getattr(client_for(cast["alice"]), method)(reverse(route.name, kwargs=kwargs))
+        assert _refused(response, method.upper())
