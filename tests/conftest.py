@@ -189,3 +189,38 @@ def applicant(cambridgeshire):
     return factories.VolunteerFactory(
         project=cambridgeshire, first_name="Amira", last_name="Khan", email="amira@example.org"
     )
+
+
+@pytest.fixture
+def referral(sam, cambridgeshire):
+    """Sam's submitted referral of the Doe family (Amy, 7, CP plan; Ben, 3, CIN plan)."""
+    return factories.make_referral(cambridgeshire, sam, submit=True)
+
+
+@pytest.fixture
+def family(referral, alice):
+    """The Doe family, accepted by Alice: case CAM-<year>-0001."""
+    from referrals import services
+
+    return services.accept_referral(referral, by=alice)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data comes from a data migration; a transactional test's flush
+    removes it, so put it back for every test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    fixtures = set(request.fixturenames)
+    if {"transactional_db", "live_server"} & fixtures or (
+        marker and marker.kwargs.get("transaction")
+    ):
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in fixtures:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.apps import apps
+
+    from referrals.reference_data import ensure_reference_data
+
+    ensure_reference_data(apps)

@@ -88,3 +88,56 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     hours = 6
     kind = "initial"
     created_by = factory.SubFactory(ProjectManagerFactory)
+
+
+def years_ago(years, days=0):
+    """A date of birth `years` years before today, less `days` days."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        day = today.replace(year=today.year - years, day=28)
+    return day - datetime.timedelta(days=days)
+
+
+def make_referral(project, by, *, children=None, submit=False, **fields):
+    """A referral written by `by` through the service (submitted if asked)."""
+    from referrals import services
+    from referrals.models import CPCategory, LevelOfNeed, Referral
+
+    neglect = CPCategory.objects.get(slug="neglect")
+    defaults = {
+        "family_name": "Doe",
+        "postcode": "CB4 1AA",
+        "address": "2 Test Road, Cambridge",
+        "level_of_need": LevelOfNeed.for_project(project).get(ordinal=4),
+        "reasons": "Routines and school attendance.",
+        "consent_given": True,
+        "referrer_name": "Paper Referrer",
+        "referrer_local_authority": "Cambridgeshire County Council",
+    }
+    referral = Referral(project=project, **{**defaults, **fields})
+    if children is None:
+        children = [
+            {
+                "first_name": "Amy",
+                "last_name": "Doe",
+                "date_of_birth": years_ago(7),
+                "plan_type": "cp",
+                "cp_category": neglect,
+            },
+            {
+                "first_name": "Ben",
+                "last_name": "Doe",
+                "date_of_birth": years_ago(3),
+                "plan_type": "cin",
+                "cp_category": None,
+            },
+        ]
+    referral = services.save_referral(referral, by=by, children=children)
+    if submit:
+        services.submit_referral(referral, by=by)
+        referral.refresh_from_db()
+    return referral

@@ -44,6 +44,20 @@ def _social_worker(cast, project):
     return cast["sam"]
 
 
+def _referral(cast, project):
+    return factories.make_referral(project, cast["sam"], submit=True)
+
+
+def _draft_referral(cast, project):
+    return factories.make_referral(project, cast["sam"])
+
+
+def _family(cast, project):
+    from referrals.services import accept_referral
+
+    return accept_referral(_referral(cast, project), by=cast["alice"])
+
+
 # What each route's parameters name, and a maker of such a record in
 # Cambridgeshire (Alice's project). A maker returns the record (for `pk`) or
 # the URL's keyword arguments.
@@ -61,12 +75,25 @@ RECORDS = {
     "volunteers:reopen": _volunteer,
     "volunteers:record_leaving": _volunteer,
     "volunteers:training_detail": _training_session,
+    "referrals:detail": _referral,
+    "referrals:edit": _draft_referral,
+    "referrals:accept": _referral,
+    "referrals:decline": _referral,
+    "referrals:waitlist": _referral,
+    "referrals:withdraw": _referral,
+    "families:detail": _family,
 }
 
 # Who must never reach a Cambridgeshire record through these routes: the other
 # project's manager and social worker, volunteers (their own record has its
 # own page), and Cambridgeshire's social worker (no recruitment records).
 OUTSIDERS = ["charlie", "sally", "sam", "vera", "victor", "una"]
+# Sam referred these; for his draft, even Alice is an outsider until he submits it.
+OUTSIDERS_OF = {
+    _referral: ["charlie", "sally", "vera", "victor", "una"],
+    _family: ["charlie", "sally", "vera", "victor", "una"],
+    _draft_referral: ["alice", "charlie", "sally", "vera", "victor", "una"],
+}
 
 ROUTES = [
     route
@@ -93,8 +120,9 @@ def _refused(response, method):
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_outsiders_get_404(route, cast, cambridgeshire, client_for):
-    url = _url(route, RECORDS[route.name](cast, cambridgeshire))
-    for who in OUTSIDERS:
+    maker = RECORDS[route.name]
+    url = _url(route, maker(cast, cambridgeshire))
+    for who in OUTSIDERS_OF.get(maker, OUTSIDERS):
         client = client_for(cast[who])
         for method in ("get", "post"):
             response = getattr(client, method)(url)

@@ -56,6 +56,9 @@ class Command(BaseCommand):
         from volunteers.demo import seed_volunteers
 
         seed_volunteers(projects)
+        from referrals.demo import seed_referrals
+
+        seed_referrals(projects)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for role, email, code in rows:
             self.stdout.write(f"  {role:<16} {email:<28} project: {code}")
@@ -79,4 +82,8 @@ class Command(BaseCommand):
                 project.managers.add(user)
             elif role == User.Role.SOCIAL_WORKER:
                 assign_perm("vicp.refer_to_project", user, project)
+                if not user.organisation:
+                    user.organisation = project.local_authority
+                    user.team = "Children's Social Care, Family Safeguarding"
+                    user.save(update_fields=["organisation", "team"])
         return user

@@ -1,0 +1,40 @@
+"""What each person may see of referrals."""
+
+from django.db.models import Q
+
+from vicp.permissions import get_object_for_user, visible_to
+
+from .models import Referral
+
+
+def referrals_visible_to(user):
+    """Social workers: the referrals they made. Managers: their projects' referrals,
+    except other people's drafts. Admins: every referral but other people's drafts."""
+    referrals = visible_to(
+        user,
+        Referral.objects.select_related("project", "social_worker", "level_of_need"),
+        "referrals.view_referral",
+    )
+    if user.is_authenticated and (user.is_project_manager or user.is_admin):
+        referrals = referrals.exclude(Q(status=Referral.Status.DRAFT) & ~Q(created_by=user))
+    return referrals
+
+
+def referral_for_user(user, pk):
+    return get_object_for_user(
+        user,
+        referrals_visible_to(user).prefetch_related(
+            "children__cp_category", "needs", "risks", "status_changes__by"
+        ),
+        pk,
+        "referrals.view_referral",
+    )
+
+
+def decision_queue(user):
+    """Referrals waiting for a decision in the projects `user` manages, oldest first."""
+    if not (user.is_project_manager or user.is_admin):
+        return Referral.objects.none()
+    return (
+        referrals_visible_to(user).filter(status__in=Referral.OPEN).order_by("submitted_at", "pk")
+    )

@@ -1,0 +1,223 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from vicp.forms import add_service_errors
+from vicp.models import User
+from vicp.permissions import projects_visible_to, role_required
+
+from . import selectors, services
+from .forms import ChildForm, ChildFormSet, DecisionForm, ReferralForm, WithdrawForm
+from .models import Referral
+
+MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
+REFERRERS = (User.Role.SOCIAL_WORKER, User.Role.PROJECT_MANAGER, User.Role.ADMIN)
+PER_PAGE = 25
+
+
+def working_days_between(start, end):
+    """Monday-to-Friday days after `start` up to and including `end`."""
+    days, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days
+
+
+def _edit(request, referral=None):
+    """The referral form with its children, for a new referral or a draft."""
+    projects = projects_visible_to(request.user)
+    if not projects.exists():
+        raise Http404("You cannot refer to any project.")
+    action = request.POST.get("action", "save")
+    submitting = action == "submit"
+    children_initial = (
+        [{f: getattr(c, f) for f in services.CHILD_FIELDS} for c in referral.children.all()]
+        if referral
+        else None
+    )
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if action == "add_child":
+            new = int(data.get("children-TOTAL_FORMS") or 0)
+            data["children-TOTAL_FORMS"] = str(new + 1)
+            # The new child's form starts as an untouched blank (so no errors show).
+            data[f"children-{new}-plan_type"] = ChildForm.base_fields["plan_type"].initial
+    form = ReferralForm(
+        data,
+        instance=referral,
+        projects=projects,
+        user=request.user,
+        submitting=submitting,
+        initial=None if referral else {"project": projects.first()},
+    )
+    formset = ChildFormSet(data, prefix="children", initial=children_initial, submitting=submitting)
+    if data is None and not children_initial:
+        formset.extra = 1  # a first child to fill in
+    if action in ("save", "submit") and data is not None and form.is_valid() and formset.is_valid():
+        saved = _save(request, form, formset, submitting)
+        if saved is not None:
+            return saved
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "formset": formset, "referral": referral},
+    )
+
+
+def _save(request, form, formset, submitting):
+    creating = form.instance.pk is None
+    try:
+        with transaction.atomic():
+            referral = services.save_referral(
+                form.save(commit=False),
+                by=request.user,
+                children=formset.children(),
+                needs=form.cleaned_data["needs"],
+                risks=form.cleaned_data["risks"],
+                request=request,
+            )
+            if submitting:
+                services.submit_referral(referral, by=request.user, request=request)
+    except ValidationError as error:
+        if creating:  # the insert was rolled back with everything else
+            form.instance.pk = None
+            form.instance._state.adding = True
+        add_service_errors(form, error)
+        return None
+    if submitting:
+        messages.success(request, "Referral submitted. The project's managers have been told.")
+    else:
+        messages.success(request, "Draft saved. You can finish it later from your referrals.")
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@role_required(*REFERRERS)
+def create(request):
+    return _edit(request)
+
+
+@role_required(*REFERRERS)
+def edit(request, pk):
+    referral = selectors.referral_for_user(request.user, pk)
+    if not referral.is_draft or not request.user.has_perm("referrals.change_referral", referral):
+        raise Http404("Only a draft can be changed, by the person who wrote it.")
+    return _edit(request, referral)
+
+
+def detail(request, pk):
+    referral = selectors.referral_for_user(request.user, pk)
+    user = request.user
+    manages = user.is_admin or (
+        user.is_project_manager and referral.project.managers.filter(pk=user.pk).exists()
+    )
+    context = {
+        "referral": referral,
+        "manages": manages,
+        "can_edit": referral.is_draft and user.has_perm("referrals.change_referral", referral),
+        "can_withdraw": referral.status
+        in (Referral.Status.DRAFT, Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
+        and (manages or user.pk in (referral.created_by_id, referral.social_worker_id)),
+        "family": getattr(referral, "family", None) if referral.status == "accepted" else None,
+        "problems": services.submission_problems(referral) if referral.is_draft else [],
+    }
+    if manages and referral.is_open:
+        context["duplicates"] = services.possible_duplicates(referral)
+        context["decline_form"] = DecisionForm(prefix="decline")
+        context["waitlist_form"] = DecisionForm(prefix="waitlist")
+    if context["can_withdraw"]:
+        context["withdraw_form"] = WithdrawForm(prefix="withdraw")
+    return render(request, "referrals/referral_detail.html", context)
+
+
+def _decide(request, pk, action):
+    referral = selectors.referral_for_user(request.user, pk)
+    try:
+        if action == "accept":
+            family = services.accept_referral(referral, by=request.user, request=request)
+            messages.success(
+                request,
+                f"Referral accepted: the family's case reference is {family.case_reference}.",
+            )
+            return redirect("families:detail", pk=family.pk)
+        form = DecisionForm(request.POST, prefix=action)
+        reason = form.data.get(f"{action}-reason", "")
+        if action == "decline":
+            services.decline_referral(referral, by=request.user, reason=reason, request=request)
+            messages.success(request, "Referral declined. The social worker has been told why.")
+        else:
+            services.waitlist_referral(referral, by=request.user, reason=reason, request=request)
+            messages.success(
+                request, "Referral put on the waiting list. The social worker has been told."
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def accept(request, pk):
+    return _decide(request, pk, "accept")
+
+
+@require_POST
+@role_required(*MANAGERS)
+def decline(request, pk):
+    return _decide(request, pk, "decline")
+
+
+@require_POST
+@role_required(*MANAGERS)
+def waitlist(request, pk):
+    return _decide(request, pk, "waitlist")
+
+
+@require_POST
+def withdraw(request, pk):
+    referral = selectors.referral_for_user(request.user, pk)
+    try:
+        services.withdraw_referral(
+            referral,
+            by=request.user,
+            reason=request.POST.get("withdraw-reason", ""),
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Referral withdrawn.")
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@role_required(*MANAGERS)
+def queue(request):
+    page = Paginator(selectors.decision_queue(request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    for referral in page:
+        submitted_on = timezone.localdate(referral.submitted_at)
+        referral.days_waiting = (today - submitted_on).days
+        referral.working_days_waiting = working_days_between(submitted_on, today)
+    return render(request, "referrals/referral_queue.html", {"page": page})
+
+
+@role_required(User.Role.SOCIAL_WORKER, *MANAGERS)
+def mine(request):
+    referrals = selectors.referrals_visible_to(request.user)
+    if not request.user.is_social_worker:
+        referrals = referrals.filter(created_by=request.user)  # paper referrals they entered
+    page = Paginator(referrals.order_by("-created_at", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "referrals/referral_mine.html", {"page": page})

@@ -1,0 +1,61 @@
+"""Family pages: who may see a family, and what the record shows."""
+
+import pytest
+from django.urls import reverse
+
+from referrals import services
+from tests.factories import make_referral
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("families:list")
+
+
+def test_anonymous_visitors_are_asked_to_sign_in(client, family):
+    for url in (LIST, reverse("families:detail", args=[family.pk])):
+        assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("alice", 200), ("ada", 200), ("sam", 200), ("charlie", 404), ("sally", 404), ("vera", 404)],
+)
+def test_who_sees_a_family(client_for, cast, family, who, status):
+    assert (
+        client_for(cast[who]).get(reverse("families:detail", args=[family.pk])).status_code
+        == status
+    )
+
+
+def test_the_record_shows_children_with_ages_plans_and_history(client_for, alice, family):
+    page = client_for(alice).get(reverse("families:detail", args=[family.pk])).content.decode()
+    assert family.case_reference in page
+    assert "Amy" in page and "Child protection plan" in page and "Child in need plan" in page
+    assert "<td>7</td>" in page and "<td>3</td>" in page
+    assert "Awaiting a volunteer" in page
+    assert "Referral: Submitted" in page
+
+
+def test_lists_contain_only_what_each_person_may_see(
+    client_for, cast, family, sally, charlie, southend
+):
+    other = services.accept_referral(make_referral(southend, sally, submit=True), by=charlie)
+    assert list(client_for(cast["alice"]).get(LIST).context["page"]) == [family]
+    assert list(client_for(cast["sam"]).get(LIST).context["page"]) == [family]
+    assert list(client_for(cast["sally"]).get(LIST).context["page"]) == [other]
+    assert client_for(cast["vera"]).get(LIST).status_code == 404
+
+
+def test_the_list_issues_the_same_queries_for_2_or_20_families(
+    client_for, alice, sam, cambridgeshire, django_assert_max_num_queries
+):
+    from families.models import Family
+
+    client = client_for(alice)
+    counts = []
+    for total in (2, 20):
+        while Family.objects.count() < total:
+            services.accept_referral(make_referral(cambridgeshire, sam, submit=True), by=alice)
+        with django_assert_max_num_queries(15) as queries:
+            client.get(LIST)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
