@@ -135,3 +135,162 @@ class FamilyUserObjectPermission(UserObjectPermissionBase):
 
 class FamilyGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Family, on_delete=models.CASCADE)
+
+
+class VisitActivity(models.Model):
+    """What a volunteer did on a visit (reference data, edited by admins)."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "visit activities"
+
+    def __str__(self):
+        return self.name
+
+
+class Match(models.Model):
+    """One volunteer working with one family, from `started_on` to `ended_on`."""
+
+    class EndReason(models.TextChoices):
+        PLANNED = "planned", "Planned ending: the work is done"
+        DISENGAGED = "disengaged", "The family disengaged"
+        ESCALATED = "escalated", "Escalated to statutory services"
+        VOLUNTEER_LEFT = "volunteer_left", "The volunteer left or stepped back"
+        FAMILY_MOVED = "family_moved", "The family moved away"
+        OTHER = "other", "Another reason"
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="matches")
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="matches"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    end_notes = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name_plural = "matches"
+        constraints = [
+            # The database itself refuses a second active match, so two requests
+            # at the same moment can never both succeed.
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=Q(ended_on=None),
+                name="one_active_match_per_volunteer",
+            ),
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(ended_on=None), name="one_active_match_per_family"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on=None) | Q(ended_on__gte=models.F("started_on")),
+                name="match_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.family} with volunteer {self.volunteer_id}"
+
+    @property
+    def is_active(self):
+        return self.ended_on is None
+
+
+class Visit(models.Model):
+    class Medium(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone call"
+        VIDEO = "video", "Video call"
+
+    class Place(models.TextChoices):
+        HOME = "home", "The family's home"
+        SCHOOL = "school", "School or nursery"
+        APPOINTMENT = "appointment", "An appointment (GP, housing, benefits...)"
+        COMMUNITY = "community", "Out in the community"
+        REMOTE = "remote", "Not in person"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LOGGED = "logged", "Logged"
+
+    MIN_MINUTES, MAX_MINUTES = 15, 480
+
+    match = models.ForeignKey(Match, on_delete=models.PROTECT, related_name="visits")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LOGGED)
+    visited_on = models.DateField("date")
+    start_time = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField("how long (minutes)")
+    contact_made = models.BooleanField("did you see the family?")
+    medium = models.CharField("how", max_length=10, choices=Medium.choices)
+    place = models.CharField("where", max_length=15, choices=Place.choices, blank=True)
+    activities = models.ManyToManyField(VisitActivity, blank=True, related_name="+")
+    notes = models.TextField(blank=True)
+    engagement = models.PositiveSmallIntegerField(
+        "the family's engagement", null=True, blank=True, help_text="1 (not at all) to 5 (fully)"
+    )
+    miles = models.PositiveSmallIntegerField("miles travelled", null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-start_time", "-pk"]
+        indexes = [models.Index(fields=["match", "status", "visited_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480),
+                name="visit_duration_15_to_480",
+            ),
+            models.CheckConstraint(
+                condition=Q(engagement=None) | (Q(engagement__gte=1) & Q(engagement__lte=5)),
+                name="visit_engagement_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(miles=None) | (Q(miles__gte=1) & Q(miles__lte=999)),
+                name="visit_miles_1_to_999",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Visit {self.pk} on {self.visited_on:%d/%m/%Y}"
+
+
+class Concern(models.Model):
+    """A safeguarding concern raised from a visit; open until a manager follows it up."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="concerns")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="concerns")
+    details = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    follow_up = models.TextField(blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["family", "closed_at"])]
+
+    def __str__(self):
+        return f"Concern {self.pk} ({self.family})"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None

@@ -38,3 +38,56 @@ def family_for_user(user, pk):
         pk,
         "families.view_family",
     )
+
+
+def visits_visible_to(user):
+    """Managers: their projects' visits. A volunteer: the visits they logged in their
+    active match (none once it has ended). Nobody else sees visit notes."""
+    from vicp.permissions import projects_managed_by
+
+    from .models import Visit
+
+    visits = Visit.objects.select_related("match__family__project", "match__volunteer", "logged_by")
+    if not (user.is_authenticated and user.is_active):
+        return visits.none()
+    if user.is_admin:
+        return visits
+    if user.is_project_manager:
+        return visits.filter(match__family__project__in=projects_managed_by(user))
+    if user.is_volunteer:
+        return visits.filter(logged_by=user, match__volunteer__user=user, match__ended_on=None)
+    return visits.none()
+
+
+def visit_for_user(user, pk):
+    from django.http import Http404
+
+    visit = visits_visible_to(user).prefetch_related("activities", "concerns").filter(pk=pk).first()
+    if visit is None:
+        raise Http404("No such visit.")
+    return visit
+
+
+def visit_summary(family):
+    """Counts for the family page: visits with contact, attempts, hours, last contact,
+    and visits a week since the match started (the programme expects one or two)."""
+    from django.db.models import Count, Max, Q, Sum
+    from django.utils import timezone
+
+    from .models import Visit
+
+    match = family.matches.filter(ended_on=None).first() or family.matches.first()
+    logged = Visit.objects.filter(match__family=family, status=Visit.Status.LOGGED)
+    summary = logged.aggregate(
+        visits=Count("pk", filter=Q(contact_made=True)),
+        attempts=Count("pk", filter=Q(contact_made=False)),
+        minutes=Sum("duration_minutes", filter=Q(contact_made=True)),
+        last_contact=Max("visited_on", filter=Q(contact_made=True)),
+    )
+    summary["hours"] = round((summary["minutes"] or 0) / 60, 1)
+    summary["per_week"] = None
+    if match is not None:
+        end = match.ended_on or timezone.localdate()
+        weeks = max((end - match.started_on).days / 7, 1)
+        summary["per_week"] = round(summary["visits"] / weeks, 1)
+    return summary

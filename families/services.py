@@ -1,12 +1,24 @@
 """Family cases: opening one from an accepted referral, and its status."""
 
-from django.db import transaction
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from vicp import audit
+from vicp.permissions import projects_managed_by
 
-from .models import CaseReferenceCounter, Child, Family, FamilyStatusChange
+from .models import (
+    CaseReferenceCounter,
+    Child,
+    Concern,
+    Family,
+    FamilyStatusChange,
+    Match,
+    Visit,
+)
 
 
 def next_case_reference(project, year):
@@ -74,3 +86,308 @@ def open_case(referral, *, by, request=None):
     if referral.social_worker_id:
         assign_perm("families.view_family", referral.social_worker, family)
     return family
+
+
+def _manages(user, project):
+    return projects_managed_by(user).filter(pk=project.pk).exists()
+
+
+def _require_manager(user, project):
+    if not _manages(user, project):
+        raise ValidationError("Only a manager of this family's project can do this.")
+
+
+# --- Matching -------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    volunteer: object
+    score: int = 0
+    reasons: list = field(default_factory=list)
+
+
+def _district(postcode):
+    return (postcode or "").upper().split(" ")[0]
+
+
+def _area(postcode):
+    return "".join(ch for ch in _district(postcode) if ch.isalpha())
+
+
+def _words(text):
+    return {w.strip(".,;()").lower() for w in (text or "").replace("/", " ").split() if len(w) > 3}
+
+
+def suggest_volunteers(family):
+    """Ready volunteers of the family's project who could start now, best first,
+    each with the reasons for its place."""
+    from volunteers.models import Stage, Volunteer
+    from volunteers.services import dbs_in_date
+
+    candidates = (
+        Volunteer.objects.filter(project=family.project, stage=Stage.READY)
+        .exclude(pk__in=Match.objects.filter(ended_on=None).values("volunteer_id"))
+        .order_by("last_name", "first_name")
+    )
+    needs = list(family.needs.all())
+    family_languages = _words(family.languages)
+    suggestions = []
+    for volunteer in candidates:
+        if not dbs_in_date(volunteer):
+            continue
+        suggestion = Suggestion(volunteer)
+        if _district(volunteer.postcode) and _district(volunteer.postcode) == _district(
+            family.postcode
+        ):
+            suggestion.score += 3
+            suggestion.reasons.append(
+                f"Lives in the same postcode district ({_district(family.postcode)})"
+            )
+        elif _area(volunteer.postcode) and _area(volunteer.postcode) == _area(family.postcode):
+            suggestion.score += 1
+            suggestion.reasons.append(f"Lives in the same postcode area ({_area(family.postcode)})")
+        shared = family_languages & _words(volunteer.languages) - {"english"}
+        if shared:
+            suggestion.score += 2
+            suggestion.reasons.append("Speaks " + ", ".join(sorted(w.title() for w in shared)))
+        experience = _words(volunteer.experience)
+        matched_needs = [need.name for need in needs if _words(need.name) & experience]
+        if matched_needs:
+            suggestion.score += len(matched_needs)
+            suggestion.reasons.append("Experience with " + ", ".join(matched_needs).lower())
+        if volunteer.drives:
+            suggestion.score += 1
+            suggestion.reasons.append("Drives (can go with the family to appointments)")
+        if volunteer.availability_days:
+            suggestion.reasons.append(f"Available {volunteer.availability_days_display}")
+        suggestions.append(suggestion)
+    suggestions.sort(key=lambda s: (-s.score, s.volunteer.last_name, s.volunteer.first_name))
+    return suggestions
+
+
+@transaction.atomic
+def start_match(*, family, volunteer, by, started_on=None, request=None):
+    from volunteers.models import Stage, Volunteer
+    from volunteers.services import dbs_in_date, record_matched
+
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    # Lock the volunteer too: two managers matching them at once are served in turn.
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    started_on = started_on or timezone.localdate()
+    _require_manager(by, family.project)
+    problems = []
+    if volunteer.project_id != family.project_id:
+        problems.append("The volunteer belongs to another project.")
+    if volunteer.stage != Stage.READY or volunteer.user_id is None:
+        problems.append(
+            f"{volunteer.full_name} is {volunteer.get_stage_display().lower()}, not signed off "
+            "and free to be matched."
+        )
+    if not dbs_in_date(volunteer, on=started_on):
+        problems.append(f"{volunteer.full_name}'s DBS check is not in date.")
+    if family.status != Family.Status.AWAITING_MATCH:
+        problems.append(
+            f"The family is {family.get_status_display().lower()}, not awaiting a volunteer."
+        )
+    if not family.consent_given:
+        problems.append("The family has not consented to having a volunteer.")
+    if started_on > timezone.localdate():
+        problems.append("A match cannot start in the future.")
+    if problems:
+        raise ValidationError(problems)
+    match = Match(family=family, volunteer=volunteer, started_on=started_on, started_by=by)
+    try:
+        with transaction.atomic():
+            match.save()
+    except IntegrityError:
+        raise ValidationError(
+            "This volunteer or this family already has an active match."
+        ) from None
+    change_status(family, Family.Status.MATCHED, by=by, request=request)
+    record_matched(volunteer, matched=True, by=by, request=request)
+    assign_perm("families.view_family", volunteer.user, family)
+    audit.record("match.started", actor=by, obj=match, project=family.project, request=request)
+    from .tasks import notify_volunteer_of_match
+
+    transaction.on_commit(lambda: notify_volunteer_of_match.delay(match.pk))
+    return match
+
+
+@transaction.atomic
+def end_match(match, *, by, reason, ended_on=None, notes="", request=None):
+    """End a match; the volunteer loses access to the family in the same transaction."""
+    from volunteers.services import record_matched
+
+    match = Match.objects.select_for_update().select_related("family", "volunteer").get(pk=match.pk)
+    _require_manager(by, match.family.project)
+    if not match.is_active:
+        raise ValidationError("This match has already ended.")
+    ended_on = ended_on or timezone.localdate()
+    if reason not in Match.EndReason.values:
+        raise ValidationError({"reason": "Choose why the match is ending."})
+    if ended_on < match.started_on:
+        raise ValidationError({"ended_on": "A match cannot end before it started."})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "This date is in the future."})
+    match.ended_on, match.end_reason, match.end_notes, match.ended_by = ended_on, reason, notes, by
+    match.save()
+    if match.volunteer.user_id:
+        remove_perm("families.view_family", match.volunteer.user, match.family)
+    # Drafts that were never finished cannot be finished now; they stay for the record.
+    change_status(
+        match.family,
+        Family.Status.AWAITING_MATCH,
+        by=by,
+        reason=match.get_end_reason_display(),
+        request=request,
+    )
+    record_matched(match.volunteer, matched=False, by=by, reason="Match ended.", request=request)
+    audit.record(
+        "match.ended",
+        actor=by,
+        obj=match,
+        project=match.family.project,
+        request=request,
+        reason=reason,
+    )
+    return match
+
+
+@transaction.atomic
+def close_case(family, *, by, reason, request=None):
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _require_manager(by, family.project)
+    if family.status == Family.Status.CLOSED:
+        raise ValidationError("This case is already closed.")
+    if family.matches.filter(ended_on=None).exists():
+        raise ValidationError("End the volunteer's match before closing the case.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the case is closing."})
+    change_status(family, Family.Status.CLOSED, by=by, reason=reason.strip(), request=request)
+    return family
+
+
+# --- Visits and concerns --------------------------------------------------------------
+
+
+def active_match_of(user):
+    """The active match of a volunteer user, or None."""
+    if not (user.is_authenticated and user.is_volunteer):
+        return None
+    return (
+        Match.objects.filter(volunteer__user=user, ended_on=None)
+        .select_related("family", "volunteer")
+        .first()
+    )
+
+
+def _may_log(user, match):
+    return (match.volunteer.user_id == user.pk) or _manages(user, match.family.project)
+
+
+@transaction.atomic
+def log_visit(
+    *,
+    match,
+    by,
+    visited_on,
+    duration_minutes,
+    contact_made=True,
+    medium=Visit.Medium.IN_PERSON,
+    start_time=None,
+    place="",
+    activities=(),
+    notes="",
+    engagement=None,
+    miles=None,
+    concern="",
+    draft=False,
+    visit=None,
+    request=None,
+):
+    """Record a visit (or an attempt: `contact_made=False`) to the matched family.
+
+    `draft=True` keeps it to finish later; `visit` is the draft being finished.
+    A concern, if given, is raised with the visit and its alerts go out at once.
+    """
+    match = Match.objects.select_related("family__project", "volunteer").get(pk=match.pk)
+    if not _may_log(by, match):
+        raise ValidationError("Only the matched volunteer or a project manager can log this visit.")
+    if not match.is_active:
+        raise ValidationError("This match has ended: visits can no longer be logged.")
+    errors = {}
+    today = timezone.localdate()
+    if visited_on > today:
+        errors["visited_on"] = "The visit cannot be in the future."
+    elif visited_on < match.started_on:
+        errors["visited_on"] = (
+            f"The match started on {match.started_on:%d/%m/%Y}; the visit cannot be before that."
+        )
+    if not Visit.MIN_MINUTES <= duration_minutes <= Visit.MAX_MINUTES:
+        errors["duration_minutes"] = "A visit lasts between 15 minutes and 8 hours (480 minutes)."
+    if contact_made and engagement is None and not draft:
+        errors["engagement"] = "Say how engaged the family was (1 to 5)."
+    if engagement is not None and not 1 <= engagement <= 5:
+        errors["engagement"] = "Engagement is from 1 to 5."
+    if miles is not None and not 1 <= miles <= 999:
+        errors["miles"] = "Miles are a whole number from 1 to 999."
+    if errors:
+        raise ValidationError(errors)
+    if visit is None:
+        visit = Visit(match=match, logged_by=by)
+    elif visit.match_id != match.pk or visit.status != Visit.Status.DRAFT:
+        raise ValidationError("Only a draft of this match can be finished.")
+    finishing = visit.pk is not None and not draft
+    visit.visited_on = visited_on
+    visit.start_time = start_time
+    visit.duration_minutes = duration_minutes
+    visit.contact_made = contact_made
+    visit.medium = medium
+    visit.place = place
+    visit.notes = notes
+    visit.engagement = engagement if contact_made else None
+    visit.miles = miles
+    visit.status = Visit.Status.DRAFT if draft else Visit.Status.LOGGED
+    visit.full_clean()
+    visit.save()
+    visit.activities.set(activities)
+    action = "visit.draft_saved" if draft else ("visit.finished" if finishing else "visit.logged")
+    audit.record(action, actor=by, obj=visit, project=match.family.project, request=request)
+    if concern and concern.strip() and not draft:
+        raise_concern(visit=visit, by=by, details=concern, request=request)
+    return visit
+
+
+@transaction.atomic
+def raise_concern(*, visit, by, details, request=None):
+    if not (details or "").strip():
+        raise ValidationError({"concern": "Describe the concern."})
+    concern = Concern.objects.create(
+        visit=visit, family=visit.match.family, details=details.strip(), raised_by=by
+    )
+    audit.record(
+        "concern.raised", actor=by, obj=concern, project=visit.match.family.project, request=request
+    )
+    from .tasks import notify_concern
+
+    transaction.on_commit(lambda: notify_concern.delay(concern.pk))
+    return concern
+
+
+@transaction.atomic
+def close_concern(concern, *, by, follow_up, request=None):
+    concern = (
+        Concern.objects.select_for_update().select_related("family__project").get(pk=concern.pk)
+    )
+    _require_manager(by, concern.family.project)
+    if not concern.is_open:
+        raise ValidationError("This concern has already been closed.")
+    if not (follow_up or "").strip():
+        raise ValidationError({"follow_up": "Record what was done to follow the concern up."})
+    concern.follow_up, concern.closed_by, concern.closed_at = follow_up.strip(), by, timezone.now()
+    concern.save()
+    audit.record(
+        "concern.closed", actor=by, obj=concern, project=concern.family.project, request=request
+    )
+    return concern

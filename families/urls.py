@@ -7,4 +7,11 @@ app_name = "families"
 urlpatterns = [
     path("", views.family_list, name="list"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/match/", views.match_volunteer, name="match"),
+    path("<int:pk>/close/", views.close_case, name="close_case"),
+    path("<int:pk>/visits/new/", views.log_visit, name="log_visit"),
+    path("matches/<int:pk>/end/", views.end_match, name="end_match"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/finish/", views.finish_visit, name="finish_visit"),
+    path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
 ]

@@ -1,12 +1,21 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import role_required
 
-from . import selectors
+from . import selectors, services
+from .forms import CloseCaseForm, CloseConcernForm, EndMatchForm, StartMatchForm, VisitForm
+from .models import Concern, Family, Match, Visit
 
 PER_PAGE = 25
+MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 
 
 @role_required(User.Role.PROJECT_MANAGER, User.Role.ADMIN, User.Role.SOCIAL_WORKER)
@@ -19,6 +28,9 @@ def family_list(request):
 
 def detail(request, pk):
     family = selectors.family_for_user(request.user, pk)
+    user = request.user
+    manages = user.is_admin or user.is_project_manager
+    active_match = family.matches.filter(ended_on=None).select_related("volunteer").first()
     timeline = sorted(
         [
             *(("Referral", change) for change in family.referral.status_changes.all()),
@@ -27,8 +39,198 @@ def detail(request, pk):
         key=lambda item: (item[1].at, item[1].pk),
         reverse=True,
     )
+    context = {
+        "family": family,
+        "referral": family.referral,
+        "timeline": timeline,
+        "manages": manages,
+        "active_match": active_match,
+        "matches": family.matches.select_related("volunteer").all(),
+        "summary": selectors.visit_summary(family),
+        "concerns": family.concerns.select_related("raised_by", "closed_by").all()
+        if not user.is_volunteer
+        else [],
+        "is_matched_volunteer": active_match is not None
+        and active_match.volunteer.user_id == user.pk,
+    }
+    if manages:
+        context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
+        context["end_match_form"] = EndMatchForm(prefix="end")
+        context["close_form"] = CloseCaseForm(prefix="close")
+        context["close_concern_form"] = CloseConcernForm(prefix="concern")
+    elif context["is_matched_volunteer"]:
+        context["visits"] = selectors.visits_visible_to(user).filter(match=active_match)[:20]
+    return render(request, "families/family_detail.html", context)
+
+
+@role_required(*MANAGERS)
+def match_volunteer(request, pk):
+    family = selectors.family_for_user(request.user, pk)
+    suggestions = (
+        services.suggest_volunteers(family) if family.status == Family.Status.AWAITING_MATCH else []
+    )
+    form = StartMatchForm(request.POST or None, suggestions=suggestions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_match(
+                family=family,
+                volunteer=form.cleaned_data["volunteer"],
+                started_on=form.cleaned_data["started_on"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['volunteer'].full_name} is now working with the family.",
+            )
+            return redirect("families:detail", pk=family.pk)
     return render(
         request,
-        "families/family_detail.html",
-        {"family": family, "timeline": timeline, "referral": family.referral},
+        "families/match_form.html",
+        {"family": family, "form": form, "suggestions": suggestions},
     )
+
+
+@require_POST
+@role_required(*MANAGERS)
+def end_match(request, pk):
+    match = Match.objects.filter(
+        pk=pk, family__in=selectors.families_visible_to(request.user)
+    ).first()
+    if match is None:
+        raise Http404("No such match.")
+    form = EndMatchForm(request.POST, prefix="end")
+    if form.is_valid():
+        try:
+            services.end_match(match, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, "The match has ended; the volunteer no longer sees the family."
+            )
+    else:
+        messages.error(request, "Choose why the match is ending and the date it ended.")
+    return redirect("families:detail", pk=match.family_id)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def close_case(request, pk):
+    family = selectors.family_for_user(request.user, pk)
+    try:
+        services.close_case(
+            family, by=request.user, reason=request.POST.get("close-reason", ""), request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The case is closed.")
+    return redirect("families:detail", pk=family.pk)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def close_concern(request, pk):
+    concern = Concern.objects.filter(
+        pk=pk, family__in=selectors.families_visible_to(request.user)
+    ).first()
+    if concern is None:
+        raise Http404("No such concern.")
+    try:
+        services.close_concern(
+            concern,
+            by=request.user,
+            follow_up=request.POST.get("concern-follow_up", ""),
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The concern is closed.")
+    return redirect("families:detail", pk=concern.family_id)
+
+
+def draft_key(user, family, visit=None):
+    """Where the visit form keeps what is typed on the device (see static/js/visit-draft.js)."""
+    return f"vicp-visit-draft:{user.pk}:{family.pk}:{visit.pk if visit else 'new'}"
+
+
+def _visit_form_page(request, family, match, visit=None):
+    initial = VisitForm.initial_from(visit) if visit else None
+    form = VisitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        draft = request.POST.get("action") == "draft"
+        try:
+            saved = services.log_visit(
+                match=match,
+                by=request.user,
+                draft=draft,
+                visit=visit,
+                request=request,
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Draft saved: you can finish it later from your home page."
+                if draft
+                else "Visit logged. Thank you.",
+            )
+            return redirect(
+                reverse("families:visit_detail", args=[saved.pk])
+                + "?saved="
+                + draft_key(request.user, family, visit)
+            )
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "families/visit_form.html",
+        {
+            "family": family,
+            "match": match,
+            "form": form,
+            "visit": visit,
+            "draft_key": draft_key(request.user, family, visit),
+        },
+        status=status,
+    )
+
+
+def log_visit(request, pk):
+    family = selectors.family_for_user(request.user, pk)
+    match = family.matches.filter(ended_on=None).select_related("volunteer").first()
+    user = request.user
+    if match is None or not (
+        user.is_project_manager or user.is_admin or match.volunteer.user_id == user.pk
+    ):
+        raise Http404("No active match to log a visit for.")
+    return _visit_form_page(request, family, match)
+
+
+def visit_detail(request, pk):
+    visit = selectors.visit_for_user(request.user, pk)
+    saved_key = request.GET.get("saved", "")
+    return render(
+        request,
+        "families/visit_detail.html",
+        {
+            "visit": visit,
+            "family": visit.match.family,
+            "clear_draft": saved_key
+            if saved_key.startswith(f"vicp-visit-draft:{request.user.pk}:")
+            else "",
+        },
+    )
+
+
+def finish_visit(request, pk):
+    visit = selectors.visit_for_user(request.user, pk)
+    if visit.status != Visit.Status.DRAFT or not visit.match.is_active:
+        raise Http404("Only a draft of an active match can be finished.")
+    return _visit_form_page(request, visit.match.family, visit.match, visit)

@@ -221,6 +221,40 @@ def _reference_data(request):
         return
     from django.apps import apps
 
+    from families.reference_data import ensure_reference_data as ensure_activities
     from referrals.reference_data import ensure_reference_data
 
     ensure_reference_data(apps)
+    ensure_activities(apps)
+
+
+@pytest.fixture
+def ready_volunteer(cambridgeshire, alice):
+    """Val, signed off and free in Cambridgeshire (her login is `ready_volunteer.user`)."""
+    from tests.volunteers.helpers import signed_off
+
+    volunteer = factories.VolunteerFactory(
+        project=cambridgeshire,
+        first_name="Val",
+        last_name="Green",
+        email="val@example.org",
+        postcode="CB4 2ZZ",
+    )
+    return signed_off(volunteer, alice)
+
+
+@pytest.fixture
+def match(family, ready_volunteer, alice):
+    """Val has worked with the Doe family for four weeks."""
+    import datetime
+
+    from django.utils import timezone
+
+    from families.services import start_match
+
+    return start_match(
+        family=family,
+        volunteer=ready_volunteer,
+        by=alice,
+        started_on=timezone.localdate() - datetime.timedelta(days=28),
+    )

@@ -58,6 +58,40 @@ def _family(cast, project):
     return accept_referral(_referral(cast, project), by=cast["alice"])
 
 
+def _match(cast, project):
+    from families.services import start_match
+    from tests.volunteers.helpers import signed_off
+
+    volunteer = signed_off(factories.VolunteerFactory(project=project), cast["alice"])
+    return start_match(family=_family(cast, project), volunteer=volunteer, by=cast["alice"])
+
+
+def _visit(cast, project, **extra):
+    from families.services import log_visit
+
+    match = _match(cast, project)
+    return log_visit(
+        match=match,
+        by=match.volunteer.user,
+        visited_on=match.started_on,
+        duration_minutes=60,
+        engagement=3,
+        **extra,
+    )
+
+
+def _draft_visit(cast, project):
+    return _visit(cast, project, draft=True)
+
+
+def _concern(cast, project):
+    return _visit(cast, project, concern="Worried").concerns.get()
+
+
+def _matched_family(cast, project):
+    return _match(cast, project).family
+
+
 # What each route's parameters name, and a maker of such a record in
 # Cambridgeshire (Alice's project). A maker returns the record (for `pk`) or
 # the URL's keyword arguments.
@@ -82,6 +116,13 @@ RECORDS = {
     "referrals:waitlist": _referral,
     "referrals:withdraw": _referral,
     "families:detail": _family,
+    "families:match": _family,
+    "families:close_case": _family,
+    "families:log_visit": _matched_family,
+    "families:end_match": _match,
+    "families:visit_detail": _visit,
+    "families:finish_visit": _draft_visit,
+    "families:close_concern": _concern,
 }
 
 # Who must never reach a Cambridgeshire record through these routes: the other
@@ -94,6 +135,10 @@ OUTSIDERS_OF = {
     _family: ["charlie", "sally", "vera", "victor", "una"],
     _draft_referral: ["alice", "charlie", "sally", "vera", "victor", "una"],
 }
+# Visits are logged by the matched volunteer and managers only: Sam, who may see
+# the family, may not log one.
+OUTSIDERS_OF[_matched_family] = OUTSIDERS
+
 
 ROUTES = [
     route

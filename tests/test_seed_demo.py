@@ -67,10 +67,31 @@ def test_it_gives_each_demo_volunteer_a_signed_off_record_and_some_applicants(se
     settings.DEBUG = True
     run()
     run()  # idempotent
-    for email in ("volunteer.cam@example.org", "volunteer.sth@example.org"):
+    for email, stage in (
+        ("volunteer.cam@example.org", "matched"),
+        ("volunteer.sth@example.org", "ready"),
+    ):
         record = Volunteer.objects.get(user__email=email)
-        assert record.stage == "ready" and sign_off_blockers(record) == []
+        assert record.stage == stage and sign_off_blockers(record) == []
         assert record.user.has_perm("volunteers.view_volunteer", record)
     stages = set(Volunteer.objects.values_list("stage", flat=True))
-    assert {"applied", "interviewing", "checks", "training", "ready"} <= stages
+    assert {"applied", "interviewing", "checks", "training", "ready", "matched"} <= stages
     assert Volunteer.objects.count() == 7
+
+
+def test_it_creates_referrals_a_family_and_a_match_with_visits(settings):
+    from families.models import Family, Match, Visit
+    from referrals.models import Referral
+
+    settings.DEBUG = True
+    run()
+    run()  # idempotent
+    assert set(Referral.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "accepted",
+    }
+    carter = Family.objects.get(family_name="Carter")
+    match = Match.objects.get(family=carter, ended_on=None)
+    assert match.volunteer.user.email == "volunteer.cam@example.org"
+    assert Visit.objects.filter(match=match).count() == 4

@@ -600,3 +600,10 @@ def next_supervision_due(volunteer, supervisions=None):
     if volunteer.signed_off_on:
         return volunteer.signed_off_on + supervision_interval()
     return None
+
+
+def record_matched(volunteer, *, matched, by, reason="", request=None):
+    """Called by the families app when a match starts (matched) or ends (ready again)."""
+    _change_stage(
+        volunteer, Stage.MATCHED if matched else Stage.READY, by=by, reason=reason, request=request
+    )

@@ -59,6 +59,9 @@ class Command(BaseCommand):
         from referrals.demo import seed_referrals
 
         seed_referrals(projects)
+        from families.demo import seed_families
+
+        seed_families(projects)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for role, email, code in rows:
             self.stdout.write(f"  {role:<16} {email:<28} project: {code}")

@@ -1,0 +1,45 @@
+"""Demo matches and visits for `seed_demo`: safe to run again."""
+
+import datetime
+
+from django.utils import timezone
+
+from vicp.models import User
+from volunteers.models import Volunteer
+
+from . import services
+from .models import Family, Match, Visit, VisitActivity
+
+# The demo volunteer of Cambridgeshire works with the Carter family.
+MATCHES = [("CAM", "volunteer.cam@example.org", "Carter", "pm.cam@example.org")]
+
+
+def seed_families(projects):
+    today = timezone.localdate()
+    for code, volunteer_email, family_name, manager_email in MATCHES:
+        family = Family.objects.filter(project=projects[code], family_name=family_name).first()
+        volunteer = Volunteer.objects.filter(user__email=volunteer_email).first()
+        if family is None or volunteer is None or Match.objects.filter(family=family).exists():
+            continue
+        manager = User.objects.get(email=manager_email)
+        match = services.start_match(
+            family=family,
+            volunteer=volunteer,
+            by=manager,
+            started_on=today - datetime.timedelta(days=21),
+        )
+        routines = VisitActivity.objects.filter(slug__in=["routines", "school-run"])
+        for days_ago, contact in [(20, True), (13, False), (12, True), (5, True)]:
+            services.log_visit(
+                match=match,
+                by=volunteer.user,
+                visited_on=today - datetime.timedelta(days=days_ago),
+                duration_minutes=120 if contact else 15,
+                contact_made=contact,
+                medium=Visit.Medium.IN_PERSON,
+                place=Visit.Place.HOME,
+                activities=routines if contact else (),
+                notes="Worked on the morning routine together." if contact else "Nobody answered.",
+                engagement=4 if contact else None,
+                miles=6,
+            )

@@ -1,0 +1,134 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Match, Visit, VisitActivity
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StartMatchForm(forms.Form):
+    volunteer = forms.ModelChoiceField(queryset=None, widget=forms.RadioSelect, empty_label=None)
+    started_on = forms.DateField(label="Starting on", widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, suggestions, **kwargs):
+        super().__init__(*args, **kwargs)
+        from volunteers.models import Volunteer
+
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(
+            pk__in=[s.volunteer.pk for s in suggestions]
+        )
+
+
+class EndMatchForm(forms.Form):
+    reason = forms.ChoiceField(choices=Match.EndReason.choices)
+    ended_on = forms.DateField(label="Ended on", widget=DATE, initial=timezone.localdate)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CloseCaseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the case closing?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseConcernForm(forms.Form):
+    follow_up = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who was told, what they did, and why the concern can be closed.",
+    )
+
+
+class VisitForm(forms.Form):
+    """The visit form on a phone: few required fields, big targets, sensible defaults."""
+
+    visited_on = forms.DateField(label="Date", widget=DATE, initial=timezone.localdate)
+    start_time = forms.TimeField(
+        label="Start time",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long (minutes)",
+        initial=120,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 15, "max": 480, "step": 5}),
+        help_text="Between 15 and 480 minutes.",
+    )
+    contact_made = forms.TypedChoiceField(
+        label="Did you see or speak to the family?",
+        choices=[("yes", "Yes"), ("no", "No, nobody was in or they did not answer")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    medium = forms.ChoiceField(
+        label="How", choices=Visit.Medium.choices, widget=forms.RadioSelect, initial="in_person"
+    )
+    place = forms.ChoiceField(
+        label="Where", choices=[("", "—"), *Visit.Place.choices], required=False
+    )
+    activities = forms.ModelMultipleChoiceField(
+        queryset=VisitActivity.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="What you did",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    engagement = forms.TypedChoiceField(
+        label="How engaged was the family?",
+        choices=[("", "—")]
+        + [
+            (str(n), label)
+            for n, label in [
+                (1, "1 · not at all"),
+                (2, "2"),
+                (3, "3 · partly"),
+                (4, "4"),
+                (5, "5 · fully"),
+            ]
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    miles = forms.IntegerField(
+        label="Miles travelled (for expenses)",
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 999}),
+    )
+    has_concern = forms.BooleanField(label="I have a safeguarding concern", required=False)
+    concern = forms.CharField(
+        label="Your concern",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What you saw or heard, in the words used. Your project manager and the social "
+        "worker are told at once.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("has_concern") and not (data.get("concern") or "").strip():
+            self.add_error("concern", "Describe your concern.")
+        return data
+
+    def service_arguments(self):
+        data = dict(self.cleaned_data)
+        data.pop("has_concern")
+        if not self.cleaned_data.get("has_concern"):
+            data["concern"] = ""
+        data["place"] = data.get("place") or ""
+        return data
+
+    @classmethod
+    def initial_from(cls, visit):
+        return {
+            "visited_on": visit.visited_on,
+            "start_time": visit.start_time,
+            "duration_minutes": visit.duration_minutes,
+            "contact_made": "yes" if visit.contact_made else "no",
+            "medium": visit.medium,
+            "place": visit.place,
+            "activities": list(visit.activities.all()),
+            "notes": visit.notes,
+            "engagement": visit.engagement,
+            "miles": visit.miles,
+        }

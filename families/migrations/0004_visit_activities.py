@@ -1,0 +1,13 @@
+from django.db import migrations
+
+from families.reference_data import ensure_reference_data
+
+
+def forwards(apps, schema_editor):
+    ensure_reference_data(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("families", "0003_matches_visits_concerns")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,0 +1,64 @@
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Concern, Match
+
+# A concern about a child is retried until it is sent: about a day of attempts.
+RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 150,
+}
+
+
+@shared_task(**RETRY)
+def notify_concern(concern_id):
+    """Tell the project's managers and the family's social worker, at once.
+
+    The email names no one: it says a concern was raised and links to it.
+    """
+    concern = (
+        Concern.objects.select_related("family__project", "family__referral__social_worker")
+        .filter(pk=concern_id)
+        .first()
+    )
+    if concern is None:
+        return
+    family = concern.family
+    recipients = list(
+        family.project.managers.filter(is_active=True).values_list("email", flat=True)
+    )
+    social_worker = family.referral.social_worker
+    if social_worker and social_worker.is_active:
+        recipients.append(social_worker.email)
+    elif family.referral.referrer_email:
+        recipients.append(family.referral.referrer_email)
+    if not recipients:
+        return
+    body = render_to_string(
+        "emails/concern_raised.txt",
+        {
+            "concern": concern,
+            "family": family,
+            "link": settings.VICP_BASE_URL + reverse("families:detail", args=[family.pk]),
+        },
+    )
+    send_mail(f"Safeguarding concern raised: case {family.case_reference}", body, None, recipients)
+
+
+@shared_task(**{**RETRY, "max_retries": 8})
+def notify_volunteer_of_match(match_id):
+    match = Match.objects.select_related("family", "volunteer__user").filter(pk=match_id).first()
+    if match is None or match.volunteer.user is None:
+        return
+    body = render_to_string(
+        "emails/match_started.txt",
+        {"match": match, "link": settings.VICP_BASE_URL + reverse("vicp:home")},
+    )
+    send_mail("You have been matched with a family", body, None, [match.volunteer.user.email])

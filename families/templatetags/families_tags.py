@@ -1,0 +1,66 @@
+import datetime
+
+from django import template
+from django.conf import settings
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from ..models import Concern, Family, Match, Visit
+from ..selectors import families_visible_to
+from ..services import active_match_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("families/_volunteer_family_panel.html", takes_context=True)
+def volunteer_family_panel(context):
+    user = context["request"].user
+    match = active_match_of(user)
+    if match is None:
+        return {"match": None}
+    visits = Visit.objects.filter(match=match, logged_by=user)
+    return {
+        "match": match,
+        "drafts": visits.filter(status=Visit.Status.DRAFT),
+        "last_visit": visits.filter(status=Visit.Status.LOGGED).first(),
+    }
+
+
+@register.inclusion_tag("families/_manager_families_panel.html", takes_context=True)
+def manager_families_panel(context):
+    user = context["request"].user
+    families = families_visible_to(user)
+    alert_days = settings.VICP_NO_VISIT_ALERT_DAYS
+    since = timezone.localdate() - datetime.timedelta(days=alert_days)
+    last_contact = (
+        Visit.objects.filter(match=OuterRef("pk"), status=Visit.Status.LOGGED, contact_made=True)
+        .order_by()
+        .values("match")
+        .annotate(last=Max("visited_on"))
+        .values("last")
+    )
+    quiet = (
+        Match.objects.filter(family__in=families, ended_on=None)
+        .annotate(last_contact=Subquery(last_contact))
+        .filter(Q(last_contact__lte=since) | Q(last_contact=None, started_on__lte=since))
+        .select_related("family", "volunteer")
+        .order_by("last_contact", "started_on")
+    )
+    return {
+        "concerns": Concern.objects.filter(family__in=families, closed_at=None).select_related(
+            "family", "raised_by"
+        ),
+        "quiet_matches": quiet,
+        "alert_days": alert_days,
+        "awaiting": families.filter(status=Family.Status.AWAITING_MATCH).count(),
+    }
+
+
+@register.inclusion_tag("families/_social_worker_concerns_panel.html", takes_context=True)
+def social_worker_concerns_panel(context):
+    families = families_visible_to(context["request"].user)
+    return {
+        "concerns": Concern.objects.filter(family__in=families, closed_at=None).select_related(
+            "family"
+        )
+    }
