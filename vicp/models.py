@@ -209,3 +209,22 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class SentReminder(models.Model):
+    """A reminder already emailed, so that a daily job run twice never sends it twice."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=100)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "recipient"], name="reminder_sent_once")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} to {self.recipient_id}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -253,7 +254,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "vicp.tasks.send_daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "weekly-digest": {
+        "task": "vicp.tasks.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
+}
 
 # --- Programme rules ----------------------------------------------------------
 VICP_REQUIRED_TRAINING_HOURS = env.float("VICP_REQUIRED_TRAINING_HOURS", default=18)

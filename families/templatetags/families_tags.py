@@ -46,7 +46,15 @@ def manager_families_panel(context):
         .select_related("family", "volunteer")
         .order_by("last_contact", "started_on")
     )
+    weeks = settings.VICP_MATCH_WEEKS
+    reaching = Match.objects.filter(
+        family__in=families,
+        ended_on=None,
+        started_on__lte=timezone.localdate() - datetime.timedelta(weeks=weeks),
+    ).select_related("family", "volunteer")
     return {
+        "reaching": reaching,
+        "match_weeks": weeks,
         "concerns": Concern.objects.filter(family__in=families, closed_at=None).select_related(
             "family", "raised_by"
         ),

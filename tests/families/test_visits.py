@@ -264,3 +264,10 @@ def test_the_family_page_summarises_the_visits(client_for, match, alice):
     assert (summary["visits"], summary["attempts"], summary["hours"]) == (2, 1, 3.5)
     assert summary["per_week"] == 0.5
     assert summary["last_contact"] == today()
+
+
+def test_the_managers_home_lists_matches_reaching_26_weeks(client_for, match, alice):
+    match.started_on = today() - datetime.timedelta(weeks=26)
+    match.save()
+    page = client_for(alice).get(reverse("vicp:home")).content.decode()
+    assert "Matches of 26 weeks or more" in page
