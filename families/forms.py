@@ -104,6 +104,18 @@ class VisitForm(forms.Form):
         "worker are told at once.",
     )
 
+    def __init__(self, *args, editing=False, needs_reason=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:  # a concern is raised when the visit is logged, not by editing it later
+            del self.fields["has_concern"]
+            del self.fields["concern"]
+        if needs_reason:
+            self.fields["reason"] = forms.CharField(
+                label="Why are you correcting this visit?",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="The volunteer and anyone reading the record will see this.",
+            )
+
     def clean(self):
         data = super().clean()
         if data.get("has_concern") and not (data.get("concern") or "").strip():
@@ -112,7 +124,8 @@ class VisitForm(forms.Form):
 
     def service_arguments(self):
         data = dict(self.cleaned_data)
-        data.pop("has_concern")
+        data.pop("has_concern", None)
+        data.pop("reason", None)
         if not self.cleaned_data.get("has_concern"):
             data["concern"] = ""
         data["place"] = data.get("place") or ""

@@ -294,3 +294,27 @@ class Concern(models.Model):
     @property
     def is_open(self):
         return self.closed_at is None
+
+
+class VisitChange(models.Model):
+    """An edit of a logged visit: who, when, why, and each field before → after."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Change to visit {self.visit_id} at {self.at:%d/%m/%Y %H:%M}"
+
+    def readable(self):
+        """[(field label, before, after)] for people reading the record."""
+        rows = []
+        for name, (before, after) in self.changes.items():
+            label = Visit._meta.get_field(name).verbose_name
+            rows.append((label[:1].upper() + label[1:], before, after))
+        return rows

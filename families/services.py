@@ -1,5 +1,6 @@
 """Family cases: opening one from an accepted referral, and its status."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from .models import (
     FamilyStatusChange,
     Match,
     Visit,
+    VisitChange,
 )
 
 
@@ -316,24 +318,15 @@ def log_visit(
         raise ValidationError("Only the matched volunteer or a project manager can log this visit.")
     if not match.is_active:
         raise ValidationError("This match has ended: visits can no longer be logged.")
-    errors = {}
-    today = timezone.localdate()
-    if visited_on > today:
-        errors["visited_on"] = "The visit cannot be in the future."
-    elif visited_on < match.started_on:
-        errors["visited_on"] = (
-            f"The match started on {match.started_on:%d/%m/%Y}; the visit cannot be before that."
-        )
-    if not Visit.MIN_MINUTES <= duration_minutes <= Visit.MAX_MINUTES:
-        errors["duration_minutes"] = "A visit lasts between 15 minutes and 8 hours (480 minutes)."
-    if contact_made and engagement is None and not draft:
-        errors["engagement"] = "Say how engaged the family was (1 to 5)."
-    if engagement is not None and not 1 <= engagement <= 5:
-        errors["engagement"] = "Engagement is from 1 to 5."
-    if miles is not None and not 1 <= miles <= 999:
-        errors["miles"] = "Miles are a whole number from 1 to 999."
-    if errors:
-        raise ValidationError(errors)
+    _check_visit(
+        match,
+        visited_on=visited_on,
+        duration_minutes=duration_minutes,
+        contact_made=contact_made,
+        engagement=engagement,
+        miles=miles,
+        draft=draft,
+    )
     if visit is None:
         visit = Visit(match=match, logged_by=by)
     elif visit.match_id != match.pk or visit.status != Visit.Status.DRAFT:
@@ -357,6 +350,119 @@ def log_visit(
     if concern and concern.strip() and not draft:
         raise_concern(visit=visit, by=by, details=concern, request=request)
     return visit
+
+
+def _check_visit(
+    match, *, visited_on, duration_minutes, contact_made, engagement, miles, draft=False
+):
+    errors = {}
+    today = timezone.localdate()
+    if visited_on > today:
+        errors["visited_on"] = "The visit cannot be in the future."
+    elif visited_on < match.started_on:
+        errors["visited_on"] = (
+            f"The match started on {match.started_on:%d/%m/%Y}; the visit cannot be before that."
+        )
+    elif match.ended_on and visited_on > match.ended_on:
+        errors["visited_on"] = f"The match ended on {match.ended_on:%d/%m/%Y}."
+    if not Visit.MIN_MINUTES <= duration_minutes <= Visit.MAX_MINUTES:
+        errors["duration_minutes"] = "A visit lasts between 15 minutes and 8 hours (480 minutes)."
+    if contact_made and engagement is None and not draft:
+        errors["engagement"] = "Say how engaged the family was (1 to 5)."
+    if engagement is not None and not 1 <= engagement <= 5:
+        errors["engagement"] = "Engagement is from 1 to 5."
+    if miles is not None and not 1 <= miles <= 999:
+        errors["miles"] = "Miles are a whole number from 1 to 999."
+    if errors:
+        raise ValidationError(errors)
+
+
+VOLUNTEER_EDIT_DAYS = 7
+EDITABLE_FIELDS = (
+    "visited_on",
+    "start_time",
+    "duration_minutes",
+    "contact_made",
+    "medium",
+    "place",
+    "notes",
+    "engagement",
+    "miles",
+)
+
+
+def volunteer_may_still_edit(visit, user, now=None):
+    """The volunteer who logged a visit may change it for 7 days, while matched."""
+    now = now or timezone.now()
+    return (
+        visit.logged_by_id == user.pk
+        and visit.match.is_active
+        and now - visit.created_at < datetime.timedelta(days=VOLUNTEER_EDIT_DAYS)
+    )
+
+
+@transaction.atomic
+def edit_visit(visit, *, by, reason="", activities=None, request=None, **fields):
+    """Change a logged visit; every change is kept (field: before → after).
+
+    Afterwards, only a project manager corrects it, giving the reason.
+    """
+    visit = (
+        Visit.objects.select_for_update().select_related("match__family__project").get(pk=visit.pk)
+    )
+    manager = _manages(by, visit.match.family.project)
+    if visit.status != Visit.Status.LOGGED:
+        raise ValidationError("Finish the draft instead of editing it.")
+    if not manager and not volunteer_may_still_edit(visit, by):
+        raise ValidationError(
+            "A visit can be changed by the volunteer for 7 days; "
+            "after that, ask your project manager to correct it."
+        )
+    if manager and visit.logged_by_id != by.pk and not (reason or "").strip():
+        raise ValidationError({"reason": "Say why you are correcting this visit."})
+    values = {name: fields.get(name, getattr(visit, name)) for name in EDITABLE_FIELDS}
+    if not values["contact_made"]:
+        values["engagement"] = None
+    _check_visit(
+        visit.match,
+        **{
+            k: values[k]
+            for k in ("visited_on", "duration_minutes", "contact_made", "engagement", "miles")
+        },
+    )
+    changes = {
+        name: [_plain(getattr(visit, name)), _plain(value)]
+        for name, value in values.items()
+        if getattr(visit, name) != value
+    }
+    if activities is not None:
+        before = sorted(a.name for a in visit.activities.all())
+        after = sorted(a.name for a in activities)
+        if before != after:
+            changes["activities"] = [before, after]
+            visit.activities.set(activities)
+    if not changes:
+        return visit
+    for name, value in values.items():
+        setattr(visit, name, value)
+    visit.full_clean()
+    visit.save()
+    VisitChange.objects.create(visit=visit, by=by, reason=(reason or "").strip(), changes=changes)
+    audit.record(
+        "visit.changed",
+        actor=by,
+        obj=visit,
+        project=visit.match.family.project,
+        request=request,
+        fields=sorted(changes),
+    )
+    return visit
+
+
+def _plain(value):
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
 
 
 @transaction.atomic

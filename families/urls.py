@@ -13,5 +13,6 @@ urlpatterns = [
     path("matches/<int:pk>/end/", views.end_match, name="end_match"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/finish/", views.finish_visit, name="finish_visit"),
+    path("visits/<int:pk>/edit/", views.edit_visit, name="edit_visit"),
     path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
 ]

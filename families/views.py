@@ -234,3 +234,47 @@ def finish_visit(request, pk):
     if visit.status != Visit.Status.DRAFT or not visit.match.is_active:
         raise Http404("Only a draft of an active match can be finished.")
     return _visit_form_page(request, visit.match.family, visit.match, visit)
+
+
+def edit_visit(request, pk):
+    visit = selectors.visit_for_user(request.user, pk)
+    user = request.user
+    manager = user.is_project_manager or user.is_admin
+    if visit.status != Visit.Status.LOGGED or not (
+        manager or services.volunteer_may_still_edit(visit, user)
+    ):
+        raise Http404("This visit can no longer be changed by you.")
+    needs_reason = manager and visit.logged_by_id != user.pk
+    form = VisitForm(
+        request.POST or None,
+        initial=VisitForm.initial_from(visit),
+        editing=True,
+        needs_reason=needs_reason,
+    )
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        arguments.pop("concern")
+        try:
+            services.edit_visit(
+                visit,
+                by=user,
+                reason=form.cleaned_data.get("reason", ""),
+                request=request,
+                **arguments,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Visit updated; the change is kept in its history.")
+            return redirect("families:visit_detail", pk=visit.pk)
+    return render(
+        request,
+        "families/visit_form.html",
+        {
+            "family": visit.match.family,
+            "form": form,
+            "visit": visit,
+            "editing": True,
+        },
+        status=400 if form.is_bound else 200,
+    )

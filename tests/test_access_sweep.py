@@ -122,6 +122,7 @@ RECORDS = {
     "families:end_match": _match,
     "families:visit_detail": _visit,
     "families:finish_visit": _draft_visit,
+    "families:edit_visit": _visit,
     "families:close_concern": _concern,
 }
 

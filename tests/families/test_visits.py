@@ -271,3 +271,65 @@ def test_the_managers_home_lists_matches_reaching_26_weeks(client_for, match, al
     match.save()
     page = client_for(alice).get(reverse("vicp:home")).content.decode()
     assert "Matches of 26 weeks or more" in page
+
+
+# --- changing a visit afterwards --------------------------------------------------------
+
+
+def test_the_volunteer_may_change_a_visit_for_7_days(match):
+    import time_machine
+
+    visit = log(match, duration_minutes=60)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=6, hours=23)):
+        services.edit_visit(visit, by=match.volunteer.user, duration_minutes=75)
+    with (
+        time_machine.travel(timezone.now() + datetime.timedelta(days=7, minutes=1)),
+        pytest.raises(ValidationError, match="7 days"),
+    ):
+        services.edit_visit(visit, by=match.volunteer.user, duration_minutes=90)
+    visit.refresh_from_db()
+    assert visit.duration_minutes == 75
+
+
+def test_a_managers_correction_needs_a_reason_and_is_kept(match, alice):
+    visit = log(match, duration_minutes=60, notes="Before")
+    with pytest.raises(ValidationError) as error:
+        services.edit_visit(visit, by=alice, duration_minutes=90)
+    assert "reason" in error.value.message_dict
+    services.edit_visit(
+        visit, by=alice, duration_minutes=90, notes="After", reason="Volunteer's note"
+    )
+    (change,) = visit.changes.all()
+    assert change.by == alice and change.reason == "Volunteer's note"
+    assert change.changes == {"duration_minutes": [60, 90], "notes": ["Before", "After"]}
+
+
+def test_changes_follow_the_same_rules(match):
+    visit = log(match)
+    with pytest.raises(ValidationError):
+        services.edit_visit(visit, by=match.volunteer.user, duration_minutes=481)
+
+
+def test_the_edit_page_for_the_volunteer_and_the_manager(client_for, match, alice):
+    import time_machine
+
+    visit = log(match, duration_minutes=60)
+    url = reverse("families:edit_visit", args=[visit.pk])
+    volunteer = client_for(match.volunteer.user)
+    assert volunteer.get(url).status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        assert client_for(match.volunteer.user).get(url).status_code == 404
+    manager = client_for(alice)
+    data = {
+        "visited_on": visit.visited_on.isoformat(),
+        "duration_minutes": "90",
+        "contact_made": "yes",
+        "medium": "in_person",
+        "engagement": "4",
+        "reason": "",
+    }
+    refused = manager.post(url, data)
+    assert "reason" in refused.context["form"].errors
+    manager.post(url, {**data, "reason": "Typo"})
+    page = manager.get(reverse("families:visit_detail", args=[visit.pk])).content.decode()
+    assert "How long (minutes): 60 → 90" in page
