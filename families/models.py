@@ -240,6 +240,10 @@ class Visit(models.Model):
         "the family's engagement", null=True, blank=True, help_text="1 (not at all) to 5 (fully)"
     )
     miles = models.PositiveSmallIntegerField("miles travelled", null=True, blank=True)
+    claim_paid_at = models.DateTimeField(null=True, blank=True)
+    claim_paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -261,6 +265,9 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=Q(miles=None) | (Q(miles__gte=1) & Q(miles__lte=999)),
                 name="visit_miles_1_to_999",
+            ),
+            models.CheckConstraint(
+                condition=Q(claim_paid_at=None) | ~Q(miles=None), name="visit_paid_claim_has_miles"
             ),
         ]
 
@@ -318,3 +325,35 @@ class VisitChange(models.Model):
             label = Visit._meta.get_field(name).verbose_name
             rows.append((label[:1].upper() + label[1:], before, after))
         return rows
+
+
+class MileageRate(models.Model):
+    """Pence a mile paid for volunteers' travel, from a date (rates are dated data).
+
+    A rate without a project applies to every project that has none of its own.
+    """
+
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="mileage_rates"
+    )
+    pence_per_mile = models.PositiveSmallIntegerField()
+    valid_from = models.DateField()
+
+    class Meta:
+        ordering = ["project_id", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "valid_from"], name="mileage_rate_unique_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(pence_per_mile__gte=1), name="mileage_rate_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pence_per_mile}p a mile from {self.valid_from:%d/%m/%Y}"
+
+    @classmethod
+    def in_force(cls, project, day):
+        own = cls.objects.filter(project=project, valid_from__lte=day).first()
+        return own or cls.objects.filter(project=None, valid_from__lte=day).first()

@@ -497,3 +497,54 @@ def close_concern(concern, *, by, follow_up, request=None):
         "concern.closed", actor=by, obj=concern, project=concern.family.project, request=request
     )
     return concern
+
+
+# --- Mileage claims ---------------------------------------------------------------------
+
+
+def claim_amount_pence(visit):
+    """Miles times the rate in force on the visit date (None without miles or a rate)."""
+    from .models import MileageRate
+
+    if not visit.miles:
+        return None
+    rate = MileageRate.in_force(visit.match.family.project, visit.visited_on)
+    return visit.miles * rate.pence_per_mile if rate else None
+
+
+def unpaid_claims(user):
+    """Logged visits with miles, not yet paid, in the projects `user` manages."""
+    return (
+        Visit.objects.filter(
+            match__family__project__in=projects_managed_by(user),
+            status=Visit.Status.LOGGED,
+            miles__isnull=False,
+            claim_paid_at=None,
+        )
+        .select_related("match__family__project", "match__volunteer", "logged_by")
+        .order_by("match__volunteer__last_name", "visited_on", "pk")
+    )
+
+
+@transaction.atomic
+def mark_claims_paid(visits, *, by, request=None):
+    """Mark these claims paid; each volunteer is emailed what was paid."""
+    ids = [visit.pk for visit in visits]
+    claims = list(unpaid_claims(by).filter(pk__in=ids).select_for_update(of=("self",)))
+    if len(claims) != len(set(ids)):
+        raise ValidationError("Some of these claims are already paid or are not yours to pay.")
+    now = timezone.now()
+    for claim in claims:
+        claim.claim_paid_at, claim.claim_paid_by = now, by
+        claim.save(update_fields=["claim_paid_at", "claim_paid_by"])
+        audit.record(
+            "claim.paid", actor=by, obj=claim, project=claim.match.family.project, request=request
+        )
+    from .tasks import notify_claims_paid
+
+    for user_id in {claim.logged_by_id for claim in claims}:
+        paid = [c.pk for c in claims if c.logged_by_id == user_id]
+        transaction.on_commit(
+            lambda user_id=user_id, paid=paid: notify_claims_paid.delay(user_id, paid)
+        )
+    return claims

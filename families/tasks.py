@@ -62,3 +62,22 @@ def notify_volunteer_of_match(match_id):
         {"match": match, "link": settings.VICP_BASE_URL + reverse("vicp:home")},
     )
     send_mail("You have been matched with a family", body, None, [match.volunteer.user.email])
+
+
+@shared_task(**{**RETRY, "max_retries": 8})
+def notify_claims_paid(user_id, visit_ids):
+    from vicp.models import User
+
+    from .models import Visit
+    from .services import claim_amount_pence
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    visits = Visit.objects.filter(pk__in=visit_ids).select_related("match__family__project")
+    total = sum(claim_amount_pence(v) or 0 for v in visits)
+    body = render_to_string(
+        "emails/claims_paid.txt",
+        {"user": user, "visits": visits, "total": f"£{total / 100:.2f}"},
+    )
+    send_mail("Your mileage has been paid", body, None, [user.email])

@@ -15,4 +15,6 @@ urlpatterns = [
     path("visits/<int:pk>/finish/", views.finish_visit, name="finish_visit"),
     path("visits/<int:pk>/edit/", views.edit_visit, name="edit_visit"),
     path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
+    path("mileage/", views.claims, name="claims"),
+    path("mileage/claims.csv", views.claims_csv, name="claims_csv"),
 ]

@@ -1,14 +1,18 @@
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from vicp import audit
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import role_required
+from vicp.reauth import password_confirmation_required
 
 from . import selectors, services
 from .forms import CloseCaseForm, CloseConcernForm, EndMatchForm, StartMatchForm, VisitForm
@@ -222,6 +226,7 @@ def visit_detail(request, pk):
         {
             "visit": visit,
             "family": visit.match.family,
+            "claim_pence": services.claim_amount_pence(visit),
             "clear_draft": saved_key
             if saved_key.startswith(f"vicp-visit-draft:{request.user.pk}:")
             else "",
@@ -278,3 +283,61 @@ def edit_visit(request, pk):
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _with_amounts(claims):
+    rows = []
+    for claim in claims:
+        claim.amount_pence = services.claim_amount_pence(claim)
+        rows.append(claim)
+    return rows
+
+
+@role_required(*MANAGERS)
+def claims(request):
+    if request.method == "POST":
+        chosen = request.POST.getlist("claim")
+        if not chosen:
+            messages.error(request, "Tick the claims you have paid.")
+        else:
+            try:
+                paid = services.mark_claims_paid(
+                    Visit.objects.filter(pk__in=chosen), by=request.user, request=request
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, f"{len(paid)} claim{'s' if len(paid) != 1 else ''} marked paid."
+                )
+        return redirect("families:claims")
+    rows = _with_amounts(services.unpaid_claims(request.user))
+    total = sum(row.amount_pence or 0 for row in rows)
+    return render(request, "families/claims.html", {"claims": rows, "total_pence": total})
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def claims_csv(request):
+    rows = _with_amounts(services.unpaid_claims(request.user))
+    audit.record("claims.exported", actor=request.user, request=request, count=len(rows))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="vicp-mileage-claims.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["volunteer", "email", "project", "visit date", "miles", "amount (GBP)", "visit id"]
+    )
+    for row in rows:
+        amount = "" if row.amount_pence is None else f"{row.amount_pence / 100:.2f}"
+        writer.writerow(
+            [
+                row.match.volunteer.full_name,
+                row.logged_by.email,
+                row.match.family.project.code,
+                row.visited_on.strftime("%d/%m/%Y"),
+                row.miles,
+                amount,
+                row.pk,
+            ]
+        )
+    return response

@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from families.reference_data import ensure_reference_data
+from families.reference_data import ensure_activities
 
 
 def forwards(apps, schema_editor):
-    ensure_reference_data(apps)
+    ensure_activities(apps)
 
 
 class Migration(migrations.Migration):

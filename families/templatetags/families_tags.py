@@ -72,3 +72,11 @@ def social_worker_concerns_panel(context):
             "family"
         )
     }
+
+
+@register.filter
+def pounds(pence):
+    """1234 → £12.34"""
+    if pence is None:
+        return ""
+    return f"£{pence / 100:,.2f}"
