@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
 
-from .models import Match, Visit, VisitActivity
+from referrals.models import Need
+
+from .models import Goal, GoalReview, Match, Visit, VisitActivity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -145,3 +147,17 @@ class VisitForm(forms.Form):
             "engagement": visit.engagement,
             "miles": visit.miles,
         }
+
+
+class GoalForm(forms.Form):
+    description = forms.CharField(label="The goal", widget=forms.Textarea(attrs={"rows": 2}))
+    need = forms.ModelChoiceField(
+        queryset=Need.objects.filter(is_active=True), required=False, label="Need it answers"
+    )
+    target_date = forms.DateField(widget=DATE, required=False)
+
+
+class GoalReviewForm(forms.Form):
+    stage = forms.ChoiceField(choices=GoalReview.Stage.choices)
+    outcome = forms.ChoiceField(choices=Goal.Outcome.choices)
+    progress = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))

@@ -357,3 +357,57 @@ class MileageRate(models.Model):
     def in_force(cls, project, day):
         own = cls.objects.filter(project=project, valid_from__lte=day).first()
         return own or cls.objects.filter(project=None, valid_from__lte=day).first()
+
+
+class Goal(models.Model):
+    """One aim of the written plan of work, agreed with the family."""
+
+    class Outcome(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        PARTLY = "partly", "Partly achieved"
+        NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="goals")
+    need = models.ForeignKey(
+        Need, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField("the goal")
+    star_area = models.CharField(
+        "Family Star area",
+        max_length=50,
+        blank=True,
+        help_text="Optional: the area it should improve.",
+    )
+    target_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+
+    def __str__(self):
+        return self.description[:60]
+
+
+class GoalReview(models.Model):
+    class Stage(models.TextChoices):
+        REVIEW = "review", "Review (about 3 months)"
+        END = "end", "End of the work"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reviews")
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    reviewed_on = models.DateField()
+    progress = models.TextField()
+    outcome = models.CharField(max_length=20, choices=Goal.Outcome.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["reviewed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "stage"], name="one_review_per_goal_and_stage")
+        ]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}: {self.get_outcome_display()}"

@@ -548,3 +548,65 @@ def mark_claims_paid(visits, *, by, request=None):
             lambda user_id=user_id, paid=paid: notify_claims_paid.delay(user_id, paid)
         )
     return claims
+
+
+# --- The plan of work ---------------------------------------------------------------------
+
+
+def may_plan(user, family):
+    match = family.matches.filter(ended_on=None).first()
+    return _manages(user, family.project) or (
+        match is not None and match.volunteer.user_id == user.pk
+    )
+
+
+@transaction.atomic
+def add_goal(*, family, by, description, need=None, star_area="", target_date=None, request=None):
+    from .models import Goal
+
+    if not may_plan(by, family):
+        raise ValidationError("Only the family's volunteer or a project manager can add goals.")
+    if family.status == Family.Status.CLOSED:
+        raise ValidationError("The case is closed.")
+    if target_date and target_date < timezone.localdate():
+        raise ValidationError({"target_date": "The target date has passed already."})
+    goal = Goal(
+        family=family,
+        description=(description or "").strip(),
+        need=need,
+        star_area=star_area,
+        target_date=target_date,
+        created_by=by,
+    )
+    goal.full_clean()
+    goal.save()
+    audit.record("goal.added", actor=by, obj=goal, project=family.project, request=request)
+    return goal
+
+
+@transaction.atomic
+def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None, request=None):
+    from .models import GoalReview
+
+    family = goal.family
+    if not may_plan(by, family):
+        raise ValidationError("Only the family's volunteer or a project manager can review goals.")
+    reviewed_on = reviewed_on or timezone.localdate()
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "This date is in the future."})
+    if GoalReview.objects.filter(goal=goal, stage=stage).exists():
+        raise ValidationError({"stage": "This goal already has a review at this stage."})
+    review = GoalReview(
+        goal=goal,
+        stage=stage,
+        progress=(progress or "").strip(),
+        outcome=outcome,
+        reviewed_on=reviewed_on,
+        by=by,
+    )
+    review.full_clean()
+    review.save()
+    audit.record(
+        "goal.reviewed", actor=by, obj=goal, project=family.project, request=request, stage=stage
+    )
+    return review

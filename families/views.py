@@ -15,8 +15,16 @@ from vicp.permissions import role_required
 from vicp.reauth import password_confirmation_required
 
 from . import selectors, services
-from .forms import CloseCaseForm, CloseConcernForm, EndMatchForm, StartMatchForm, VisitForm
-from .models import Concern, Family, Match, Visit
+from .forms import (
+    CloseCaseForm,
+    CloseConcernForm,
+    EndMatchForm,
+    GoalForm,
+    GoalReviewForm,
+    StartMatchForm,
+    VisitForm,
+)
+from .models import Concern, Family, Goal, Match, Visit
 
 PER_PAGE = 25
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -56,7 +64,14 @@ def detail(request, pk):
         else [],
         "is_matched_volunteer": active_match is not None
         and active_match.volunteer.user_id == user.pk,
+        "goals": family.goals.select_related("need").prefetch_related("reviews"),
     }
+    context["may_plan"] = family.status != Family.Status.CLOSED and (
+        manages or context["is_matched_volunteer"]
+    )
+    if context["may_plan"]:
+        context["goal_form"] = GoalForm(prefix="goal")
+        context["review_form"] = GoalReviewForm(prefix="review")
     if manages:
         context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
         context["end_match_form"] = EndMatchForm(prefix="end")
@@ -341,3 +356,43 @@ def claims_csv(request):
             ]
         )
     return response
+
+
+@require_POST
+def add_goal(request, pk):
+    family = selectors.family_for_user(request.user, pk)
+    if not services.may_plan(request.user, family):
+        raise Http404("Only the family's volunteer or a project manager can add goals.")
+    form = GoalForm(request.POST, prefix="goal")
+    if form.is_valid():
+        try:
+            services.add_goal(family=family, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Goal added to the plan of work.")
+    else:
+        messages.error(request, "Describe the goal.")
+    return redirect(reverse("families:detail", args=[family.pk]) + "#plan-heading")
+
+
+@require_POST
+def review_goal(request, pk):
+    goal = (
+        Goal.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
+        .select_related("family")
+        .first()
+    )
+    if goal is None or not services.may_plan(request.user, goal.family):
+        raise Http404("No such goal.")
+    form = GoalReviewForm(request.POST, prefix=f"review-{goal.pk}")
+    if form.is_valid():
+        try:
+            services.review_goal(goal, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Review recorded.")
+    else:
+        messages.error(request, "Choose the stage and outcome, and note the progress.")
+    return redirect(reverse("families:detail", args=[goal.family_id]) + "#plan-heading")

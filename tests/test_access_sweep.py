@@ -92,6 +92,12 @@ def _matched_family(cast, project):
     return _match(cast, project).family
 
 
+def _goal(cast, project):
+    from families.services import add_goal
+
+    return add_goal(family=_family(cast, project), by=cast["alice"], description="Mornings")
+
+
 # What each route's parameters name, and a maker of such a record in
 # Cambridgeshire (Alice's project). A maker returns the record (for `pk`) or
 # the URL's keyword arguments.
@@ -124,6 +130,8 @@ RECORDS = {
     "families:finish_visit": _draft_visit,
     "families:edit_visit": _visit,
     "families:close_concern": _concern,
+    "families:add_goal": _matched_family,
+    "families:review_goal": _goal,
 }
 
 # Who must never reach a Cambridgeshire record through these routes: the other
