@@ -62,8 +62,13 @@ def visits_visible_to(user):
 def visit_for_user(user, pk):
     from django.http import Http404
 
+    from vicp.permissions import audit_refusal
+
+    from .models import Visit
+
     visit = visits_visible_to(user).prefetch_related("activities", "concerns").filter(pk=pk).first()
     if visit is None:
+        audit_refusal(user, Visit, pk, "match__family__project")
         raise Http404("No such visit.")
     return visit
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from vicp import audit
 from vicp.forms import add_service_errors
 from vicp.models import User
-from vicp.permissions import role_required
+from vicp.permissions import audit_refusal, role_required
 from vicp.reauth import password_confirmation_required
 
 from . import selectors, services
@@ -40,6 +40,7 @@ def family_list(request):
 
 def detail(request, pk):
     family = selectors.family_for_user(request.user, pk)
+    audit.record("family.viewed", actor=request.user, obj=family)
     user = request.user
     manages = user.is_admin or user.is_project_manager
     active_match = family.matches.filter(ended_on=None).select_related("volunteer").first()
@@ -120,6 +121,7 @@ def end_match(request, pk):
         pk=pk, family__in=selectors.families_visible_to(request.user)
     ).first()
     if match is None:
+        audit_refusal(request.user, Match, pk, "family__project")
         raise Http404("No such match.")
     form = EndMatchForm(request.POST, prefix="end")
     if form.is_valid():
@@ -158,6 +160,7 @@ def close_concern(request, pk):
         pk=pk, family__in=selectors.families_visible_to(request.user)
     ).first()
     if concern is None:
+        audit_refusal(request.user, Concern, pk, "family__project")
         raise Http404("No such concern.")
     try:
         services.close_concern(
@@ -234,6 +237,7 @@ def log_visit(request, pk):
 
 def visit_detail(request, pk):
     visit = selectors.visit_for_user(request.user, pk)
+    audit.record("visit.viewed", actor=request.user, obj=visit, project=visit.match.family.project)
     saved_key = request.GET.get("saved", "")
     return render(
         request,
@@ -384,6 +388,7 @@ def review_goal(request, pk):
         .first()
     )
     if goal is None or not services.may_plan(request.user, goal.family):
+        audit_refusal(request.user, Goal, pk, "family__project")
         raise Http404("No such goal.")
     form = GoalReviewForm(request.POST, prefix=f"review-{goal.pk}")
     if form.is_valid():

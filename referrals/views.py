@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from vicp import audit
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import projects_visible_to, role_required
@@ -116,6 +117,7 @@ def edit(request, pk):
 
 def detail(request, pk):
     referral = selectors.referral_for_user(request.user, pk)
+    audit.record("referral.viewed", actor=request.user, obj=referral)
     user = request.user
     manages = user.is_admin or (
         user.is_project_manager and referral.project.managers.filter(pk=user.pk).exists()

@@ -186,6 +186,28 @@ def test_outsiders_get_404(route, cast, cambridgeshire, client_for):
         client.logout()
 
 
+def test_a_refused_record_is_in_the_audit_log(cast, cambridgeshire, client_for):
+    from vicp.models import AuditEvent
+
+    family = _family(cast, cambridgeshire)
+    client_for(cast["charlie"]).get(reverse("families:detail", args=[family.pk]))
+    event = AuditEvent.objects.get(action="access.refused")
+    assert (event.actor, event.object_type, event.object_id) == (
+        cast["charlie"],
+        "families.family",
+        str(family.pk),
+    )
+    assert event.project == cambridgeshire  # Cambridgeshire's managers can see who tried
+    assert event.ip_address == "127.0.0.1"
+
+
+def test_a_record_that_does_not_exist_is_not_logged_as_refused(cast, client_for):
+    from vicp.models import AuditEvent
+
+    client_for(cast["charlie"]).get(reverse("families:detail", args=[424242]))
+    assert not AuditEvent.objects.filter(action="access.refused").exists()
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
 def test_anonymous_visitors_are_sent_to_sign_in(route, cast, cambridgeshire, client):
     url = _url(route, RECORDS[route.name](cast, cambridgeshire))

@@ -62,3 +62,19 @@ def test_the_database_refuses_updates_and_deletes(postgres, alice):
         ):
             cursor.execute(sql)
     assert AuditEvent.objects.get(pk=event.pk).action == "something"
+
+
+def test_viewing_records_is_audited(client_for, alice, sam, family, ready_volunteer):
+    from django.urls import reverse
+
+    client_for(alice).get(reverse("families:detail", args=[family.pk]))
+    client_for(sam).get(reverse("referrals:detail", args=[family.referral_id]))
+    client_for(alice).get(reverse("volunteers:detail", args=[ready_volunteer.pk]))
+    viewed = set(
+        AuditEvent.objects.filter(action__endswith=".viewed").values_list("action", "actor__email")
+    )
+    assert viewed == {
+        ("family.viewed", "alice@example.org"),
+        ("referral.viewed", "sam@example.org"),
+        ("volunteer.viewed", "alice@example.org"),
+    }

@@ -1,8 +1,14 @@
 """Writing audit events. Services call `record`; nothing ever edits an event."""
 
+from contextvars import ContextVar
+
 from django.conf import settings
 
 from .models import AuditEvent
+
+# The request being served, so that events recorded deep in a service or a
+# permission check still carry the client's address.
+current_request = ContextVar("vicp_current_request", default=None)
 
 
 def client_ip(request):
@@ -29,17 +35,53 @@ def typed_username(request, credentials):
     return username.strip().lower()
 
 
-def record(action, *, actor=None, obj=None, project=None, request=None, **details):
+def record(
+    action,
+    *,
+    actor=None,
+    obj=None,
+    project=None,
+    request=None,
+    object_type="",
+    object_id="",
+    **details,
+):
+    request = request if request is not None else current_request.get()
     if actor is not None and not actor.is_authenticated:
         actor = None
     if project is None and obj is not None:
         project = getattr(obj, "project", None)
+    if obj is not None:
+        object_type, object_id = obj._meta.label_lower, str(obj.pk)
     return AuditEvent.objects.create(
         actor=actor,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_type=object_type,
+        object_id=object_id,
         project=project,
         ip_address=client_ip(request),
         details=details,
     )
+
+
+def record_even_if_rolled_back(action, **kwargs):
+    """Record an event that must survive the request's transaction being rolled
+    back (a refused access raises a 404, which undoes the request's writes).
+
+    During a request the event is written after the response, outside that
+    transaction (see vicp.middleware.CurrentRequest); otherwise at once.
+    """
+    request = current_request.get()
+    if request is None:
+        return record(action, **kwargs)
+    kwargs.setdefault("request", request)
+    request._vicp_audit_after_response = [
+        *getattr(request, "_vicp_audit_after_response", []),
+        (action, kwargs),
+    ]
+    return None
+
+
+def write_events_after_response(request):
+    for action, kwargs in getattr(request, "_vicp_audit_after_response", []):
+        record(action, **kwargs)

@@ -64,3 +64,21 @@ class RequireTwoFactor:
         if user.role in settings.VICP_TWO_FACTOR_ROLES:
             return redirect_to_login(request.get_full_path(), "vicp:two_factor_setup")
         return None
+
+
+class CurrentRequest:
+    """Make the request available to the audit log for the length of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .audit import current_request, write_events_after_response
+
+        token = current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        write_events_after_response(request)
+        return response

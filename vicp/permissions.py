@@ -66,8 +66,28 @@ def get_object_for_user(user, queryset, pk, perm, *, project_field="project"):
     """
     obj = visible_to(user, queryset, perm, project_field=project_field).filter(pk=pk).first()
     if obj is None:
+        audit_refusal(user, queryset.model, pk, project_field)
         raise Http404("No such record.")
     return obj
+
+
+def audit_refusal(user, model, pk, project_field):
+    """Someone asked for a record that exists but is not theirs to see: keep a note."""
+    from . import audit
+
+    existing = model._default_manager.filter(pk=pk)
+    if not existing.exists():
+        return
+    project_id = (
+        existing.values_list(f"{project_field}_id", flat=True).first() if project_field else None
+    )
+    audit.record_even_if_rolled_back(
+        "access.refused",
+        actor=user,
+        object_type=model._meta.label_lower,
+        object_id=str(pk),
+        project=Project.objects.filter(pk=project_id).first() if project_id else None,
+    )
 
 
 def projects_visible_to(user):

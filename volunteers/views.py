@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from vicp import audit
 from vicp.audit import client_ip
 from vicp.forms import add_service_errors
 from vicp.models import User
@@ -207,6 +208,7 @@ def _render_record(request, volunteer, bound=None, status=200):
 @role_required(*MANAGERS)
 def detail(request, pk):
     volunteer = selectors.volunteer_for_record_page(request.user, pk)
+    audit.record("volunteer.viewed", actor=request.user, obj=volunteer)
     return _render_record(request, volunteer)
 
 
