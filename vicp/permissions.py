@@ -78,9 +78,7 @@ def audit_refusal(user, model, pk, project_field):
     existing = model._default_manager.filter(pk=pk)
     if not existing.exists():
         return
-    project_id = (
-        existing.values_list(f"{project_field}_id", flat=True).first() if project_field else None
-    )
+    project_id = existing.values_list(project_field, flat=True).first() if project_field else None
     audit.record_even_if_rolled_back(
         "access.refused",
         actor=user,
