@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 from referrals.models import CPCategory, LevelOfNeed, Need, PlanType, Referral, RiskKind
 from vicp.models import Project
@@ -50,6 +51,8 @@ class Family(models.Model):
     accepted_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-accepted_on", "-pk"]
         verbose_name_plural = "families"
@@ -74,6 +77,8 @@ class Child(models.Model):
     cp_category = models.ForeignKey(
         CPCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date_of_birth", "pk"]
@@ -291,6 +296,8 @@ class Concern(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-raised_at"]
         indexes = [models.Index(fields=["family", "closed_at"])]
@@ -383,6 +390,8 @@ class Goal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["target_date", "pk"]

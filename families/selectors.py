@@ -96,3 +96,42 @@ def visit_summary(family):
         weeks = max((end - match.started_on).days / 7, 1)
         summary["per_week"] = round(summary["visits"] / weeks, 1)
     return summary
+
+
+def family_changes(family, limit=30):
+    """Edits of the family and its children, newest first: who, when, field, before → after."""
+    from .models import Child
+
+    rows = []
+    histories = [
+        ("Family", family.history.select_related("history_user").order_by("history_date")),
+        (
+            "Child",
+            Child.history.filter(family_id=family.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date"),
+        ),
+    ]
+    for label, records in histories:
+        previous = {}
+        for record in records:
+            before = previous.get(record.id)
+            previous[record.id] = record
+            what = label if label == "Family" else f"Child {record.first_name}"
+            if record.history_type == "-":
+                rows.append((record.history_date, record.history_user, what, "removed", "", ""))
+            elif before is not None:
+                for change in record.diff_against(before).changes:
+                    field = record.instance._meta.get_field(change.field)
+                    rows.append(
+                        (
+                            record.history_date,
+                            record.history_user,
+                            what,
+                            field.verbose_name,
+                            change.old,
+                            change.new,
+                        )
+                    )
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return rows[:limit]

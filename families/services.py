@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
+from simple_history.utils import bulk_create_with_history
 
 from vicp import audit
 from vicp.permissions import projects_managed_by
@@ -74,16 +75,20 @@ def open_case(referral, *, by, request=None):
     change_status(family, Family.Status.AWAITING_MATCH, by=by, request=request)
     family.needs.set(referral.needs.all())
     family.risks.set(referral.risks.all())
-    Child.objects.bulk_create(
-        Child(
-            family=family,
-            first_name=child.first_name,
-            last_name=child.last_name,
-            date_of_birth=child.date_of_birth,
-            plan_type=child.plan_type,
-            cp_category=child.cp_category,
-        )
-        for child in referral.children.all()
+    bulk_create_with_history(
+        [
+            Child(
+                family=family,
+                first_name=child.first_name,
+                last_name=child.last_name,
+                date_of_birth=child.date_of_birth,
+                plan_type=child.plan_type,
+                cp_category=child.cp_category,
+            )
+            for child in referral.children.all()
+        ],
+        Child,
+        default_user=by,
     )
     if referral.social_worker_id:
         assign_perm("families.view_family", referral.social_worker, family)

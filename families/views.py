@@ -74,6 +74,7 @@ def detail(request, pk):
         context["goal_form"] = GoalForm(prefix="goal")
         context["review_form"] = GoalReviewForm(prefix="review")
     if manages:
+        context["changes"] = selectors.family_changes(family)
         context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
         context["end_match_form"] = EndMatchForm(prefix="end")
         context["close_form"] = CloseCaseForm(prefix="close")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 from vicp.models import Project
 
@@ -150,6 +151,8 @@ class Referral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -202,6 +205,8 @@ class ReferralChild(models.Model):
         related_name="+",
         verbose_name="child protection category",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date_of_birth", "pk"]

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
+from simple_history.utils import bulk_create_with_history
 
 from vicp import audit
 from vicp.permissions import granted, projects_managed_by
@@ -107,8 +108,10 @@ def save_referral(referral, *, by, children, needs=(), risks=(), request=None):
     referral.needs.set(needs)
     referral.risks.set(risks)
     referral.children.all().delete()
-    ReferralChild.objects.bulk_create(
-        ReferralChild(referral=referral, **{f: c.get(f) for f in CHILD_FIELDS}) for c in children
+    bulk_create_with_history(
+        [ReferralChild(referral=referral, **{f: c.get(f) for f in CHILD_FIELDS}) for c in children],
+        ReferralChild,
+        default_user=by,
     )
     return referral
 

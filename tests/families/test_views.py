@@ -59,3 +59,24 @@ def test_the_list_issues_the_same_queries_for_2_or_20_families(
             client.get(LIST)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_changes_to_the_record_are_kept_and_shown_to_managers(client_for, alice, sam, family):
+    from families.models import Child
+
+    family.phone = "01223 111111"
+    family.save()
+    amy = Child.objects.get(family=family, first_name="Amy")
+    amy.plan_type = "cin"
+    amy.save()
+    page = client_for(alice).get(reverse("families:detail", args=[family.pk]))
+    changes = {
+        (what, str(field), before, after)
+        for _, _, what, field, before, after in page.context["changes"]
+    }
+    assert ("Family", "phone", "", "01223 111111") in changes
+    assert ("Child Amy", "plan type", "cp", "cin") in changes
+    assert family.history.count() >= 2
+    assert (
+        "changes" not in client_for(sam).get(reverse("families:detail", args=[family.pk])).context
+    )
