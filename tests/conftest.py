@@ -88,7 +88,9 @@ def southend(db):
 @pytest.fixture
 def alice(cambridgeshire):
     """Project manager of Cambridgeshire."""
-    user = factories.ProjectManagerFactory(email="alice@example.org", first_name="Alice")
+    user = factories.ProjectManagerFactory(
+        email="alice@example.org", first_name="Alice", last_name="Archer"
+    )
     cambridgeshire.managers.add(user)
     return user
 
@@ -96,7 +98,9 @@ def alice(cambridgeshire):
 @pytest.fixture
 def charlie(southend):
     """Project manager of Southend: must see nothing of Cambridgeshire."""
-    user = factories.ProjectManagerFactory(email="charlie@example.org", first_name="Charlie")
+    user = factories.ProjectManagerFactory(
+        email="charlie@example.org", first_name="Charlie", last_name="Clarke"
+    )
     southend.managers.add(user)
     return user
 
@@ -104,7 +108,9 @@ def charlie(southend):
 @pytest.fixture
 def sam(cambridgeshire):
     """Social worker referring to Cambridgeshire."""
-    user = factories.SocialWorkerFactory(email="sam@example.org", first_name="Sam")
+    user = factories.SocialWorkerFactory(
+        email="sam@example.org", first_name="Sam", last_name="Shah"
+    )
     assign_perm("vicp.refer_to_project", user, cambridgeshire)
     return user
 
@@ -113,7 +119,10 @@ def sam(cambridgeshire):
 def sally(southend):
     """Social worker referring to Southend."""
     user = factories.SocialWorkerFactory(
-        email="sally@example.org", first_name="Sally", organisation="Southend-on-Sea City Council"
+        email="sally@example.org",
+        first_name="Sally",
+        last_name="Stone",
+        organisation="Southend-on-Sea City Council",
     )
     assign_perm("vicp.refer_to_project", user, southend)
     return user
@@ -121,23 +130,29 @@ def sally(southend):
 
 @pytest.fixture
 def vera(db):
-    return factories.VolunteerUserFactory(email="vera@example.org", first_name="Vera")
+    return factories.VolunteerUserFactory(
+        email="vera@example.org", first_name="Vera", last_name="Vale"
+    )
 
 
 @pytest.fixture
 def victor(db):
-    return factories.VolunteerUserFactory(email="victor@example.org", first_name="Victor")
+    return factories.VolunteerUserFactory(
+        email="victor@example.org", first_name="Victor", last_name="Vance"
+    )
 
 
 @pytest.fixture
 def una(db):
     """A volunteer with no family."""
-    return factories.VolunteerUserFactory(email="una@example.org", first_name="Una")
+    return factories.VolunteerUserFactory(
+        email="una@example.org", first_name="Una", last_name="Unwin"
+    )
 
 
 @pytest.fixture
 def ada(db):
-    return factories.AdminFactory(email="ada@example.org", first_name="Ada")
+    return factories.AdminFactory(email="ada@example.org", first_name="Ada", last_name="Admin")
 
 
 @pytest.fixture
