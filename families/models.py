@@ -50,6 +50,9 @@ class Family(models.Model):
     consent_given = models.BooleanField(default=False)
     accepted_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
+    anonymised_on = models.DateField(
+        null=True, blank=True, help_text="Personal details removed under the retention policy."
+    )
 
     history = HistoricalRecords()
 

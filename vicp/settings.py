@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vicp.tasks.send_daily_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "retention": {
+        "task": "vicp.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "weekly-digest": {
         "task": "vicp.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
@@ -275,6 +279,8 @@ VICP_DBS_VALID_YEARS = env.int("VICP_DBS_VALID_YEARS", default=3)
 VICP_MATCH_WEEKS = env.int("VICP_MATCH_WEEKS", default=26)
 VICP_SUPERVISION_INTERVAL_DAYS = env.int("VICP_SUPERVISION_INTERVAL_DAYS", default=30)
 VICP_NO_VISIT_ALERT_DAYS = env.int("VICP_NO_VISIT_ALERT_DAYS", default=14)
+# Closed cases, and volunteers who left, are anonymised this many years later.
+VICP_RETENTION_YEARS = env.int("VICP_RETENTION_YEARS", default=6)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

@@ -76,3 +76,10 @@ def send_weekly_digest():
     from .reminders import send_weekly_digest as send
 
     return send()
+
+
+@shared_task
+def apply_retention():
+    from .retention import apply_retention as apply
+
+    return len(apply())

@@ -84,6 +84,9 @@ class Volunteer(models.Model):
     alternative_suggested = models.TextField(
         blank=True, help_text="Other volunteering roles suggested to the person."
     )
+    anonymised_on = models.DateField(
+        null=True, blank=True, help_text="Personal details removed under the retention policy."
+    )
     signed_off_on = models.DateField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

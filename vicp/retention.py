@@ -1,0 +1,148 @@
+"""Anonymising old records under the retention policy (`manage.py apply_retention`).
+
+A closed case is anonymised VICP_RETENTION_YEARS after it closed, a volunteer
+that long after they left. What reports need stays: projects, dates, statuses,
+plan types, levels of need, visit counts and hours, outcome scores. Names,
+contact details, addresses, free text and exact dates of birth go, including
+from the change history, and each anonymisation is audited.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import audit
+
+REMOVED = "[removed under the retention policy]"
+
+
+def cutoff(today=None):
+    today = today or timezone.localdate()
+    years = settings.VICP_RETENTION_YEARS
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def families_due(today=None):
+    """Closed cases whose closing is more than the retention period ago."""
+    from django.db.models import Max, Q
+
+    from families.models import Family
+
+    return (
+        Family.objects.filter(status=Family.Status.CLOSED, anonymised_on=None)
+        .annotate(closed_at=Max("status_changes__at", filter=Q(status_changes__to_status="closed")))
+        .filter(closed_at__date__lt=cutoff(today))
+        .order_by("pk")
+    )
+
+
+def volunteers_due(today=None):
+    from django.db.models import Max, Q
+
+    from volunteers.models import Stage, Volunteer
+
+    return (
+        Volunteer.objects.filter(stage=Stage.LEFT, anonymised_on=None)
+        .annotate(left_at=Max("stage_changes__at", filter=Q(stage_changes__to_stage="left")))
+        .filter(left_at__date__lt=cutoff(today))
+        .order_by("pk")
+    )
+
+
+def _birth_year_only(day):
+    return datetime.date(day.year, 7, 1)  # keeps the age band, not the birthday
+
+
+@transaction.atomic
+def anonymise_family(family, today=None):
+    from families.models import Child, Concern, Goal, GoalReview, Visit, VisitChange
+    from referrals.models import ReferralChild
+
+    today = today or timezone.localdate()
+    for index, child in enumerate(family.children.order_by("pk"), start=1):
+        child.first_name, child.last_name = f"Child {index}", ""
+        child.date_of_birth = _birth_year_only(child.date_of_birth)
+        child.save()
+    referral = family.referral
+    for index, child in enumerate(referral.children.order_by("pk"), start=1):
+        child.first_name, child.last_name = f"Child {index}", ""
+        child.date_of_birth = _birth_year_only(child.date_of_birth)
+        child.save()
+    personal = {
+        "family_name": "Anonymised",
+        "parents_carers": "",
+        "address": "",
+        "postcode": "",
+        "phone": "",
+        "email": "",
+        "languages": "",
+        "hopes": "",
+        "risk_details": "",
+    }
+    for name, value in personal.items():
+        setattr(family, name, value)
+        setattr(referral, name, value)
+    referral.reasons = ""
+    referral.decision_reason = REMOVED if referral.decision_reason else ""
+    referral.save()
+    family.anonymised_on = today
+    family.save()
+    Visit.objects.filter(match__family=family).update(notes="")
+    VisitChange.objects.filter(visit__match__family=family).delete()
+    Concern.objects.filter(family=family).update(details=REMOVED, follow_up="")
+    Goal.objects.filter(family=family).update(description=REMOVED)
+    GoalReview.objects.filter(goal__family=family).update(progress="")
+    # The change history held the same details: keep no copy of them.
+    family.history.all().delete()
+    Child.history.filter(family_id=family.pk).delete()
+    referral.history.all().delete()
+    ReferralChild.history.filter(referral_id=referral.pk).delete()
+    Concern.history.filter(family_id=family.pk).delete()
+    Goal.history.filter(family_id=family.pk).delete()
+    audit.record("retention.family_anonymised", obj=family, project=family.project)
+
+
+@transaction.atomic
+def anonymise_volunteer(volunteer, today=None):
+    from volunteers.models import DBSCheck, Interview, Reference, Supervision
+
+    today = today or timezone.localdate()
+    volunteer.first_name, volunteer.last_name = "Former", "volunteer"
+    volunteer.email = f"anonymised-{volunteer.pk}@invalid.invalid"
+    volunteer.phone = volunteer.postcode = volunteer.languages = ""
+    volunteer.experience = volunteer.availability_times = ""
+    volunteer.not_progressed_reason = volunteer.alternative_suggested = ""
+    volunteer.anonymised_on = today
+    volunteer.save()
+    Interview.objects.filter(volunteer=volunteer).update(notes="")
+    Reference.objects.filter(volunteer=volunteer).update(referee_name="Referee", relationship="")
+    Supervision.objects.filter(volunteer=volunteer).update(notes=REMOVED)
+    DBSCheck.objects.filter(volunteer=volunteer).update(certificate_number="000000000000")
+    volunteer.history.all().delete()
+    DBSCheck.history.filter(volunteer_id=volunteer.pk).delete()
+    if volunteer.user_id:
+        user = volunteer.user
+        user.first_name, user.last_name, user.phone = "Former", "volunteer", ""
+        user.email = f"anonymised-user-{user.pk}@invalid.invalid"
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    audit.record("retention.volunteer_anonymised", obj=volunteer, project=volunteer.project)
+
+
+def apply_retention(*, today=None, dry_run=False):
+    """Anonymise what is due; returns [(kind, record, date it became due from)]."""
+    due = [("family", f, f.closed_at) for f in families_due(today)]
+    due += [("volunteer", v, v.left_at) for v in volunteers_due(today)]
+    if not dry_run:
+        for kind, record, _ in due:
+            if kind == "family":
+                anonymise_family(record, today)
+            else:
+                anonymise_volunteer(record, today)
+    return due
