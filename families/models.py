@@ -423,3 +423,31 @@ class GoalReview(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()}: {self.get_outcome_display()}"
+
+
+class SubjectAccessExport(models.Model):
+    """Everything held about a family, gathered for a subject access request."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    json_file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    pdf_file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Export {self.pk} of {self.family}"

@@ -615,3 +615,20 @@ def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None, request
         "goal.reviewed", actor=by, obj=goal, project=family.project, request=request, stage=stage
     )
     return review
+
+
+# --- Subject access requests ---------------------------------------------------------------
+
+
+@transaction.atomic
+def request_subject_access_export(family, *, by, request=None):
+    """Queue the export of everything held about a family (JSON and PDF)."""
+    from .models import SubjectAccessExport
+
+    _require_manager(by, family.project)
+    export = SubjectAccessExport.objects.create(family=family, requested_by=by)
+    audit.record("sar.requested", actor=by, obj=family, request=request, export=export.pk)
+    from .tasks import build_subject_access_export
+
+    transaction.on_commit(lambda: build_subject_access_export.delay(export.pk))
+    return export

@@ -17,6 +17,9 @@ urlpatterns = [
     path("visits/<int:pk>/finish/", views.finish_visit, name="finish_visit"),
     path("visits/<int:pk>/edit/", views.edit_visit, name="edit_visit"),
     path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
+    path("<int:pk>/subject-access/", views.sar_request, name="sar_request"),
+    path("exports/<int:pk>/", views.sar_detail, name="sar_detail"),
+    path("exports/<int:pk>/download/<str:kind>/", views.sar_download, name="sar_download"),
     path("mileage/", views.claims, name="claims"),
     path("mileage/claims.csv", views.claims_csv, name="claims_csv"),
 ]

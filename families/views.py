@@ -1,14 +1,15 @@
 import csv
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from vicp import audit
+from vicp import audit, reauth
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
@@ -24,7 +25,7 @@ from .forms import (
     StartMatchForm,
     VisitForm,
 )
-from .models import Concern, Family, Goal, Match, Visit
+from .models import Concern, Family, Goal, Match, SubjectAccessExport, Visit
 
 PER_PAGE = 25
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -402,3 +403,51 @@ def review_goal(request, pk):
     else:
         messages.error(request, "Choose the stage and outcome, and note the progress.")
     return redirect(reverse("families:detail", args=[goal.family_id]) + "#plan-heading")
+
+
+@role_required(*MANAGERS)
+def sar_request(request, pk):
+    family = selectors.family_for_user(request.user, pk)  # 404 first, for anyone else
+    if not reauth.recently_confirmed(request):
+        return redirect_to_login(request.get_full_path(), "vicp:confirm_password")
+    if request.method == "POST":
+        export = services.request_subject_access_export(family, by=request.user, request=request)
+        return redirect("families:sar_detail", pk=export.pk)
+    return render(
+        request,
+        "families/sar_request.html",
+        {"family": family, "exports": family.exports.select_related("requested_by")[:10]},
+    )
+
+
+def _export_for(request, pk):
+    export = (
+        SubjectAccessExport.objects.filter(
+            pk=pk, family__in=selectors.families_visible_to(request.user)
+        )
+        .select_related("family", "requested_by")
+        .first()
+    )
+    if export is None:
+        audit_refusal(request.user, SubjectAccessExport, pk, "family__project")
+        raise Http404("No such export.")
+    return export
+
+
+@role_required(*MANAGERS)
+def sar_detail(request, pk):
+    export = _export_for(request, pk)
+    return render(request, "families/sar_detail.html", {"export": export})
+
+
+@role_required(*MANAGERS)
+def sar_download(request, pk, kind):
+    export = _export_for(request, pk)
+    file = {"json": export.json_file, "pdf": export.pdf_file}.get(kind)
+    if export.status != SubjectAccessExport.Status.DONE or not file:
+        raise Http404("This export is not ready.")
+    audit.record(
+        "sar.downloaded", actor=request.user, obj=export.family, export=export.pk, kind=kind
+    )
+    name = f"{export.family.case_reference}-subject-access.{kind}"
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name)

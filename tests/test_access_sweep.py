@@ -92,6 +92,16 @@ def _matched_family(cast, project):
     return _match(cast, project).family
 
 
+def _export(cast, project):
+    from families.services import request_subject_access_export
+
+    return request_subject_access_export(_family(cast, project), by=cast["alice"])
+
+
+def _export_download(cast, project):
+    return {"pk": _export(cast, project).pk, "kind": "pdf"}
+
+
 def _goal(cast, project):
     from families.services import add_goal
 
@@ -132,6 +142,9 @@ RECORDS = {
     "families:close_concern": _concern,
     "families:add_goal": _matched_family,
     "families:review_goal": _goal,
+    "families:sar_request": _family,
+    "families:sar_detail": _export,
+    "families:sar_download": _export_download,
 }
 
 # Who must never reach a Cambridgeshire record through these routes: the other

@@ -1,0 +1,167 @@
+"""Gathering everything held about a family for a subject access request.
+
+One function per source, so that later records (outcomes, evaluations) add a
+function to SOURCES and appear in both the JSON and the PDF.
+"""
+
+import datetime
+import json
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import models
+from django.template.loader import render_to_string
+
+from vicp.models import AuditEvent
+
+
+def _row(obj, exclude=()):
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        value = getattr(obj, field.attname)
+        data[field.name] = value
+    return data
+
+
+def family_record(family):
+    return {
+        "family": _row(family),
+        "needs": [n.name for n in family.needs.all()],
+        "risks": [r.name for r in family.risks.all()],
+    }
+
+
+def children(family):
+    return {"children": [_row(child, exclude=("family",)) for child in family.children.all()]}
+
+
+def referral(family):
+    referral = family.referral
+    return {
+        "referral": _row(referral),
+        "referral_children": [_row(c, exclude=("referral",)) for c in referral.children.all()],
+        "referral_history": [_row(c, exclude=("referral",)) for c in referral.status_changes.all()],
+    }
+
+
+def case_history(family):
+    return {"case_history": [_row(c, exclude=("family",)) for c in family.status_changes.all()]}
+
+
+def matches_and_visits(family):
+    from .models import Visit
+
+    return {
+        "matches": [
+            {**_row(m, exclude=("family",)), "volunteer_name": m.volunteer.full_name}
+            for m in family.matches.select_related("volunteer")
+        ],
+        "visits": [
+            {**_row(v), "activities": [a.name for a in v.activities.all()]}
+            for v in Visit.objects.filter(match__family=family).prefetch_related("activities")
+        ],
+    }
+
+
+def concerns(family):
+    return {"concerns": [_row(c, exclude=("family",)) for c in family.concerns.all()]}
+
+
+def plan_of_work(family):
+    return {
+        "goals": [
+            {
+                **_row(g, exclude=("family",)),
+                "reviews": [_row(r, exclude=("goal",)) for r in g.reviews.all()],
+            }
+            for g in family.goals.all()
+        ]
+    }
+
+
+def audit_trail(family):
+    events = AuditEvent.objects.filter(object_type="families.family", object_id=str(family.pk))
+    return {"audit_trail": [_row(e) for e in events.select_related("actor")]}
+
+
+SOURCES = [
+    family_record,
+    children,
+    referral,
+    case_history,
+    matches_and_visits,
+    concerns,
+    plan_of_work,
+    audit_trail,
+]
+
+
+def collect(family):
+    data = {
+        "case_reference": family.case_reference,
+        "generated_at": datetime.datetime.now(datetime.UTC),
+    }
+    for source in SOURCES:
+        data.update(source(family))
+    return data
+
+
+def _plain(value):
+    if isinstance(value, datetime.date | datetime.time | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return str(value)
+
+
+def no_network_fetcher(url, *args, **kwargs):
+    """WeasyPrint may read only data: URLs: no network, no file on the server."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"Refused to fetch {url!r} while making a PDF.")
+
+
+def _sections(data):
+    """[(title, [[(field, value), ...] per record])] for the PDF."""
+    sections = [
+        (
+            "Case",
+            [[("case reference", data["case_reference"]), ("generated", data["generated_at"])]],
+        )
+    ]
+    for key, value in data.items():
+        if key in ("case_reference", "generated_at"):
+            continue
+        title = key.replace("_", " ").capitalize()
+        if isinstance(value, dict):
+            records = [list(value.items())]
+        elif value and isinstance(value[0], dict):
+            records = [list(item.items()) for item in value]
+        else:
+            records = [[(key, ", ".join(map(str, value)) or "none")]]
+        sections.append((title, records))
+    return sections
+
+
+def render_pdf(data):
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "families/subject_access_export.html",
+        {"sections": _sections(data), "case_reference": data["case_reference"]},
+    )
+    return HTML(string=html, url_fetcher=no_network_fetcher).write_pdf()
+
+
+def build(export):
+    """Write the JSON and PDF files of `export` (called by the Celery task)."""
+    data = collect(export.family)
+    name = f"{export.family.case_reference}-{secrets.token_hex(8)}"
+    export.json_file.save(
+        f"{name}.json", ContentFile(json.dumps(data, default=_plain, indent=2).encode()), save=False
+    )
+    export.pdf_file.save(f"{name}.pdf", ContentFile(render_pdf(data)), save=False)
