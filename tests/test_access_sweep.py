@@ -53,9 +53,18 @@ def _draft_referral(cast, project):
 
 
 def _family(cast, project):
+    """A family whose first volunteer's match has ended (cast["ended"])."""
+    from families.models import Family
+    from families.services import end_match, start_match
     from referrals.services import accept_referral
+    from tests.volunteers.helpers import signed_off
 
-    return accept_referral(_referral(cast, project), by=cast["alice"])
+    family = accept_referral(_referral(cast, project), by=cast["alice"])
+    former = signed_off(factories.VolunteerFactory(project=project), cast["alice"])
+    match = start_match(family=family, volunteer=former, by=cast["alice"])
+    end_match(match, by=cast["alice"], reason="volunteer_left")
+    cast["ended"] = former.user
+    return Family.objects.get(pk=family.pk)
 
 
 def _match(cast, project):
@@ -86,6 +95,11 @@ def _draft_visit(cast, project):
 
 def _concern(cast, project):
     return _visit(cast, project, concern="Worried").concerns.get()
+
+
+def _family_managers_only(cast, project):
+    """A family, for pages only its managers use (Sam, who referred it, is refused)."""
+    return _family(cast, project)
 
 
 def _matched_family(cast, project):
@@ -132,8 +146,8 @@ RECORDS = {
     "referrals:waitlist": _referral,
     "referrals:withdraw": _referral,
     "families:detail": _family,
-    "families:match": _family,
-    "families:close_case": _family,
+    "families:match": _family_managers_only,
+    "families:close_case": _family_managers_only,
     "families:log_visit": _matched_family,
     "families:end_match": _match,
     "families:visit_detail": _visit,
@@ -142,7 +156,7 @@ RECORDS = {
     "families:close_concern": _concern,
     "families:add_goal": _matched_family,
     "families:review_goal": _goal,
-    "families:sar_request": _family,
+    "families:sar_request": _family_managers_only,
     "families:sar_detail": _export,
     "families:sar_download": _export_download,
 }
@@ -154,12 +168,13 @@ OUTSIDERS = ["charlie", "sally", "sam", "vera", "victor", "una"]
 # Sam referred these; for his draft, even Alice is an outsider until he submits it.
 OUTSIDERS_OF = {
     _referral: ["charlie", "sally", "vera", "victor", "una"],
-    _family: ["charlie", "sally", "vera", "victor", "una"],
+    _family: ["charlie", "sally", "vera", "victor", "una", "ended"],
     _draft_referral: ["alice", "charlie", "sally", "vera", "victor", "una"],
 }
-# Visits are logged by the matched volunteer and managers only: Sam, who may see
-# the family, may not log one.
-OUTSIDERS_OF[_matched_family] = OUTSIDERS
+# Everything about a family is also closed to the volunteer whose match ended
+# ("ended"); visits are logged by the matched volunteer and managers only, so
+# Sam, who may see the family, may not log one.
+FAMILY_OUTSIDERS = [*OUTSIDERS, "ended"]
 
 
 ROUTES = [
@@ -189,7 +204,8 @@ def _refused(response, method):
 def test_outsiders_get_404(route, cast, cambridgeshire, client_for):
     maker = RECORDS[route.name]
     url = _url(route, maker(cast, cambridgeshire))
-    for who in OUTSIDERS_OF.get(maker, OUTSIDERS):
+    default = FAMILY_OUTSIDERS if "ended" in cast else OUTSIDERS
+    for who in OUTSIDERS_OF.get(maker, default):
         client = client_for(cast[who])
         for method in ("get", "post"):
             response = getattr(client, method)(url)
