@@ -75,7 +75,7 @@ def test_changes_to_the_record_are_kept_and_shown_to_managers(client_for, alice,
         for _, _, what, field, before, after in page.context["changes"]
     }
     assert ("Family", "phone", "", "01223 111111") in changes
-    assert ("Child Amy", "plan type", "cp", "cin") in changes
+    assert ("Child Amy", "plan type", "Child protection plan", "Child in need plan") in changes
     assert family.history.count() >= 2
     assert (
         "changes" not in client_for(sam).get(reverse("families:detail", args=[family.pk])).context
