@@ -123,14 +123,15 @@ def family_changes(family, limit=30):
             elif before is not None:
                 for change in record.diff_against(before).changes:
                     field = record.instance._meta.get_field(change.field)
+                    labels = dict(field.flatchoices) if field.choices else {}
                     rows.append(
                         (
                             record.history_date,
                             record.history_user,
                             what,
                             field.verbose_name,
-                            change.old,
-                            change.new,
+                            labels.get(change.old, change.old),
+                            labels.get(change.new, change.new),
                         )
                     )
     rows.sort(key=lambda row: row[0], reverse=True)
