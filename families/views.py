@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from outcomes.services import star_journey
 from vicp import audit, reauth
 from vicp.forms import add_service_errors
 from vicp.models import User
@@ -67,6 +68,7 @@ def detail(request, pk):
         "is_matched_volunteer": active_match is not None
         and active_match.volunteer.user_id == user.pk,
         "goals": family.goals.select_related("need").prefetch_related("reviews"),
+        "journey": star_journey(family),
     }
     context["may_plan"] = family.status != Family.Status.CLOSED and (
         manages or context["is_matched_volunteer"]

@@ -236,11 +236,13 @@ def _reference_data(request):
         return
     from django.apps import apps
 
-    from families.reference_data import ensure_reference_data as ensure_activities
+    from families.reference_data import ensure_reference_data as ensure_family_data
+    from outcomes.reference_data import ensure_reference_data as ensure_outcome_data
     from referrals.reference_data import ensure_reference_data
 
     ensure_reference_data(apps)
-    ensure_activities(apps)
+    ensure_family_data(apps)
+    ensure_outcome_data(apps)
 
 
 @pytest.fixture

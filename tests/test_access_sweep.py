@@ -159,6 +159,7 @@ RECORDS = {
     "families:sar_request": _family_managers_only,
     "families:sar_detail": _export,
     "families:sar_download": _export_download,
+    "outcomes:record_star_reading": _matched_family,
 }
 
 # Who must never reach a Cambridgeshire record through these routes: the other

@@ -1,0 +1,110 @@
+"""Family Star readings: every area scored 1 to 10, at the start, at reviews and at the end."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from outcomes import services
+from outcomes.models import OutcomeScale, StarReading
+from outcomes.reference_data import FAMILY_STAR_PLUS
+
+pytestmark = pytest.mark.django_db
+AREAS = [slug for slug, _ in FAMILY_STAR_PLUS]
+
+
+def scores(value=5, **overrides):
+    return {**dict.fromkeys(AREAS, value), **overrides}
+
+
+def record(match, stage="start", by=None, **kwargs):
+    return services.record_star_reading(
+        family=match.family,
+        by=by or match.volunteer.user,
+        stage=stage,
+        taken_on=kwargs.pop("taken_on", timezone.localdate()),
+        scores=kwargs.pop("scores", scores()),
+        **kwargs,
+    )
+
+
+def test_the_default_scale_is_the_family_star_plus_ten_areas():
+    scale = OutcomeScale.default()
+    assert [a.name for a in scale.areas.all()][:2] == ["Physical health", "Your well-being"]
+    assert scale.areas.count() == 10
+
+
+@pytest.mark.parametrize(("value", "ok"), [(0, False), (1, True), (10, True), (11, False)])
+def test_scores_are_1_to_10(match, value, ok):
+    if ok:
+        record(match, scores=scores(5, routine=value))
+    else:
+        with pytest.raises(ValidationError) as error:
+            record(match, scores=scores(5, routine=value))
+        assert "routine" in error.value.message_dict
+        assert not StarReading.objects.exists()
+
+
+def test_a_missing_area_is_refused_by_name(match):
+    incomplete = scores()
+    del incomplete["work"]
+    with pytest.raises(ValidationError) as error:
+        record(match, scores=incomplete)
+    assert error.value.message_dict["work"] == ["Give a score for Progress to work."]
+
+
+def test_one_start_reading_but_several_reviews(match, alice):
+    record(match)
+    with pytest.raises(ValidationError, match="already has a start"):
+        record(match)
+    record(match, stage="review")
+    record(match, stage="review", by=alice)
+    assert StarReading.objects.filter(stage="review").count() == 2
+
+
+def test_not_in_the_future(match):
+    with pytest.raises(ValidationError):
+        record(match, taken_on=timezone.localdate() + datetime.timedelta(days=1))
+
+
+def test_only_the_volunteer_or_a_manager_records(match, sam, charlie):
+    for person in (sam, charlie):
+        with pytest.raises(ValidationError):
+            record(match, by=person)
+
+
+def test_the_family_page_shows_the_journey_per_area(client_for, match, alice, sam):
+    record(match, scores=scores(3), taken_on=match.started_on)
+    record(match, stage="end", scores=scores(3, routine=7, **{"home-money": 2}))
+    page = client_for(sam).get(reverse("families:detail", args=[match.family.pk]))
+    rows = {row["area"]: row for row in page.context["journey"]["rows"]}
+    assert rows["Family routine"] == {
+        "area": "Family routine",
+        "start": 3,
+        "latest": 7,
+        "change": 4,
+    }
+    assert rows["Home and money"]["change"] == -1
+    assert "Record a Family Star reading" not in page.content.decode()  # Sam only reads
+
+
+def test_the_phone_form_keeps_what_was_typed(client_for, match):
+    url = reverse("outcomes:record_star_reading", args=[match.family.pk])
+    client = client_for(match.volunteer.user)
+    data = {
+        "stage": "start",
+        "taken_on": timezone.localdate().isoformat(),
+        "notes": "Kitchen table",
+        **dict.fromkeys(AREAS, "6"),
+    }
+    data["work"] = ""
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "work" in refused.context["form"].errors
+    assert "Kitchen table" in refused.content.decode()
+    data["work"] = "4"
+    assert client.post(url, data).status_code == 302
+    reading = StarReading.objects.get()
+    assert reading.scores.get(area__slug="work").score == 4
