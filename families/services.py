@@ -10,7 +10,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from vicp import audit
-from vicp.permissions import projects_managed_by
+from vicp.permissions import manages, projects_managed_by
 
 from .models import (
     CaseReferenceCounter,
@@ -95,12 +95,8 @@ def open_case(referral, *, by, request=None):
     return family
 
 
-def _manages(user, project):
-    return projects_managed_by(user).filter(pk=project.pk).exists()
-
-
 def _require_manager(user, project):
-    if not _manages(user, project):
+    if not manages(user, project):
         raise ValidationError("Only a manager of this family's project can do this.")
 
 
@@ -290,7 +286,7 @@ def active_match_of(user):
 
 
 def _may_log(user, match):
-    return (match.volunteer.user_id == user.pk) or _manages(user, match.family.project)
+    return (match.volunteer.user_id == user.pk) or manages(user, match.family.project)
 
 
 @transaction.atomic
@@ -415,7 +411,7 @@ def edit_visit(visit, *, by, reason="", activities=None, request=None, **fields)
     visit = (
         Visit.objects.select_for_update().select_related("match__family__project").get(pk=visit.pk)
     )
-    manager = _manages(by, visit.match.family.project)
+    manager = manages(by, visit.match.family.project)
     if visit.status != Visit.Status.LOGGED:
         raise ValidationError("Finish the draft instead of editing it.")
     if not manager and not volunteer_may_still_edit(visit, by):
@@ -560,7 +556,7 @@ def mark_claims_paid(visits, *, by, request=None):
 
 def may_plan(user, family):
     match = family.matches.filter(ended_on=None).first()
-    return _manages(user, family.project) or (
+    return manages(user, family.project) or (
         match is not None and match.volunteer.user_id == user.pk
     )
 

@@ -1,5 +1,4 @@
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -7,20 +6,17 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from vicp.tasks import EMAIL_RETRY
+
 from .models import Concern, Match
 
 logger = logging.getLogger(__name__)
 
 # A concern about a child is retried until it is sent: about a day of attempts.
-RETRY = {
-    "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 150,
-}
+CONCERN_RETRY = {**EMAIL_RETRY, "max_retries": 150}
 
 
-@shared_task(**RETRY)
+@shared_task(**CONCERN_RETRY)
 def notify_concern(concern_id):
     """Tell the project's managers and the family's social worker, at once.
 
@@ -55,7 +51,7 @@ def notify_concern(concern_id):
     send_mail(f"Safeguarding concern raised: case {family.case_reference}", body, None, recipients)
 
 
-@shared_task(**{**RETRY, "max_retries": 8})
+@shared_task(**EMAIL_RETRY)
 def notify_volunteer_of_match(match_id):
     match = Match.objects.select_related("family", "volunteer__user").filter(pk=match_id).first()
     if match is None or match.volunteer.user is None:
@@ -67,7 +63,7 @@ def notify_volunteer_of_match(match_id):
     send_mail("You have been matched with a family", body, None, [match.volunteer.user.email])
 
 
-@shared_task(**{**RETRY, "max_retries": 8})
+@shared_task(**EMAIL_RETRY)
 def notify_claims_paid(user_id, visit_ids):
     from vicp.models import User
 

@@ -1,5 +1,7 @@
 """What each person may see of referrals."""
 
+import datetime
+
 from django.db.models import Q
 
 from vicp.permissions import get_object_for_user, visible_to
@@ -38,3 +40,13 @@ def decision_queue(user):
     return (
         referrals_visible_to(user).filter(status__in=Referral.OPEN).order_by("submitted_at", "pk")
     )
+
+
+def working_days_between(start, end):
+    """Monday-to-Friday days after `start` up to and including `end`."""
+    days, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days

@@ -7,7 +7,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from vicp import audit
-from vicp.permissions import granted, projects_managed_by
+from vicp.permissions import granted, manages
 
 from .models import LevelOfNeed, Referral, ReferralChild, ReferralStatusChange
 
@@ -16,7 +16,7 @@ CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "plan_type", "cp_cat
 
 def may_refer_to(user, project):
     """Social workers granted the project, and the project's managers (paper referrals)."""
-    if projects_managed_by(user).filter(pk=project.pk).exists():
+    if manages(user, project):
         return True
     return (
         user.is_social_worker
@@ -24,10 +24,6 @@ def may_refer_to(user, project):
             user, "vicp.refer_to_project", type(project).objects.filter(pk=project.pk)
         ).exists()
     )
-
-
-def _manages(user, project):
-    return projects_managed_by(user).filter(pk=project.pk).exists()
 
 
 def _change_status(referral, to_status, *, by, reason="", request=None):
@@ -149,7 +145,7 @@ def submit_referral(referral, *, by, request=None):
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.DRAFT:
         raise ValidationError("This referral has already been submitted.")
-    if by.pk != referral.created_by_id and not _manages(by, referral.project):
+    if by.pk != referral.created_by_id and not manages(by, referral.project):
         raise ValidationError("Only the person who wrote this referral can submit it.")
     problems = submission_problems(referral)
     if problems:
@@ -165,7 +161,7 @@ def submit_referral(referral, *, by, request=None):
 
 
 def _decidable(referral, by, allowed):
-    if not _manages(by, referral.project):
+    if not manages(by, referral.project):
         raise ValidationError("Only a manager of this project can decide on its referrals.")
     if referral.status in Referral.DECIDED:
         raise ValidationError(
@@ -233,7 +229,7 @@ def waitlist_referral(referral, *, by, reason, request=None):
 def withdraw_referral(referral, *, by, reason="", request=None):
     """The referrer (or a project manager) takes back a referral not yet decided."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if by.pk not in (referral.created_by_id, referral.social_worker_id) and not _manages(
+    if by.pk not in (referral.created_by_id, referral.social_worker_id) and not manages(
         by, referral.project
     ):
         raise ValidationError("Only the referrer or a project manager can withdraw this referral.")

@@ -1,22 +1,15 @@
-import smtplib
-
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from vicp.tasks import EMAIL_RETRY
+
 from .models import Referral
 
-RETRY = {
-    "autoretry_for": (smtplib.SMTPException, OSError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
 
-
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def notify_managers_of_referral(referral_id):
     """Tell the project's managers a referral is waiting (no family details in email)."""
     referral = Referral.objects.select_related("project").filter(pk=referral_id).first()
@@ -37,7 +30,7 @@ def notify_managers_of_referral(referral_id):
     send_mail(f"New referral for {referral.project.name}", body, None, recipients)
 
 
-@shared_task(**RETRY)
+@shared_task(**EMAIL_RETRY)
 def notify_social_worker_of_decision(referral_id):
     referral = (
         Referral.objects.select_related("project", "social_worker").filter(pk=referral_id).first()

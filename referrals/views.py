@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,16 +19,6 @@ from .models import Referral
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 REFERRERS = (User.Role.SOCIAL_WORKER, User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 PER_PAGE = 25
-
-
-def working_days_between(start, end):
-    """Monday-to-Friday days after `start` up to and including `end`."""
-    days, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days += 1
-    return days
 
 
 def _edit(request, referral=None):
@@ -210,7 +198,7 @@ def queue(request):
     for referral in page:
         submitted_on = timezone.localdate(referral.submitted_at)
         referral.days_waiting = (today - submitted_on).days
-        referral.working_days_waiting = working_days_between(submitted_on, today)
+        referral.working_days_waiting = selectors.working_days_between(submitted_on, today)
     return render(request, "referrals/referral_queue.html", {"page": page})
 
 

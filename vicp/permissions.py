@@ -35,6 +35,11 @@ def projects_managed_by(user):
     return Project.objects.none()
 
 
+def manages(user, project):
+    """Whether `user` manages `project` (administrators manage every project)."""
+    return projects_managed_by(user).filter(pk=project.pk).exists()
+
+
 def granted(user, perm, queryset):
     """Objects in `queryset` on which a service granted `user` the permission `perm`."""
     return get_objects_for_user(

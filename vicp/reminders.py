@@ -50,8 +50,7 @@ def quiet_matches(matches, today):
 
 def manager_items(manager, today):
     from families.models import Match
-    from referrals.selectors import decision_queue
-    from referrals.views import working_days_between
+    from referrals.selectors import decision_queue, working_days_between
     from vicp.permissions import projects_managed_by
     from volunteers.selectors import dbs_renewals, supervision_overdue
 

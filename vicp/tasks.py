@@ -11,6 +11,14 @@ from django.utils.http import urlsafe_base64_encode
 
 from .models import User
 
+# Email tasks retry on mail-server and network errors, backing off to 10 minutes.
+EMAIL_RETRY = {
+    "autoretry_for": (smtplib.SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
+
 SET_PASSWORD_EMAILS = {
     "invitation": ("Your ViCP account", "emails/invitation.txt"),
     "reset": ("Reset your ViCP password", "emails/password_reset.txt"),
@@ -34,12 +42,7 @@ def set_password_link(user):
     return settings.VICP_BASE_URL + path
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(**EMAIL_RETRY)
 def send_set_password_email(user_id, kind):
     # The token is made here, in the worker, so it never travels through the broker.
     user = User.objects.filter(pk=user_id, is_active=True).first()

@@ -1,20 +1,15 @@
-import smtplib
-
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from vicp.tasks import EMAIL_RETRY
+
 from .models import Volunteer
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(**EMAIL_RETRY)
 def notify_managers_of_application(volunteer_id):
     volunteer = Volunteer.objects.select_related("project").filter(pk=volunteer_id).first()
     if volunteer is None:
