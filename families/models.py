@@ -363,11 +363,6 @@ class MileageRate(models.Model):
     def __str__(self):
         return f"{self.pence_per_mile}p a mile from {self.valid_from:%d/%m/%Y}"
 
-    @classmethod
-    def in_force(cls, project, day):
-        own = cls.objects.filter(project=project, valid_from__lte=day).first()
-        return own or cls.objects.filter(project=None, valid_from__lte=day).first()
-
 
 class Goal(models.Model):
     """One aim of the written plan of work, agreed with the family."""

@@ -68,13 +68,14 @@ def notify_claims_paid(user_id, visit_ids):
     from vicp.models import User
 
     from .models import Visit
-    from .services import claim_amount_pence
+    from .services import claim_amount_pence, mileage_rates
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
     visits = Visit.objects.filter(pk__in=visit_ids).select_related("match__family__project")
-    total = sum(claim_amount_pence(v) or 0 for v in visits)
+    rates = mileage_rates()
+    total = sum(claim_amount_pence(v, rates) or 0 for v in visits)
     body = render_to_string(
         "emails/claims_paid.txt",
         {"user": user, "visits": visits, "total": f"£{total / 100:.2f}"},

@@ -309,9 +309,10 @@ def edit_visit(request, pk):
 
 
 def _with_amounts(claims):
+    rates = services.mileage_rates()
     rows = []
     for claim in claims:
-        claim.amount_pence = services.claim_amount_pence(claim)
+        claim.amount_pence = services.claim_amount_pence(claim, rates)
         rows.append(claim)
     return rows
 

@@ -1,0 +1,68 @@
+"""List pages issue the same number of queries whatever the number of rows."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from guardian.shortcuts import assign_perm
+
+from families import services as family_services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def query_counts(client, url, grow, django_assert_max_num_queries):
+    counts = []
+    client.get(url)  # warm the session and the content-type cache
+    for total in (2, 20):
+        grow(total)
+        with django_assert_max_num_queries(25) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    return counts
+
+
+def test_your_referrals(client_for, sam, cambridgeshire, django_assert_max_num_queries):
+    from referrals.models import Referral
+
+    def grow(total):
+        while Referral.objects.count() < total:
+            factories.make_referral(cambridgeshire, sam, submit=True)
+
+    counts = query_counts(
+        client_for(sam), reverse("referrals:mine"), grow, django_assert_max_num_queries
+    )
+    assert counts[0] == counts[1]
+
+
+def test_social_workers(client_for, alice, cambridgeshire, django_assert_max_num_queries):
+    def grow(total):
+        while cambridgeshire.projectuserobjectpermission_set.count() < total:
+            assign_perm("vicp.refer_to_project", factories.SocialWorkerFactory(), cambridgeshire)
+
+    counts = query_counts(
+        client_for(alice), reverse("vicp:social_workers"), grow, django_assert_max_num_queries
+    )
+    assert counts[0] == counts[1]
+
+
+def test_mileage_claims(client_for, match, alice, django_assert_max_num_queries):
+    from families.models import Visit
+
+    def grow(total):
+        while Visit.objects.count() < total:
+            family_services.log_visit(
+                match=match,
+                by=match.volunteer.user,
+                visited_on=match.started_on + datetime.timedelta(days=Visit.objects.count() % 20),
+                duration_minutes=60,
+                engagement=3,
+                miles=5,
+            )
+
+    counts = query_counts(
+        client_for(alice), reverse("families:claims"), grow, django_assert_max_num_queries
+    )
+    assert counts[0] == counts[1]
