@@ -49,6 +49,7 @@ class Family(models.Model):
     risk_details = models.TextField(blank=True)
     consent_given = models.BooleanField(default=False)
     accepted_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     anonymised_on = models.DateField(
         null=True, blank=True, help_text="Personal details removed under the retention policy."
@@ -59,11 +60,17 @@ class Family(models.Model):
     class Meta:
         ordering = ["-accepted_on", "-pk"]
         verbose_name_plural = "families"
-        indexes = [models.Index(fields=["project", "status"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "closed_on"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["awaiting_match", "matched", "closed"]),
                 name="family_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on=None) | Q(status="closed"), name="family_closed_on_if_closed"
             ),
         ]
 

@@ -92,6 +92,9 @@ def open_case(referral, *, by, request=None):
     )
     if referral.social_worker_id:
         assign_perm("families.view_family", referral.social_worker, family)
+    from outcomes.services import record_referral_baseline
+
+    record_referral_baseline(family, by=by)
     return family
 
 
@@ -267,6 +270,7 @@ def close_case(family, *, by, reason, request=None):
         raise ValidationError("End the volunteer's match before closing the case.")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the case is closing."})
+    family.closed_on = timezone.localdate()
     change_status(family, Family.Status.CLOSED, by=by, reason=reason.strip(), request=request)
     return family
 

@@ -1,13 +1,41 @@
-"""Recording outcomes: Family Star readings (risk reviews, measures and evaluations follow)."""
+"""Recording outcomes (Family Star, risk reviews, measures, evaluations) and requesting
+reports. Each service runs in one transaction, checks its rules, and audits."""
 
+import datetime
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from families.models import Family
 from families.services import may_plan
+from referrals.models import LevelOfNeed, PlanType
 from vicp import audit
+from vicp.permissions import manages
 
-from .models import OutcomeScale, StarReading, StarScore
+from .models import (
+    ChildStatus,
+    Evaluation,
+    FamilyEvaluationLink,
+    Measure,
+    MeasureScore,
+    OutcomeScale,
+    Questionnaire,
+    Report,
+    Respondent,
+    RiskReview,
+    StarReading,
+    StarScore,
+)
+
+FAMILY_LINK_DAYS = 30
+FAMILY_LINK_SALT = "outcomes.family-evaluation"
+MAX_ANSWER_LENGTH = 4000
 
 
 @transaction.atomic
@@ -73,3 +101,397 @@ def star_journey(family):
             {"area": score.area.name, "start": before, "latest": score.score, "change": change}
         )
     return {"start": start, "latest": latest, "rows": rows, "readings": readings}
+
+
+# --- Risk reviews ---------------------------------------------------------------------------
+
+
+def _percent(value):
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "invalid"
+    if not number.is_finite() or not 0 <= number <= 100:
+        return "invalid"
+    return number.quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def record_risk_review(
+    *,
+    family,
+    by,
+    reviewed_on,
+    caf_level,
+    child_statuses,
+    stage=RiskReview.Stage.REVIEW,
+    notes="",
+    request=None,
+):
+    """Record the family's level of need (`caf_level`: the ordinal on the project's scale)
+    and each child's plan and school attendance (`child_statuses`: child pk →
+    {"plan_type": "cp" | "cin" | "none", "school_attendance": percent or None})."""
+    if not manages(by, family.project):
+        raise ValidationError("Only a manager of this family's project can record a risk review.")
+    errors = {}
+    if stage not in RiskReview.Stage.values:
+        errors["stage"] = "Choose at referral, review or at closure."
+    if reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = "This date is in the future."
+    level = LevelOfNeed.for_project(family.project).filter(ordinal=caf_level).first()
+    if level is None:
+        errors["caf_level"] = "Choose a level of need from the project's scale."
+    children = {child.pk: child for child in family.children.all()}
+    statuses = {int(pk): value for pk, value in (child_statuses or {}).items()}
+    unknown = set(statuses) - set(children)
+    if unknown:
+        errors["__all__"] = "Some children are not in this family."
+    rows = []
+    for pk, child in children.items():
+        status = statuses.get(pk) or {}
+        plan_type = status.get("plan_type")
+        attendance = _percent(status.get("school_attendance"))
+        if plan_type not in PlanType.values:
+            errors[f"plan_{pk}"] = f"Choose {child.first_name}'s plan."
+        if attendance == "invalid":
+            errors[f"attendance_{pk}"] = "School attendance is a percentage from 0 to 100."
+        rows.append((child, plan_type, attendance))
+    if errors:
+        raise ValidationError(errors)
+    review = RiskReview(
+        family=family,
+        stage=stage,
+        reviewed_on=reviewed_on,
+        level_of_need=level,
+        notes=(notes or "").strip(),
+        recorded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"stage": f"The family has a risk review {review.get_stage_display().lower()} already."}
+        ) from None
+    ChildStatus.objects.bulk_create(
+        ChildStatus(review=review, child=child, plan_type=plan_type, school_attendance=attendance)
+        for child, plan_type, attendance in rows
+    )
+    audit.record(
+        "risk_review.recorded",
+        actor=by,
+        obj=review,
+        project=family.project,
+        request=request,
+        stage=stage,
+    )
+    return review
+
+
+def record_referral_baseline(family, *, by):
+    """The first risk review of a new case, from the referral as accepted."""
+    if family.level_of_need_id is None:
+        return None
+    review = RiskReview.objects.create(
+        family=family,
+        stage=RiskReview.Stage.REFERRAL,
+        reviewed_on=family.accepted_on,
+        level_of_need_id=family.level_of_need_id,
+        notes="Taken from the referral.",
+        recorded_by=by,
+    )
+    ChildStatus.objects.bulk_create(
+        ChildStatus(review=review, child=child, plan_type=child.plan_type)
+        for child in family.children.all()
+    )
+    return review
+
+
+# --- Validated measures ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_measure(
+    *, family, by, measure, stage, taken_on, score, child=None, parent="", request=None
+):
+    """A score on a validated measure (SDQ for a child, WEMWBS for a parent) at the
+    start or the end of the work."""
+    if not may_plan(by, family):
+        raise ValidationError("Only the family's volunteer or a project manager can record this.")
+    errors = {}
+    parent = (parent or "").strip()
+    if stage not in MeasureScore.Stage.values:
+        errors["stage"] = "Choose start or end."
+    if taken_on > timezone.localdate():
+        errors["taken_on"] = "This date is in the future."
+    if measure.about == Measure.About.CHILD:
+        if child is None or child.family_id != family.pk:
+            errors["child"] = "Choose which child this score is about."
+        parent = ""
+    else:
+        child = None
+        if not parent:
+            errors["parent"] = "Say which parent or carer this score is about, e.g. Mother."
+    if score is None or not isinstance(score, int):
+        errors["score"] = "Give the score as a whole number."
+    elif not measure.min_score <= score <= measure.max_score:
+        errors["score"] = (
+            f"{measure.name} scores run from {measure.min_score} to {measure.max_score}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    entry = MeasureScore(
+        family=family,
+        measure=measure,
+        child=child,
+        parent=parent,
+        stage=stage,
+        taken_on=taken_on,
+        score=score,
+        recorded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        who = child.first_name if child else parent
+        raise ValidationError(
+            {"stage": f"{measure.name} already has a {stage} score for {who}."}
+        ) from None
+    audit.record(
+        "measure.recorded",
+        actor=by,
+        obj=entry,
+        project=family.project,
+        request=request,
+        measure=measure.slug,
+        stage=stage,
+    )
+    return entry
+
+
+# --- Evaluations ----------------------------------------------------------------------------
+
+
+def may_evaluate(user, family, respondent):
+    """Whether `user` may submit the `respondent` evaluation of `family` (the family's own
+    comes through its link, without an account)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if respondent == Respondent.FAMILY:
+        return False
+    if manages(user, family.project):
+        return True  # entering a form that came back on paper
+    if respondent == Respondent.SOCIAL_WORKER:
+        return user.is_social_worker and family.referral.social_worker_id == user.pk
+    if respondent == Respondent.VOLUNTEER:
+        # Also after the match has ended: the evaluation looks back on it.
+        return user.is_volunteer and family.matches.filter(volunteer__user=user).exists()
+    return False
+
+
+def clean_answers(questionnaire, answers):
+    """Answers checked against the questionnaire: {slug: 1..5 or text}, or ValidationError
+    with one message per question."""
+    errors, cleaned = {}, {}
+    for question in questionnaire.questions.filter(is_active=True):
+        value = answers.get(question.slug)
+        if question.kind == question.Kind.RATING:
+            if value in (None, ""):
+                if question.required:
+                    errors[question.slug] = "Choose a rating from 1 to 5."
+                continue
+            try:
+                rating = int(value)
+            except (TypeError, ValueError):
+                rating = None
+            if rating is None or not 1 <= rating <= 5:
+                errors[question.slug] = "Choose a rating from 1 to 5."
+            else:
+                cleaned[question.slug] = rating
+        else:
+            text = str(value or "").strip()
+            if not text:
+                if question.required:
+                    errors[question.slug] = "Please answer this question."
+                continue
+            if len(text) > MAX_ANSWER_LENGTH:
+                errors[question.slug] = f"Please keep this under {MAX_ANSWER_LENGTH} characters."
+            else:
+                cleaned[question.slug] = text
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def submit_evaluation(*, family, respondent, answers, by=None, link=None, request=None):
+    """Record an end-of-work evaluation; one per family and respondent."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    if respondent not in Respondent.values:
+        raise ValidationError("Unknown kind of evaluation.")
+    if respondent == Respondent.FAMILY:
+        if link is None:
+            raise ValidationError("The family's evaluation comes through its link.")
+        link = FamilyEvaluationLink.objects.select_for_update().get(pk=link.pk)
+        if link.family_id != family.pk or link_problem(link):
+            raise ValidationError("This link cannot be used any more.")
+    elif not may_evaluate(by, family, respondent):
+        raise ValidationError("You cannot submit this evaluation.")
+    if not family.matches.exists():
+        raise ValidationError("The family has not worked with a volunteer yet.")
+    if Evaluation.objects.filter(family=family, respondent=respondent).exists():
+        raise ValidationError("This evaluation has been submitted already.")
+    questionnaire = Questionnaire.objects.get(respondent=respondent)
+    cleaned = clean_answers(questionnaire, answers)
+    texts = {q.slug: q.text for q in questionnaire.questions.all()}
+    evaluation = Evaluation.objects.create(
+        family=family,
+        respondent=respondent,
+        questionnaire=questionnaire,
+        answers=cleaned,
+        questions={slug: texts[slug] for slug in cleaned},
+        submitted_by=by if by is not None and by.is_authenticated else None,
+    )
+    if link is not None:
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+    audit.record(
+        "evaluation.submitted",
+        actor=by,
+        obj=evaluation,
+        project=family.project,
+        request=request,
+        respondent=respondent,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def family_evaluation_link(family, *, by, request=None) -> str:
+    """A signed, single-use link to the family's evaluation, valid for 30 days.
+
+    Making a new link retires the family's earlier ones.
+    """
+    if not manages(by, family.project):
+        raise ValidationError("Only a manager of this family's project can send this link.")
+    if not family.matches.exists():
+        raise ValidationError("The family has not worked with a volunteer yet.")
+    if family.evaluations.filter(respondent=Respondent.FAMILY).exists():
+        raise ValidationError("The family has already given their evaluation.")
+    now = timezone.now()
+    family.evaluation_links.filter(used_at=None, retired_at=None).update(retired_at=now)
+    link = FamilyEvaluationLink.objects.create(
+        family=family,
+        nonce=secrets.token_urlsafe(16),
+        created_by=by,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=FAMILY_LINK_DAYS),
+    )
+    token = signing.dumps({"l": link.pk, "n": link.nonce}, salt=FAMILY_LINK_SALT)
+    audit.record("evaluation.link_created", actor=by, obj=family, request=request, link=link.pk)
+    return settings.VICP_BASE_URL + reverse("outcomes:family_evaluation", args=[token])
+
+
+def link_problem(link, now=None):
+    """Why a family link cannot be used ("used", "expired", "replaced"), or None."""
+    now = now or timezone.now()
+    if (
+        link.used_at is not None
+        or link.family.evaluations.filter(respondent=Respondent.FAMILY).exists()
+    ):
+        return "used"
+    if link.retired_at is not None:
+        return "replaced"
+    if link.expires_at <= now:
+        return "expired"
+    return None
+
+
+def link_from_token(token):
+    """(link, problem): the link a token names, and why it cannot be used (None if it can).
+
+    A token that was altered, or names no link, gives (None, "invalid").
+    """
+    try:
+        data = signing.loads(
+            token, salt=FAMILY_LINK_SALT, max_age=datetime.timedelta(days=FAMILY_LINK_DAYS)
+        )
+    except signing.SignatureExpired:
+        return None, "expired"
+    except signing.BadSignature:
+        return None, "invalid"
+    if not isinstance(data, dict):
+        return None, "invalid"
+    link = (
+        FamilyEvaluationLink.objects.select_related("family__project")
+        .filter(pk=data.get("l"), nonce=data.get("n"))
+        .first()
+    )
+    if link is None:
+        return None, "invalid"
+    return link, link_problem(link)
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+def _report_target(kind, by, params):
+    """(project, family, volunteer, parameters) of a report request, or ValidationError."""
+    from volunteers.models import Volunteer
+
+    if kind == Report.Kind.IMPACT:
+        project, start, end = params.get("project"), params.get("start"), params.get("end")
+        errors = {}
+        if project is None and not by.is_admin:
+            errors["project"] = "Choose a project."
+        elif project is not None and not manages(by, project):
+            errors["project"] = "You do not manage this project."
+        if not isinstance(start, datetime.date):
+            errors["start"] = "Give the first day of the period."
+        if not isinstance(end, datetime.date):
+            errors["end"] = "Give the last day of the period."
+        elif isinstance(start, datetime.date) and end < start:
+            errors["end"] = "The period ends before it starts."
+        if errors:
+            raise ValidationError(errors)
+        return project, None, None, {"start": start.isoformat(), "end": end.isoformat()}
+    if kind == Report.Kind.CASE_CLOSURE:
+        family = params.get("family")
+        if not isinstance(family, Family):
+            raise ValidationError("Choose a family.")
+        referred = by.is_social_worker and family.referral.social_worker_id == by.pk
+        if not (manages(by, family.project) or referred):
+            raise ValidationError("You cannot ask for this family's report.")
+        return family.project, family, None, {}
+    if kind == Report.Kind.VOLUNTEER_RECORD:
+        volunteer = params.get("volunteer")
+        if not isinstance(volunteer, Volunteer):
+            raise ValidationError("Choose a volunteer.")
+        if not manages(by, volunteer.project):
+            raise ValidationError("You cannot ask for this volunteer's record.")
+        return volunteer.project, None, volunteer, {}
+    raise ValidationError("Unknown kind of report.")
+
+
+@transaction.atomic
+def request_report(*, kind, by, request=None, **params) -> Report:
+    """Create a report and queue its rendering once the transaction commits."""
+    project, family, volunteer, parameters = _report_target(kind, by, params)
+    report = Report.objects.create(
+        kind=kind,
+        project=project,
+        family=family,
+        volunteer=volunteer,
+        parameters=parameters,
+        requested_by=by,
+    )
+    audit.record(
+        "report.requested", actor=by, obj=report, project=project, request=request, kind=kind
+    )
+    from .tasks import render_report
+
+    transaction.on_commit(lambda: render_report.delay(report.pk))
+    return report
