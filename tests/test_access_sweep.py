@@ -160,6 +160,9 @@ RECORDS = {
     "families:sar_detail": _export,
     "families:sar_download": _export_download,
     "outcomes:record_star_reading": _matched_family,
+    # outcomes: risk reviews and measures
+    # outcomes: evaluations
+    # outcomes: reports
 }
 
 # Who must never reach a Cambridgeshire record through these routes: the other

@@ -1,0 +1,1 @@
+"""Reports: request, follow and download PDFs (rendered by Celery)."""
