@@ -119,3 +119,41 @@ def test_reminders_carry_no_family_names(match):
     visit(match, 20)
     reminders.send_daily_reminders()
     assert all("Doe" not in m.body for m in mail.outbox)
+
+
+def test_missing_evaluations_are_chased_a_week_after_closure_not_before(match, alice, sam):
+    from outcomes.services import submit_evaluation
+    from tests.outcomes.helpers import closed
+
+    family = closed(match.family, alice)
+    volunteer_user = match.volunteer.user
+    reminders.send_daily_reminders(today=today() + datetime.timedelta(days=6))
+    assert not any("evaluation" in m.body for m in mail.outbox)
+
+    submit_evaluation(
+        family=family,
+        respondent="social_worker",
+        by=sam,
+        answers={"helpful": 5, "engagement": 4, "partnership": 5, "changes": "Calmer mornings."},
+    )
+    reminders.send_daily_reminders(today=today() + datetime.timedelta(days=7))
+    (manager_mail,) = [m for m in sent_to("alice@example.org") if "evaluation" in m.body]
+    assert f"Case {family.case_reference} closed on" in manager_mail.body
+    assert "missing from volunteer, family" in manager_mail.body
+    (volunteer_mail,) = sent_to(volunteer_user.email)
+    assert "missing from volunteer" in volunteer_mail.body
+    assert not sent_to("sam@example.org")  # Sam has given his
+
+    count = len(mail.outbox)
+    reminders.send_daily_reminders(today=today() + datetime.timedelta(days=8))
+    assert len(mail.outbox) == count
+
+
+def test_a_social_worker_is_reminded_of_their_own_evaluation(match, alice):
+    from tests.outcomes.helpers import closed
+
+    family = closed(match.family, alice)
+    reminders.send_daily_reminders(today=today() + datetime.timedelta(days=7))
+    (sam_mail,) = sent_to("sam@example.org")
+    assert family.case_reference in sam_mail.body
+    assert "Doe" not in sam_mail.body

@@ -20,7 +20,7 @@ def test_it_creates_two_projects_and_one_account_per_role_per_project(settings):
     output = run()
     assert set(Project.objects.values_list("code", flat=True)) == {"CAM", "STH"}
     for role in ("project_manager", "social_worker", "volunteer"):
-        assert User.objects.filter(role=role).count() == 2
+        assert User.objects.filter(role=role, is_active=True).count() == 2
     assert User.objects.filter(role="admin").count() == 1
     assert "demo-vicp-2026" in output and "pm.cam@example.org" in output
     pm = User.objects.get(email="pm.cam@example.org")
@@ -57,7 +57,7 @@ def test_it_is_refused_when_debug_is_off(settings):
 def test_force_overrides_the_refusal(settings):
     settings.DEBUG = False
     run(force=True)
-    assert User.objects.count() == 7
+    assert User.objects.filter(is_active=True).count() == 7
 
 
 def test_it_gives_each_demo_volunteer_a_signed_off_record_and_some_applicants(settings):
@@ -76,7 +76,9 @@ def test_it_gives_each_demo_volunteer_a_signed_off_record_and_some_applicants(se
         assert record.user.has_perm("volunteers.view_volunteer", record)
     stages = set(Volunteer.objects.values_list("stage", flat=True))
     assert {"applied", "interviewing", "checks", "training", "ready", "matched"} <= stages
-    assert Volunteer.objects.count() == 7
+    # Seven in the pipeline, and a former volunteer who worked with the closed demo cases.
+    assert Volunteer.objects.count() == 8
+    assert Volunteer.objects.get(stage="left").user.is_active is False
 
 
 def test_it_creates_referrals_a_family_and_a_match_with_visits(settings):

@@ -17,6 +17,9 @@ from django.utils import timezone
 
 from .models import SentReminder, User
 
+# Evaluations are asked for at closure; the reminder comes a week later.
+EVALUATION_GRACE_DAYS = 7
+
 
 @dataclass
 class Item:
@@ -109,13 +112,55 @@ def manager_items(manager, today):
                     f"Referral {referral.pk} has waited {waited} working days for a decision.",
                 )
             )
+    items.extend(_evaluation_items(manager, today))
     return items
+
+
+def _evaluation_items(user, today):
+    """Evaluations still missing a week after the case closed, for whoever should give
+    (managers: any of the three, to chase)."""
+    from families.models import Family
+    from outcomes.models import Respondent
+    from outcomes.selectors import missing_evaluations
+    from vicp.permissions import projects_managed_by
+
+    closed_before = today - datetime.timedelta(days=EVALUATION_GRACE_DAYS)
+    families = Family.objects.filter(closed_on__lte=closed_before)
+    if user.is_project_manager:
+        rows = missing_evaluations(families.filter(project__in=projects_managed_by(user)))
+    elif user.is_social_worker:
+        rows = [
+            (family, [Respondent.SOCIAL_WORKER.label])
+            for family in families.filter(referral__social_worker=user).exclude(
+                evaluations__respondent=Respondent.SOCIAL_WORKER
+            )
+        ]
+    else:
+        rows = [
+            (family, [Respondent.VOLUNTEER.label])
+            for family in families.filter(matches__volunteer__user=user)
+            .exclude(evaluations__respondent=Respondent.VOLUNTEER)
+            .distinct()
+        ]
+    return [
+        Item(
+            "evaluation_missing",
+            f"{family.pk}:{','.join(missing)}",
+            f"Case {family.case_reference} closed on {family.closed_on:%d/%m/%Y}: "
+            f"evaluation still missing from {', '.join(m.lower() for m in missing)}.",
+        )
+        for family, missing in rows
+    ]
+
+
+def social_worker_items(social_worker, today):
+    return _evaluation_items(social_worker, today)
 
 
 def volunteer_items(volunteer_user, today):
     from families.models import Match
 
-    items = []
+    items = _evaluation_items(volunteer_user, today)
     for match in quiet_matches(Match.objects.filter(volunteer__user=volunteer_user), today):
         since = match.last_contact or match.started_on
         items.append(
@@ -164,11 +209,17 @@ def send_daily_reminders(today=None):
             manager, manager_items(manager, today), "ViCP: things that need you today"
         )
     volunteers = User.objects.filter(
-        role=User.Role.VOLUNTEER, is_active=True, volunteer_record__matches__ended_on=None
+        role=User.Role.VOLUNTEER, is_active=True, volunteer_record__matches__isnull=False
     ).distinct()
     for volunteer in volunteers:
         sent += _send_new(
-            volunteer, volunteer_items(volunteer, today), "ViCP: a reminder about your visits"
+            volunteer, volunteer_items(volunteer, today), "ViCP: a reminder from your project"
+        )
+    for social_worker in User.objects.filter(role=User.Role.SOCIAL_WORKER, is_active=True):
+        sent += _send_new(
+            social_worker,
+            social_worker_items(social_worker, today),
+            "ViCP: an evaluation is waiting for you",
         )
     return sent
 

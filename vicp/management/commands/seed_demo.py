@@ -62,6 +62,9 @@ class Command(BaseCommand):
         from families.demo import seed_families
 
         seed_families(projects)
+        from outcomes.demo import seed_outcomes
+
+        seed_outcomes(projects)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for role, email, code in rows:
             self.stdout.write(f"  {role:<16} {email:<28} project: {code}")

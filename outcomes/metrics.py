@@ -1,0 +1,421 @@
+"""The programme's impact figures, from its own records.
+
+`impact_summary` is the single source of these figures: the dashboard, the
+impact report (PDF) and the tests all read them from here.
+
+Outcome figures (risk, plans, school attendance, Family Star, measures,
+savings) are about the families whose case *closed* in the period: their
+work is over, so before and after can be compared. Counts of referrals,
+acceptances and work describe activity in the period.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import fmean
+
+from django.db.models import Q, Sum
+
+from families.models import Family, Match
+from referrals.models import Referral
+from volunteers.models import Stage, TrainingAttendance, Volunteer, VolunteerStageChange
+
+from .models import (
+    ChildStatus,
+    Measure,
+    MeasureScore,
+    OutcomeScale,
+    RiskReview,
+    StarReading,
+    StarScore,
+    UnitCosts,
+)
+
+PENNY = Decimal("0.01")
+FUNNEL = [
+    (Stage.APPLIED, "Applied"),
+    (Stage.INTERVIEWING, "Interviewed"),
+    (Stage.CHECKS, "Checks (DBS and references)"),
+    (Stage.TRAINING, "Training"),
+    (Stage.READY, "Signed off"),
+    (Stage.MATCHED, "Matched with a family"),
+]
+FUNNEL_RANK = {stage: rank for rank, (stage, _) in enumerate(FUNNEL)}
+
+
+def percent(part, whole):
+    """A whole-number percentage, rounded half up (2.5 → 3), or None without a whole."""
+    if not whole:
+        return None
+    exact = Decimal(part) * 100 / Decimal(whole)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _in_scope(queryset, project, field="project"):
+    return queryset.filter(**{field: project}) if project is not None else queryset
+
+
+def impact_summary(*, project=None, start, end):
+    """The figures of the programme impact report for `project` (None: every project)
+    over the period from `start` to `end` (both dates included)."""
+    families = _in_scope(Family.objects.all(), project)
+    closed_ids = list(
+        families.filter(status=Family.Status.CLOSED, closed_on__range=(start, end)).values_list(
+            "pk", flat=True
+        )
+    )
+    summary = {
+        "project": project,
+        "start": start,
+        "end": end,
+        "families_referred": _in_scope(Referral.objects.all(), project)
+        .filter(submitted_at__date__range=(start, end))
+        .count(),
+        "families_accepted": families.filter(accepted_on__range=(start, end)).count(),
+        "families_worked_with": _in_scope(Match.objects.all(), project, "family__project")
+        .filter(Q(started_on__lte=end) & (Q(ended_on=None) | Q(ended_on__gte=start)))
+        .values("family_id")
+        .distinct()
+        .count(),
+        "families_closed": len(closed_ids),
+    }
+    first, closure = _first_and_closure_reviews(closed_ids)
+    summary.update(_risk(first, closure))
+    statuses = _child_statuses(first, closure)
+    plan_changes = _plan_changes(statuses)
+    summary.update(_cp_plans(statuses, plan_changes))
+    summary.update(_school_attendance(closed_ids))
+    summary["star_change"] = _star_change(closed_ids)
+    summary["measures"] = _measures(closed_ids)
+    summary["volunteer_funnel"] = _volunteer_funnel(project, start, end)
+    summary["training_hours"] = _in_scope(
+        TrainingAttendance.objects.all(), project, "session__project"
+    ).filter(session__held_on__range=(start, end)).aggregate(total=Sum("hours"))[
+        "total"
+    ] or Decimal(0)
+    summary.update(_savings(project, start, end, plan_changes))
+    return summary
+
+
+# --- Risk and plans ----------------------------------------------------------------------
+
+
+def _first_and_closure_reviews(family_ids):
+    """{family id: (review id, level ordinal)} of each family's first review (the one at
+    referral, else the earliest other than the closure review) and of its closure review."""
+    first, closure = {}, {}
+    reviews = (
+        RiskReview.objects.filter(family_id__in=family_ids)
+        .order_by("family_id", "reviewed_on", "pk")
+        .values_list("family_id", "pk", "stage", "level_of_need__ordinal")
+    )
+    for family_id, pk, stage, ordinal in reviews:
+        if stage == RiskReview.Stage.CLOSURE:
+            closure[family_id] = (pk, ordinal)
+        elif stage == RiskReview.Stage.REFERRAL:
+            first[family_id] = (pk, ordinal)
+        else:
+            first.setdefault(family_id, (pk, ordinal))
+    return first, closure
+
+
+def _risk(first, closure):
+    """A family is in the denominator when it has a closure review and an earlier one:
+    without an end review there is nothing to compare."""
+    reviewed = [f for f in closure if f in first]
+    decreased = [f for f in reviewed if closure[f][1] < first[f][1]]
+    return {
+        "risk_reviewed": len(reviewed),
+        "risk_decreased": len(decreased),
+        "risk_decreased_pct": percent(len(decreased), len(reviewed)),
+    }
+
+
+def _child_statuses(first, closure):
+    """{family id: {child id: [plan at the first review, plan at closure or None]}}."""
+    review_ids = {pk for pk, _ in first.values()} | {pk for pk, _ in closure.values()}
+    first_of = {pk: family_id for family_id, (pk, _) in first.items()}
+    closure_of = {pk: family_id for family_id, (pk, _) in closure.items()}
+    statuses = defaultdict(dict)
+    rows = ChildStatus.objects.filter(review_id__in=review_ids).values_list(
+        "review_id", "child_id", "plan_type"
+    )
+    for review_id, child_id, plan_type in rows:
+        if review_id in first_of:
+            statuses[first_of[review_id]].setdefault(child_id, [None, None])[0] = plan_type
+        if review_id in closure_of:
+            statuses[closure_of[review_id]].setdefault(child_id, [None, None])[1] = plan_type
+    return statuses
+
+
+def _plan_changes(statuses):
+    """[(family id, plan at first review, plan at closure)] for each child with both."""
+    return [
+        (family_id, before, after)
+        for family_id, children in statuses.items()
+        for before, after in children.values()
+        if before is not None and after is not None
+    ]
+
+
+def _cp_plans(statuses, plan_changes):
+    on_cp = {
+        family_id
+        for family_id, children in statuses.items()
+        if any(before == "cp" for before, _ in children.values())
+    }
+    # Removed from plans: every child who started on a CP plan is now on a CIN plan
+    # or none, which needs a closure review that says so for each of them.
+    removed = {
+        family_id
+        for family_id in on_cp
+        if all(
+            after is not None and after != "cp"
+            for before, after in statuses[family_id].values()
+            if before == "cp"
+        )
+    }
+    return {
+        "families_on_cp_plan_at_start": len(on_cp),
+        "families_removed_from_cp_plan": len(removed),
+        "children_on_cp_plan_at_start": sum(
+            before == "cp" for children in statuses.values() for before, _ in children.values()
+        ),
+        "children_removed_from_cp_plan": sum(
+            before == "cp" and after != "cp" for _, before, after in plan_changes
+        ),
+    }
+
+
+def _school_attendance(family_ids):
+    """Families where any child's attendance rose from their first recorded figure to
+    their last (a child needs two figures to count)."""
+    readings = defaultdict(list)
+    rows = (
+        ChildStatus.objects.filter(review__family_id__in=family_ids)
+        .exclude(school_attendance=None)
+        .order_by("review__reviewed_on", "review_id")
+        .values_list("review__family_id", "child_id", "school_attendance")
+    )
+    for family_id, child_id, attendance in rows:
+        readings[(family_id, child_id)].append(attendance)
+    measured, improved = set(), set()
+    for (family_id, _), values in readings.items():
+        if len(values) >= 2:
+            measured.add(family_id)
+            if values[-1] > values[0]:
+                improved.add(family_id)
+    return {
+        "school_attendance_measured": len(measured),
+        "school_attendance_improved": len(improved),
+    }
+
+
+# --- Family Star and measures ---------------------------------------------------------------
+
+
+def _mean(values):
+    return round(fmean(values), 1) if values else None
+
+
+def _star_change(family_ids):
+    """Per area of the default scale: the mean score at the start and the end, and the mean
+    change, over the families with both readings."""
+    scale = OutcomeScale.default()
+    scores = defaultdict(dict)  # (family, area) → {stage: score}
+    rows = StarScore.objects.filter(
+        reading__family_id__in=family_ids,
+        reading__scale=scale,
+        reading__stage__in=[StarReading.Stage.START, StarReading.Stage.END],
+    ).values_list("reading__family_id", "area_id", "reading__stage", "score")
+    for family_id, area_id, stage, score in rows:
+        scores[(family_id, area_id)][stage] = score
+    result = []
+    for area in scale.areas.all():
+        pairs = [
+            (stages["start"], stages["end"])
+            for (_, area_id), stages in scores.items()
+            if area_id == area.pk and {"start", "end"} <= stages.keys()
+        ]
+        result.append(
+            {
+                "area": area.name,
+                "slug": area.slug,
+                "n": len(pairs),
+                "mean_start": _mean([s for s, _ in pairs]),
+                "mean_end": _mean([e for _, e in pairs]),
+                "mean_change": _mean([e - s for s, e in pairs]),
+            }
+        )
+    return result
+
+
+def wilcoxon_p(before, after):
+    """Two-sided p-value of the Wilcoxon signed-rank test on paired scores, or None when it
+    cannot be computed (fewer than two pairs, or no pair changed)."""
+    from scipy.stats import wilcoxon
+
+    differences = [a - b for b, a in zip(before, after, strict=True)]
+    if len(differences) < 2 or not any(differences):
+        return None
+    result = wilcoxon(after, before)
+    return float(result.pvalue)
+
+
+def _measures(family_ids):
+    """Per measure: pairs of start and end scores about the same person; their means and
+    the significance of the change."""
+    pairs = defaultdict(dict)  # (measure, person) → {stage: score}
+    rows = MeasureScore.objects.filter(family_id__in=family_ids).values_list(
+        "measure_id", "family_id", "child_id", "parent", "stage", "score"
+    )
+    for measure_id, family_id, child_id, parent, stage, score in rows:
+        person = ("child", child_id) if child_id else ("parent", family_id, parent.lower())
+        pairs[(measure_id, person)][stage] = score
+    result = []
+    for measure in Measure.objects.filter(is_active=True):
+        paired = [
+            (stages["start"], stages["end"])
+            for (measure_id, _), stages in pairs.items()
+            if measure_id == measure.pk and {"start", "end"} <= stages.keys()
+        ]
+        before, after = [b for b, _ in paired], [a for _, a in paired]
+        result.append(
+            {
+                "measure": measure.name,
+                "slug": measure.slug,
+                "about": measure.get_about_display(),
+                "higher_is_better": measure.higher_is_better,
+                "n": len(paired),
+                "mean_before": _mean(before),
+                "mean_after": _mean(after),
+                "p_value": wilcoxon_p(before, after),
+            }
+        )
+    return result
+
+
+# --- Volunteers -----------------------------------------------------------------------------
+
+
+def _volunteer_funnel(project, start, end):
+    """How far the volunteers who applied in the period have got, stage by stage."""
+    volunteers = _in_scope(Volunteer.objects.all(), project).filter(
+        applied_at__date__range=(start, end)
+    )
+    furthest = {
+        pk: FUNNEL_RANK.get(stage, 0) for pk, stage in volunteers.values_list("pk", "stage")
+    }
+    changes = VolunteerStageChange.objects.filter(volunteer__in=volunteers).values_list(
+        "volunteer_id", "to_stage"
+    )
+    for volunteer_id, stage in changes:
+        if stage in FUNNEL_RANK:
+            furthest[volunteer_id] = max(furthest[volunteer_id], FUNNEL_RANK[stage])
+    funnel = [
+        (label, sum(rank >= position for rank in furthest.values()))
+        for position, (_, label) in enumerate(FUNNEL)
+    ]
+    not_progressed = volunteers.filter(stage=Stage.NOT_PROGRESSED).count()
+    return [*funnel, ("Not progressed (alternatives suggested)", not_progressed)]
+
+
+# --- Cost and savings -----------------------------------------------------------------------
+
+
+def unit_costs_for(project, on):
+    """The unit costs in force for `project` on a date: its own, else the default."""
+    costs = UnitCosts.objects.filter(valid_from__lte=on).order_by("-valid_from")
+    return (costs.filter(project=project).first() if project is not None else None) or costs.filter(
+        project=None
+    ).first()
+
+
+def _money(value):
+    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def _pounds(value):
+    return f"£{_money(value):,}"
+
+
+CHANGE_WORDS = {
+    ("cp", "cin"): "stepped down from a CP plan to a CIN plan",
+    ("cp", "none"): "came off a CP plan altogether",
+    ("cin", "none"): "came off a CIN plan",
+    ("cin", "cp"): "stepped up from a CIN plan to a CP plan",
+    ("none", "cp"): "went onto a CP plan",
+    ("none", "cin"): "went onto a CIN plan",
+}
+
+
+def _plan_cost(costs, plan_type):
+    return {"cp": costs.cp_plan_child_year, "cin": costs.cin_plan_child_year}.get(
+        plan_type, Decimal(0)
+    )
+
+
+def _savings(project, start, end, plan_changes):
+    """The scheme's cost for the period against a year of plan costs avoided per child
+    whose plan stepped down (a step up counts against)."""
+    from vicp.models import Project
+
+    days = (end - start).days + 1
+    projects = [project] if project is not None else list(Project.objects.all())
+    family_project = dict(
+        Family.objects.filter(pk__in={f for f, _, _ in plan_changes}).values_list(
+            "pk", "project_id"
+        )
+    )
+    cost = savings = Decimal(0)
+    method = []
+    counts = defaultdict(int)
+    for each in projects:
+        costs = unit_costs_for(each, end)
+        if costs is None:
+            method.append(f"{each.name}: no unit costs recorded, so no estimate is made.")
+            continue
+        scheme = costs.scheme_year * days / 365
+        cost += scheme
+        saved = Decimal(0)
+        for family_id, before, after in plan_changes:
+            if family_project.get(family_id) != each.pk or before == after:
+                continue
+            saved += _plan_cost(costs, before) - _plan_cost(costs, after)
+            counts[(before, after)] += 1
+        savings += saved
+        method.append(
+            f"{each.name}: unit costs from {costs.valid_from:%d/%m/%Y} — a child on a CP plan "
+            f"{_pounds(costs.cp_plan_child_year)} a year, on a CIN plan "
+            f"{_pounds(costs.cin_plan_child_year)} a year; running the scheme "
+            f"{_pounds(costs.scheme_year)} a year, so {_pounds(scheme)} for these {days} days."
+            + (f" Source: {costs.source}" if costs.source else "")
+        )
+    method.append(
+        "Estimated savings: each child whose plan changed between the family's first risk "
+        "review and its closure review counts as one year of the difference in plan costs: "
+        "a step down saves it, a step up counts against the savings."
+    )
+    for (before, after), count in sorted(counts.items()):
+        method.append(
+            f"{count} {'child' if count == 1 else 'children'} {CHANGE_WORDS[(before, after)]}."
+        )
+    method.append("Net savings are the estimated savings less the cost of the scheme.")
+    return {
+        "cost_of_scheme": _money(cost),
+        "estimated_savings": _money(savings),
+        "net_savings": _money(savings) - _money(cost),
+        "savings_method": method,
+    }
+
+
+def default_period(today=None):
+    """The last twelve months up to today: the period pages show by default."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    try:
+        start = today.replace(year=today.year - 1) + datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - 1, day=28) + datetime.timedelta(days=1)
+    return start, today
