@@ -42,5 +42,10 @@ worker: install
 beat: install
 	$(BIN)/celery -A vicp beat --loglevel=INFO
 
+# Needs DATABASE_URL of a PostgreSQL database filled by seed_scale: see README, Benchmarks.
+bench: install
+	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL (PostgreSQL, seeded): see README, Benchmarks"; exit 2; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -81,6 +81,66 @@ def plan_of_work(family):
     }
 
 
+def family_star(family):
+    return {
+        "family_star_readings": [
+            {
+                **_row(reading, exclude=("family",)),
+                "scores": {score.area.name: score.score for score in reading.scores.all()},
+            }
+            for reading in family.star_readings.prefetch_related("scores__area")
+        ]
+    }
+
+
+def risk_reviews(family):
+    reviews = family.risk_reviews.select_related("level_of_need").prefetch_related(
+        "child_statuses__child"
+    )
+    return {
+        "risk_reviews": [
+            {
+                **_row(review, exclude=("family", "level_of_need")),
+                "level_of_need": str(review.level_of_need),
+                "children": [
+                    {
+                        "child": status.child.first_name,
+                        "plan_type": status.get_plan_type_display(),
+                        "school_attendance": status.school_attendance,
+                    }
+                    for status in review.child_statuses.all()
+                ],
+            }
+            for review in reviews
+        ]
+    }
+
+
+def measure_scores(family):
+    return {
+        "measure_scores": [
+            {
+                **_row(entry, exclude=("family", "measure", "child")),
+                "measure": entry.measure.name,
+                "child": entry.child.first_name if entry.child else None,
+            }
+            for entry in family.measure_scores.select_related("measure", "child")
+        ]
+    }
+
+
+def evaluations(family):
+    return {
+        "evaluations": [
+            {
+                **_row(evaluation, exclude=("family", "questionnaire", "answers", "questions")),
+                "answers": dict(evaluation.rows()),
+            }
+            for evaluation in family.evaluations.all()
+        ]
+    }
+
+
 def audit_trail(family):
     events = AuditEvent.objects.filter(object_type="families.family", object_id=str(family.pk))
     return {"audit_trail": [_row(e) for e in events.select_related("actor")]}
@@ -94,6 +154,10 @@ SOURCES = [
     matches_and_visits,
     concerns,
     plan_of_work,
+    family_star,
+    risk_reviews,
+    measure_scores,
+    evaluations,
     audit_trail,
 ]
 

@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 
+from outcomes.selectors import missing_evaluations_of
 from outcomes.services import star_journey
 from vicp import audit, reauth
 from vicp.forms import add_service_errors
@@ -154,6 +156,9 @@ def close_case(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "The case is closed.")
+        if missing := missing_evaluations_of(family):
+            who = get_text_list([f"the {label.lower()}" for label in missing], "and")
+            messages.warning(request, f"Now ask for the end-of-work evaluations from {who}.")
     return redirect("families:detail", pk=family.pk)
 
 

@@ -1,1 +1,133 @@
 """Reports: request, follow and download PDFs (rendered by Celery)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from families.selectors import family_for_user
+from vicp import audit
+from vicp.forms import add_service_errors
+from vicp.models import User
+from vicp.permissions import role_required
+from volunteers.selectors import volunteer_for_record_page
+
+from . import services
+from .models import Report
+from .report_forms import ImpactReportForm
+from .selectors import report_for_user, reports_visible_to
+
+PER_PAGE = 25
+MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
+
+
+def _queued_message(request, report):
+    messages.success(
+        request,
+        f"Your {report.get_kind_display().lower()} is being prepared. This page shows when "
+        "it is ready.",
+    )
+
+
+def report_list(request):
+    """The reports this person may see, newest first; managers ask for impact reports here."""
+    user = request.user
+    form = None
+    if user.role in MANAGERS:
+        form = ImpactReportForm(request.POST or None, user=user)
+    elif request.method == "POST":
+        raise Http404("No such page.")
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            report = services.request_report(
+                kind=Report.Kind.IMPACT, by=user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            _queued_message(request, report)
+            return redirect("outcomes:report_detail", pk=report.pk)
+    page = Paginator(reports_visible_to(user), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "outcomes/report_list.html",
+        {"page": page, "form": form},
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+def report_detail(request, pk):
+    report = report_for_user(request.user, pk)
+    if request.headers.get("HX-Request"):
+        # The page polls while the report is prepared: "nothing new" costs no bytes and
+        # does not make screen readers announce the same status again.
+        if request.GET.get("shown") == status_key(report):
+            return HttpResponse(status=204)
+        return render(request, "outcomes/_report_status.html", {"report": report})
+    return render(request, "outcomes/report_detail.html", {"report": report})
+
+
+def status_key(report):
+    return f"{report.status}-{report.attempts}"
+
+
+def _download_name(report):
+    if report.kind == Report.Kind.CASE_CLOSURE:
+        return f"case-closure-{report.family.case_reference}.pdf"
+    if report.kind == Report.Kind.VOLUNTEER_RECORD:
+        return f"volunteer-record-{report.volunteer_id}.pdf"
+    scope = report.project.code if report.project else "all-projects"
+    return f"impact-{scope}-{report.parameters['start']}-to-{report.parameters['end']}.pdf"
+
+
+def report_download(request, pk):
+    report = report_for_user(request.user, pk)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404("This report is not ready.")
+    try:
+        file = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("This report's file is missing; ask for it again.") from None
+    audit.record(
+        "report.downloaded",
+        actor=request.user,
+        obj=report,
+        project=report.project,
+        request=request,
+        kind=report.kind,
+    )
+    return FileResponse(
+        file, as_attachment=True, filename=_download_name(report), content_type="application/pdf"
+    )
+
+
+@require_POST
+@role_required(*MANAGERS, User.Role.SOCIAL_WORKER)
+def request_case_closure_report(request, pk):
+    family = family_for_user(request.user, pk)
+    try:
+        report = services.request_report(
+            kind=Report.Kind.CASE_CLOSURE, by=request.user, request=request, family=family
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("families:detail", pk=family.pk)
+    _queued_message(request, report)
+    return redirect("outcomes:report_detail", pk=report.pk)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def request_volunteer_record(request, pk):
+    volunteer = volunteer_for_record_page(request.user, pk)
+    try:
+        report = services.request_report(
+            kind=Report.Kind.VOLUNTEER_RECORD, by=request.user, request=request, volunteer=volunteer
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("volunteers:detail", pk=volunteer.pk)
+    _queued_message(request, report)
+    return redirect("outcomes:report_detail", pk=report.pk)

@@ -1,13 +1,13 @@
 """What each person may see of outcomes and reports."""
 
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.http import Http404
 
 from families.models import Family
 from families.selectors import families_visible_to
 from vicp.permissions import audit_refusal, projects_managed_by
 
-from .models import Evaluation, Report, Respondent
+from .models import ChildStatus, Evaluation, Report, Respondent, RiskReview
 
 
 def reports_visible_to(user):
@@ -80,14 +80,161 @@ def evaluations_awaiting(user):
         return missing_evaluations(families)
     if user.is_social_worker:
         families = Family.objects.filter(
-            referral__social_worker=user, status=Family.Status.CLOSED
+            referral__social_worker=user, status=Family.Status.CLOSED, matches__isnull=False
         ).exclude(evaluations__respondent=Respondent.SOCIAL_WORKER)
         return [(family, [Respondent.SOCIAL_WORKER.label]) for family in families.distinct()]
     if user.is_volunteer:
+        # Once the family has no active match: a family has one volunteer's evaluation,
+        # so a volunteer who left early is not asked while another carries on the work.
         families = (
-            Family.objects.filter(Q(matches__volunteer__user=user) & ~Q(matches__ended_on=None))
+            Family.objects.filter(matches__volunteer__user=user)
+            .exclude(matches__ended_on=None)
             .exclude(evaluations__respondent=Respondent.VOLUNTEER)
             .distinct()
+            .order_by("-closed_on", "-pk")
         )
         return [(family, [Respondent.VOLUNTEER.label]) for family in families]
     return []
+
+
+# --- Risk reviews and measures on the family page ------------------------------------------
+
+SHORT_PLAN = {"cp": "CP plan", "cin": "CIN plan", "none": "No plan"}
+
+
+def _direction(change, *, lower_is_better):
+    """Whether a change is "better", "worse" or the "same" (None: nothing to compare)."""
+    if change is None:
+        return None
+    if change == 0:
+        return "same"
+    return "better" if (change < 0) == lower_is_better else "worse"
+
+
+def risk_journey(family):
+    """The family's risk reviews, and the level of need and each child's plan and school
+    attendance from the first review (the one at referral) to the latest (the one at
+    closure, once there is one), as the impact figures compare them. None without
+    reviews. Two queries, however many reviews and children."""
+    reviews = list(
+        family.risk_reviews.select_related("level_of_need", "recorded_by").prefetch_related(
+            Prefetch("child_statuses", queryset=ChildStatus.objects.select_related("child"))
+        )
+    )
+    if not reviews:
+        return None
+    first = next((r for r in reviews if r.stage == RiskReview.Stage.REFERRAL), reviews[0])
+    latest = next((r for r in reviews if r.stage == RiskReview.Stage.CLOSURE), reviews[-1])
+    compared = latest is not first
+    level_change = latest.level_of_need.ordinal - first.level_of_need.ordinal if compared else None
+    children, attendance = {}, {}
+    for review in reviews:
+        review.status_rows = []
+        for status in review.child_statuses.all():
+            children[status.child_id] = status.child
+            review.status_rows.append(
+                {
+                    "child": status.child,
+                    "plan": SHORT_PLAN[status.plan_type],
+                    "attendance": status.school_attendance,
+                }
+            )
+            if status.school_attendance is not None:
+                attendance.setdefault(status.child_id, []).append(status.school_attendance)
+    first_plans = {s.child_id: s.plan_type for s in first.child_statuses.all()}
+    latest_plans = {s.child_id: s.plan_type for s in latest.child_statuses.all()}
+    rows = []
+    for child in sorted(children.values(), key=lambda c: (c.date_of_birth, c.pk)):
+        before, after = first_plans.get(child.pk), latest_plans.get(child.pk)
+        # Attendance is not known at referral: compare the first figure with the last.
+        figures = attendance.get(child.pk, [])
+        attendance_change = figures[-1] - figures[0] if len(figures) >= 2 else None
+        rows.append(
+            {
+                "child": child,
+                "plan_first": SHORT_PLAN.get(before),
+                "plan_latest": SHORT_PLAN.get(after) if compared else None,
+                "plan_changed": compared and before is not None and before != after,
+                "attendance_first": figures[0] if figures else None,
+                "attendance_latest": figures[-1] if len(figures) >= 2 else None,
+                "attendance_change": attendance_change,
+                "attendance_direction": _direction(attendance_change, lower_is_better=False),
+            }
+        )
+    return {
+        "reviews": reviews,
+        "first": first,
+        "latest": latest,
+        "compared": compared,
+        "level_first": first.level_of_need,
+        "level_latest": latest.level_of_need,
+        "level_change": level_change,
+        "level_steps": abs(level_change) if level_change else 0,
+        "level_direction": _direction(level_change, lower_is_better=True),
+        "children": rows,
+    }
+
+
+def measure_journey(family):
+    """Per measure and person (a child, or a parent by their label): the start and end
+    scores, the change, and whether that is better (which way is better depends on the
+    measure). One query."""
+    rows = {}
+    for entry in family.measure_scores.select_related("measure", "child"):
+        key = (entry.measure_id, entry.child_id, entry.parent)
+        row = rows.setdefault(
+            key,
+            {
+                "measure": entry.measure,
+                "child": entry.child,
+                "who": entry.child.first_name if entry.child else entry.parent,
+                "start": None,
+                "end": None,
+            },
+        )
+        row[entry.stage] = entry
+    for row in rows.values():
+        start, end = row["start"], row["end"]
+        row["change"] = end.score - start.score if start and end else None
+        row["direction"] = _direction(
+            row["change"], lower_is_better=not row["measure"].higher_is_better
+        )
+    # Children eldest first, then parents by their label.
+    return sorted(
+        rows.values(),
+        key=lambda row: (
+            row["measure"].position,
+            row["measure"].name,
+            row["child"] is None,
+            (row["child"].date_of_birth, row["child"].pk) if row["child"] else (None, 0),
+            row["who"],
+        ),
+    )
+
+
+# --- Evaluations ------------------------------------------------------------------------------
+
+
+def families_worked_with(user):
+    """Families a volunteer has had a match with, the ended ones included: a volunteer
+    evaluates the work after the match ends, though the family page is closed to them."""
+    if not (user.is_authenticated and user.is_active and user.is_volunteer):
+        return Family.objects.none()
+    return Family.objects.filter(matches__volunteer__user=user).distinct()
+
+
+def family_worked_with(user, pk):
+    family = families_worked_with(user).filter(pk=pk).first()
+    if family is None:
+        audit_refusal(user, Family, pk, "project")
+        raise Http404("No such record.")
+    return family
+
+
+def missing_evaluations_of(family):
+    """Labels of the evaluations a family's case still lacks (none before it has had a
+    volunteer: there is no work to evaluate)."""
+    if not family.matches.exists():
+        return []
+    given = set(family.evaluations.values_list("respondent", flat=True))
+    return [label for value, label in Respondent.choices if value not in given]

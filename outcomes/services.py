@@ -100,7 +100,25 @@ def star_journey(family):
         rows.append(
             {"area": score.area.name, "start": before, "latest": score.score, "change": change}
         )
-    return {"start": start, "latest": latest, "rows": rows, "readings": readings}
+    from .charts import as_data_uri, star_chart
+
+    series = [(reading.get_stage_display(), reading) for reading in {start, latest} - {None}]
+    series.sort(key=lambda item: (item[1].taken_on, item[1].pk))
+    names = [score.area.name for score in latest.scores.all()]
+    chart = star_chart(
+        names,
+        [
+            (f"{label} {reading.taken_on:%d/%m/%Y}", [s.score for s in reading.scores.all()])
+            for label, reading in series
+        ],
+    )
+    return {
+        "start": start,
+        "latest": latest,
+        "rows": rows,
+        "readings": readings,
+        "chart": as_data_uri(chart),
+    }
 
 
 # --- Risk reviews ---------------------------------------------------------------------------
@@ -179,6 +197,16 @@ def record_risk_review(
         ChildStatus(review=review, child=child, plan_type=plan_type, school_attendance=attendance)
         for child, plan_type, attendance in rows
     )
+    if not family.risk_reviews.filter(reviewed_on__gt=reviewed_on).exists():
+        # The latest review says where the case stands now: the case record follows it
+        # (with its change history), so the family page and lists are not left stale.
+        if family.level_of_need_id != level.pk:
+            family.level_of_need, family._history_user = level, by
+            family.save(update_fields=["level_of_need"])
+        for child, plan_type, _ in rows:
+            if child.plan_type != plan_type:
+                child.plan_type, child._history_user = plan_type, by
+                child.save(update_fields=["plan_type"])
     audit.record(
         "risk_review.recorded",
         actor=by,
@@ -234,6 +262,15 @@ def record_measure(
         child = None
         if not parent:
             errors["parent"] = "Say which parent or carer this score is about, e.g. Mother."
+        else:
+            # The label pairs the start and end scores: "mother" at the end is the
+            # "Mother" of the start, not a second person.
+            parent = (
+                family.measure_scores.filter(child=None, parent__iexact=parent)
+                .values_list("parent", flat=True)
+                .first()
+                or parent
+            )
     if score is None or not isinstance(score, int):
         errors["score"] = "Give the score as a whole number."
     elif not measure.min_score <= score <= measure.max_score:
@@ -326,6 +363,15 @@ def clean_answers(questionnaire, answers):
     return cleaned
 
 
+def _require_work_ended(family):
+    if not family.matches.exists():
+        raise ValidationError("The family has not worked with a volunteer yet.")
+    if family.matches.filter(ended_on=None).exists():
+        raise ValidationError(
+            "Evaluations are given once the volunteer's work with the family has ended."
+        )
+
+
 @transaction.atomic
 def submit_evaluation(*, family, respondent, answers, by=None, link=None, request=None):
     """Record an end-of-work evaluation; one per family and respondent."""
@@ -340,8 +386,7 @@ def submit_evaluation(*, family, respondent, answers, by=None, link=None, reques
             raise ValidationError("This link cannot be used any more.")
     elif not may_evaluate(by, family, respondent):
         raise ValidationError("You cannot submit this evaluation.")
-    if not family.matches.exists():
-        raise ValidationError("The family has not worked with a volunteer yet.")
+    _require_work_ended(family)
     if Evaluation.objects.filter(family=family, respondent=respondent).exists():
         raise ValidationError("This evaluation has been submitted already.")
     questionnaire = Questionnaire.objects.get(respondent=respondent)
@@ -377,8 +422,7 @@ def family_evaluation_link(family, *, by, request=None) -> str:
     """
     if not manages(by, family.project):
         raise ValidationError("Only a manager of this family's project can send this link.")
-    if not family.matches.exists():
-        raise ValidationError("The family has not worked with a volunteer yet.")
+    _require_work_ended(family)
     if family.evaluations.filter(respondent=Respondent.FAMILY).exists():
         raise ValidationError("The family has already given their evaluation.")
     now = timezone.now()
@@ -390,9 +434,41 @@ def family_evaluation_link(family, *, by, request=None) -> str:
         created_at=now,
         expires_at=now + datetime.timedelta(days=FAMILY_LINK_DAYS),
     )
-    token = signing.dumps({"l": link.pk, "n": link.nonce}, salt=FAMILY_LINK_SALT)
     audit.record("evaluation.link_created", actor=by, obj=family, request=request, link=link.pk)
+    return family_link_url(link)
+
+
+def family_link_url(link) -> str:
+    """The absolute URL of a family link (signed afresh: the row, not the signature's
+    timestamp, says when it expires)."""
+    token = signing.dumps({"l": link.pk, "n": link.nonce}, salt=FAMILY_LINK_SALT)
     return settings.VICP_BASE_URL + reverse("outcomes:family_evaluation", args=[token])
+
+
+def current_family_link(family):
+    """The family's link that can still be used, or None."""
+    link = family.evaluation_links.filter(
+        used_at=None, retired_at=None, expires_at__gt=timezone.now()
+    ).first()
+    return link if link is not None and link_problem(link) is None else None
+
+
+@transaction.atomic
+def email_family_evaluation_link(family, *, by, request=None) -> str:
+    """Email the family's current link to the family's email address, once the
+    transaction commits. Returns the address."""
+    from .evaluation_tasks import email_family_evaluation_link as email_task
+
+    if not manages(by, family.project):
+        raise ValidationError("Only a manager of this family's project can send this link.")
+    if not family.email:
+        raise ValidationError("The family has no email address on record.")
+    link = current_family_link(family)
+    if link is None:
+        raise ValidationError("The family has no link that can still be used: make a new one.")
+    audit.record("evaluation.link_emailed", actor=by, obj=family, request=request, link=link.pk)
+    transaction.on_commit(lambda: email_task.delay(link.pk))
+    return family.email
 
 
 def link_problem(link, now=None):
@@ -410,17 +486,17 @@ def link_problem(link, now=None):
     return None
 
 
-def link_from_token(token):
+def link_from_token(token, *, max_age=datetime.timedelta(days=FAMILY_LINK_DAYS)):
     """(link, problem): the link a token names, and why it cannot be used (None if it can).
 
     A token that was altered, or names no link, gives (None, "invalid").
     """
     try:
-        data = signing.loads(
-            token, salt=FAMILY_LINK_SALT, max_age=datetime.timedelta(days=FAMILY_LINK_DAYS)
-        )
+        data = signing.loads(token, salt=FAMILY_LINK_SALT, max_age=max_age)
     except signing.SignatureExpired:
-        return None, "expired"
+        # A family who answered in time is thanked, not told to ask for a new link.
+        link, problem = link_from_token(token, max_age=None)
+        return (link, "used") if problem == "used" else (None, "expired")
     except signing.BadSignature:
         return None, "invalid"
     if not isinstance(data, dict):

@@ -18,6 +18,10 @@ PUBLIC = {
     "password_reset_complete",
     "volunteers:apply",  # the public "Volunteer with us" form
     "volunteers:applied",  # its thank-you page, the same for everyone
+    # The family's end-of-work evaluation: no account, a signed single-use link that
+    # shows nothing but the questionnaire, and its thank-you page (the same for everyone).
+    "outcomes:family_evaluation",
+    "outcomes:family_evaluation_thanks",
     "admin:login",  # wrapped: it sends anonymous visitors to ViCP's own sign-in page
 }
 

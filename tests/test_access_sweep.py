@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # Routes whose parameters are not record ids: tokens of public links, and
 # Django's admin (administrators only; the admin has its own permission checks).
-NOT_RECORDS = {"password_reset_confirm"}
+NOT_RECORDS = {"password_reset_confirm", "outcomes:family_evaluation"}
 
 
 def _volunteer(cast, project):
@@ -122,6 +122,27 @@ def _goal(cast, project):
     return add_goal(family=_family(cast, project), by=cast["alice"], description="Mornings")
 
 
+def _report(cast, project):
+    """A project's impact report (Sam, who refers to the project, may not see it)."""
+    from outcomes.services import request_report
+
+    today = timezone.localdate()
+    return request_report(kind="impact", by=cast["alice"], project=project, start=today, end=today)
+
+
+def _matched_family_managers_only(cast, project):
+    """A family with a volunteer, for pages only its managers use: the volunteer working
+    with it (cast["matched"]) is refused as well as Sam."""
+    match = _match(cast, project)
+    cast["matched"] = match.volunteer.user
+    return match.family
+
+
+def _volunteer_evaluation(cast, project):
+    """The evaluation by the volunteer whose match ended (cast["ended"], who may give it)."""
+    return {"pk": _family(cast, project).pk, "respondent": "volunteer"}
+
+
 # What each route's parameters name, and a maker of such a record in
 # Cambridgeshire (Alice's project). A maker returns the record (for `pk`) or
 # the URL's keyword arguments.
@@ -161,8 +182,17 @@ RECORDS = {
     "families:sar_download": _export_download,
     "outcomes:record_star_reading": _matched_family,
     # outcomes: risk reviews and measures
+    "outcomes:record_risk_review": _matched_family_managers_only,
+    "outcomes:record_measure": _matched_family,
     # outcomes: evaluations
+    "outcomes:evaluate": _volunteer_evaluation,
+    "outcomes:family_evaluation_link": _family_managers_only,
+    "outcomes:email_family_evaluation_link": _family_managers_only,
     # outcomes: reports
+    "outcomes:report_detail": _report,
+    "outcomes:report_download": _report,
+    "outcomes:request_case_closure_report": _family,
+    "outcomes:request_volunteer_record": _volunteer,
 }
 
 # Who must never reach a Cambridgeshire record through these routes: the other
@@ -174,6 +204,9 @@ OUTSIDERS_OF = {
     _referral: ["charlie", "sally", "vera", "victor", "una"],
     _family: ["charlie", "sally", "vera", "victor", "una", "ended"],
     _draft_referral: ["alice", "charlie", "sally", "vera", "victor", "una"],
+    # Sam may see the family but not give the volunteer's evaluation.
+    _volunteer_evaluation: ["charlie", "sally", "sam", "vera", "victor", "una"],
+    _matched_family_managers_only: [*OUTSIDERS, "ended", "matched"],
 }
 # Everything about a family is also closed to the volunteer whose match ended
 # ("ended"); visits are logged by the matched volunteer and managers only, so

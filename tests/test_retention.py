@@ -1,6 +1,7 @@
 """Retention: closed cases and former volunteers are anonymised after 6 years."""
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -97,3 +98,122 @@ def test_a_volunteer_who_left_more_than_6_years_ago_is_anonymised(ready_voluntee
 
 def test_it_runs_daily():
     assert CELERY_BEAT_SCHEDULE["retention"]["task"] == "vicp.tasks.apply_retention"
+
+
+def test_outcome_records_keep_their_numbers_and_lose_their_words(match, alice, sam):
+    from families.services import end_match
+    from outcomes import services as outcomes
+    from outcomes.models import Evaluation, Measure, MeasureScore, RiskReview, StarReading
+    from outcomes.reference_data import FAMILY_STAR_PLUS
+    from outcomes.selectors import measure_journey
+    from vicp.retention import REMOVED
+
+    family, today = match.family, timezone.localdate()
+    amy, ben = family.children.order_by("date_of_birth")
+    outcomes.record_star_reading(
+        family=family,
+        by=alice,
+        stage="start",
+        taken_on=today,
+        scores=dict.fromkeys((slug for slug, _ in FAMILY_STAR_PLUS), 6),
+        notes="Mum spoke about the debts.",
+    )
+    outcomes.record_risk_review(
+        family=family,
+        by=alice,
+        reviewed_on=today,
+        stage="closure",
+        caf_level=2,
+        child_statuses={
+            amy.pk: {"plan_type": "cin", "school_attendance": "93.5"},
+            ben.pk: {"plan_type": "none"},
+        },
+        notes="Dad is back in the house.",
+    )
+    wemwbs = Measure.objects.get(slug="wemwbs")
+    for stage, parent, score in (
+        ("start", "Jane Doe", 40),
+        ("end", "jane doe", 51),
+        ("start", "Gran", 60),
+    ):
+        outcomes.record_measure(
+            family=family,
+            by=alice,
+            measure=wemwbs,
+            stage=stage,
+            taken_on=today,
+            score=score,
+            parent=parent,
+        )
+    end_match(match, by=alice, reason="planned")
+    outcomes.submit_evaluation(
+        family=family,
+        respondent="social_worker",
+        by=sam,
+        answers={"helpful": 5, "engagement": 4, "partnership": 3, "changes": "Jane copes."},
+    )
+    closed(family, alice, years_ago(6, days=1))
+
+    retention.apply_retention()
+
+    reading = StarReading.objects.get(family=family)
+    assert reading.notes == REMOVED
+    assert sorted(set(reading.scores.values_list("score", flat=True))) == [6]
+    reviews = RiskReview.objects.filter(family=family).order_by("pk")
+    assert [(r.stage, r.level_of_need.ordinal, r.notes) for r in reviews] == [
+        ("referral", 4, REMOVED),
+        ("closure", 2, REMOVED),
+    ]
+    closure = reviews.last().child_statuses.order_by("child__date_of_birth")
+    assert [(s.plan_type, s.school_attendance) for s in closure] == [
+        ("cin", Decimal("93.5")),
+        ("none", None),
+    ]
+    # The parents' labels go, but still pair each start with its end.
+    rows = [
+        (row["who"], row["start"].score, row["end"] and row["end"].score)
+        for row in measure_journey(family)
+    ]
+    assert rows == [("Parent or carer 1", 40, 51), ("Parent or carer 2", 60, None)]
+    evaluation = Evaluation.objects.get(family=family)
+    assert evaluation.answers == {
+        "helpful": 5,
+        "engagement": 4,
+        "partnership": 3,
+        "changes": REMOVED,
+    }
+    # Nor does the change history keep a copy of the words.
+    for model, field, words in (
+        (StarReading, "notes", "debts"),
+        (RiskReview, "notes", "Dad"),
+        (MeasureScore, "parent", "jane"),
+    ):
+        assert model.history.filter(family_id=family.pk).exists()
+        assert not model.history.filter(**{f"{field}__icontains": words}).exists()
+    assert set(MeasureScore.history.values_list("score", flat=True)) == {40, 51, 60}
+
+
+def test_reports_and_exports_made_from_an_anonymised_case_are_deleted(
+    family, alice, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from families.models import SubjectAccessExport
+    from outcomes.models import Report
+
+    settings.MEDIA_ROOT = tmp_path
+    report = Report.objects.create(
+        kind="case_closure", project=family.project, family=family, requested_by=alice
+    )
+    report.file.save("closure.pdf", ContentFile(b"%PDF Doe family"))
+    export = SubjectAccessExport.objects.create(family=family, requested_by=alice)
+    export.pdf_file.save("export.pdf", ContentFile(b"%PDF Doe family"))
+    files = [tmp_path / report.file.name, tmp_path / export.pdf_file.name]
+    assert all(path.exists() for path in files)
+
+    closed(family, alice, years_ago(6, days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.apply_retention()
+    assert not Report.objects.filter(family=family).exists()
+    assert not SubjectAccessExport.objects.filter(family=family).exists()
+    assert not any(path.exists() for path in files)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>[^()]*)\)")
+UNNAMED_GROUP = re.compile(r"\((?!\?)(?P<body>[^()]*)\)")  # e.g. simple-history's admin
 SAMPLE_UUID = str(uuid.UUID(int=1))
 
 
@@ -33,7 +34,7 @@ def _sample(match):
 
 
 def _literal(regex):
-    text = GROUP.sub(_sample, regex)
+    text = UNNAMED_GROUP.sub(_sample, GROUP.sub(_sample, regex))
     text = text.lstrip("^").replace(r"\Z", "").rstrip("$")
     return text.replace("\\", "")
 

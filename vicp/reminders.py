@@ -125,7 +125,7 @@ def _evaluation_items(user, today):
     from vicp.permissions import projects_managed_by
 
     closed_before = today - datetime.timedelta(days=EVALUATION_GRACE_DAYS)
-    families = Family.objects.filter(closed_on__lte=closed_before)
+    families = Family.objects.filter(closed_on__lte=closed_before, matches__isnull=False).distinct()
     if user.is_project_manager:
         rows = missing_evaluations(families.filter(project__in=projects_managed_by(user)))
     elif user.is_social_worker:

@@ -58,6 +58,40 @@ def _birth_year_only(day):
     return datetime.date(day.year, 7, 1)  # keeps the age band, not the birthday
 
 
+def _anonymise_outcomes(family):
+    """Outcome records keep their numbers (scores, ratings, levels of need, plans) for the
+    reports; their free text goes, from the change history too. The labels that pair a
+    parent's start and end scores become "Parent or carer 1", "2"..."""
+    from outcomes.models import Evaluation, MeasureScore, RiskReview, StarReading
+
+    for model in (RiskReview, StarReading):
+        model.objects.filter(family=family).exclude(notes="").update(notes=REMOVED)
+        model.history.filter(family_id=family.pk).exclude(notes="").update(notes=REMOVED)
+    scores = list(MeasureScore.objects.filter(family=family, child=None).order_by("pk"))
+    history = list(
+        MeasureScore.history.filter(family_id=family.pk, child=None)
+        .order_by("history_id")
+        .values_list("history_id", "parent")
+    )
+    labels = {}
+    for label in [entry.parent for entry in scores] + [label for _, label in history]:
+        labels.setdefault(label, f"Parent or carer {len(labels) + 1}")
+    # Row by row and in two steps: a new label must never meet an old one still there
+    # (the pairing is unique), nor be renamed again.
+    for entry in scores:
+        MeasureScore.objects.filter(pk=entry.pk).update(parent=f"#{entry.pk}")
+    for entry in scores:
+        MeasureScore.objects.filter(pk=entry.pk).update(parent=labels[entry.parent])
+    for history_id, label in history:
+        MeasureScore.history.filter(history_id=history_id).update(parent=labels[label])
+    for evaluation in Evaluation.objects.filter(family=family):
+        evaluation.answers = {
+            slug: REMOVED if isinstance(value, str) and value else value
+            for slug, value in evaluation.answers.items()
+        }
+        evaluation.save(update_fields=["answers"])
+
+
 @transaction.atomic
 def anonymise_family(family, today=None):
     from families.models import Child, Concern, Goal, GoalReview, Visit, VisitChange
@@ -104,7 +138,23 @@ def anonymise_family(family, today=None):
     ReferralChild.history.filter(referral_id=referral.pk).delete()
     Concern.history.filter(family_id=family.pk).delete()
     Goal.history.filter(family_id=family.pk).delete()
+    _anonymise_outcomes(family)
+    _delete_generated_files(family.reports.all(), family.exports.all())
     audit.record("retention.family_anonymised", obj=family, project=family.project)
+
+
+def _delete_generated_files(*querysets):
+    """PDFs and exports made from a record hold the details being removed: delete them
+    (and their rows), the files once the transaction has committed."""
+    files = []
+    for queryset in querysets:
+        for record in queryset:
+            for field in ("file", "pdf_file", "json_file"):
+                stored = getattr(record, field, None)
+                if stored:
+                    files.append((stored.storage, stored.name))
+        queryset.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 @transaction.atomic
@@ -125,6 +175,7 @@ def anonymise_volunteer(volunteer, today=None):
     DBSCheck.objects.filter(volunteer=volunteer).update(certificate_number="000000000000")
     volunteer.history.all().delete()
     DBSCheck.history.filter(volunteer_id=volunteer.pk).delete()
+    _delete_generated_files(volunteer.reports.all())
     if volunteer.user_id:
         user = volunteer.user
         user.first_name, user.last_name, user.phone = "Former", "volunteer", ""

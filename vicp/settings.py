@@ -253,6 +253,8 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child is replaced after a task leaves it above 500 MB (KiB): PDF rendering grows.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 512000
 # Must outlast the longest task, or Redis hands a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
@@ -289,6 +291,10 @@ LOGGING = {
     "filters": {"redact": {"()": "vicp.log_privacy.RedactPersonalData"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings still show.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "vicp.log_privacy.NoPersonalDataReporterFilter"

@@ -68,5 +68,5 @@ def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_d
     sign_in(page, "sam@example.org", PASSWORD)
     page.get_by_role("link", name=f"{case_reference}: Nowak family").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Zofia").is_visible()
+    assert page.get_by_role("cell", name="Zofia Nowak").is_visible()
     assert page.get_by_text("Awaiting a volunteer").first.is_visible()

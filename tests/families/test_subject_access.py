@@ -40,6 +40,88 @@ def test_the_collection_holds_everything_about_the_family(match):
     assert [h["to_status"] for h in data["referral_history"]] == ["draft", "submitted", "accepted"]
 
 
+def test_the_collection_holds_the_familys_outcome_records(match, alice, sam):
+    from django.utils import timezone
+
+    from outcomes import services as outcomes
+    from outcomes.models import Measure
+    from outcomes.reference_data import FAMILY_STAR_PLUS
+
+    family, today = match.family, timezone.localdate()
+    amy, ben = family.children.order_by("date_of_birth")
+    outcomes.record_star_reading(
+        family=family,
+        by=alice,
+        stage="start",
+        taken_on=today,
+        scores={slug: 4 for slug, _ in FAMILY_STAR_PLUS} | {"routine": 7},
+        notes="At the kitchen table.",
+    )
+    outcomes.record_risk_review(
+        family=family,
+        by=alice,
+        reviewed_on=today,
+        caf_level=3,
+        child_statuses={
+            amy.pk: {"plan_type": "cin", "school_attendance": "91"},
+            ben.pk: {"plan_type": "none"},
+        },
+        notes="Conference stepped Amy down.",
+    )
+    outcomes.record_measure(
+        family=family,
+        by=alice,
+        measure=Measure.objects.get(slug="sdq-total"),
+        stage="start",
+        taken_on=today,
+        score=22,
+        child=amy,
+    )
+    from families.services import end_match
+
+    end_match(match, by=alice, reason="planned")
+    outcomes.submit_evaluation(
+        family=family,
+        respondent="social_worker",
+        by=sam,
+        answers={
+            "helpful": 5,
+            "engagement": 4,
+            "partnership": 4,
+            "changes": "Amy gets to school.",
+        },
+    )
+    data = json.loads(json.dumps(sar.collect(family), default=sar._plain))
+    (reading,) = data["family_star_readings"]
+    assert (reading["stage"], reading["notes"]) == ("start", "At the kitchen table.")
+    assert reading["scores"]["Family routine"] == 7
+    assert reading["scores"]["Physical health"] == 4
+    referral_review, review = data["risk_reviews"]
+    assert referral_review["level_of_need"] == "4 Specialist / statutory"
+    assert (review["stage"], review["level_of_need"], review["notes"]) == (
+        "review",
+        "3 Targeted",
+        "Conference stepped Amy down.",
+    )
+    assert review["children"] == [
+        {"child": "Amy", "plan_type": "Child in need plan", "school_attendance": "91.0"},
+        {"child": "Ben", "plan_type": "No plan", "school_attendance": None},
+    ]
+    (score,) = data["measure_scores"]
+    assert (score["measure"], score["child"], score["stage"], score["score"]) == (
+        "SDQ total difficulties",
+        "Amy",
+        "start",
+        22,
+    )
+    (evaluation,) = data["evaluations"]
+    assert evaluation["respondent"] == "social_worker"
+    assert evaluation["answers"]["What changed for the children and the family?"] == (
+        "Amy gets to school."
+    )
+    assert sar.render_pdf(sar.collect(family)).startswith(b"%PDF")
+
+
 def test_the_pdf_is_made_without_touching_the_network_or_files(family):
     pdf = sar.render_pdf(sar.collect(family))
     assert pdf.startswith(b"%PDF")

@@ -19,9 +19,7 @@ def accepted_family(project, manager, social_worker, **referral_fields):
 
 def worked_with(family, manager, *, weeks=26, volunteer=None):
     """A signed-off volunteer matched with `family` `weeks` weeks ago (the match)."""
-    volunteer = volunteer or signed_off(
-        factories.VolunteerFactory(project=family.project), manager
-    )
+    volunteer = volunteer or signed_off(factories.VolunteerFactory(project=family.project), manager)
     return family_services.start_match(
         family=family,
         volunteer=volunteer,

@@ -108,3 +108,21 @@ def test_the_phone_form_keeps_what_was_typed(client_for, match):
     assert client.post(url, data).status_code == 302
     reading = StarReading.objects.get()
     assert reading.scores.get(area__slug="work").score == 4
+
+
+def test_the_family_page_draws_the_journey_as_a_star(match, client_for):
+    import base64
+    import re
+
+    record(match, "start", taken_on=timezone.localdate() - datetime.timedelta(days=7))
+    record(match, "review", scores=scores(6, routine=9))
+    page = client_for(match.volunteer.user).get(reverse("families:detail", args=[match.family.pk]))
+    uri = re.search(
+        rb'class="img-fluid chart chart-star" src="data:image/svg\+xml;base64,([^"]+)"',
+        page.content,
+    )
+    svg = base64.b64decode(uri.group(1)).decode()
+    assert svg.startswith("<?xml") and "<script" not in svg
+    text = " ".join(re.findall(r">([^<>]+)</text>", svg))  # labels may wrap over lines
+    assert "routine" in text and "Progress to" in text
+    assert "Start" in text and "Review" in text

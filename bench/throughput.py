@@ -1,0 +1,129 @@
+"""Requests per second of each page through gunicorn, as a fraction of the floor's.
+
+Each page is measured the same way as the floor and interleaved with it, so that
+both see the same machine: in each of `rounds` rounds, the floor then the page
+get `requests / rounds` GETs from `concurrency` client threads (one new
+connection per request, as gunicorn's sync workers close them), after a short
+warm-up. The ratio page/floor is the figure that survives a noisy machine.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from .pages import percentile
+from .server import get
+
+
+@dataclass
+class Rate:
+    requests: int = 0
+    seconds: float = 0.0
+    latencies: list = field(default_factory=list)  # ms
+    statuses: dict = field(default_factory=dict)
+
+    @property
+    def requests_per_second(self):
+        return self.requests / self.seconds if self.seconds else None
+
+    @property
+    def p95_ms(self):
+        return percentile(self.latencies, 0.95) if self.latencies else None
+
+    @property
+    def errors(self):
+        return sum(n for status, n in self.statuses.items() if status != 200)
+
+    def add(self, other):
+        self.requests += other.requests
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+
+
+def rate(port, path, *, cookie=None, requests=60, concurrency=2, max_seconds=10.0):
+    """`requests` GETs (fewer if `max_seconds` runs out first: slow pages)."""
+    lock = threading.Lock()
+    remaining = [requests]
+    measured = Rate()
+    deadline = time.perf_counter() + max_seconds
+
+    def worker():
+        while True:
+            with lock:
+                if remaining[0] <= 0 or time.perf_counter() > deadline:
+                    return
+                remaining[0] -= 1
+            started = time.perf_counter()
+            try:
+                status = get(port, path, cookie=cookie)[0]
+            except OSError as error:
+                status = type(error).__name__
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                measured.requests += 1
+                measured.latencies.append(elapsed)
+                measured.statuses[status] = measured.statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    measured.seconds = time.perf_counter() - started
+    return measured
+
+
+def session_cookie(session_key):
+    return f"{settings.SESSION_COOKIE_NAME}={session_key}"
+
+
+@dataclass
+class Ratio:
+    label: str
+    page: Rate | None
+    floor: Rate | None
+    note: str = ""
+
+    @property
+    def fraction(self):
+        if not (self.page and self.floor):
+            return None
+        return self.page.requests_per_second / self.floor.requests_per_second
+
+
+def ratio(port, path, cookie, *, floor_path, requests=60, concurrency=2, rounds=3, label=""):
+    for _ in range(2 * concurrency):  # warm up both workers on both pages
+        get(port, floor_path)
+        get(port, path, cookie=cookie)
+    floor, page = Rate(), Rate()
+    per_round = max(requests // rounds, concurrency)
+    for _ in range(rounds):
+        floor.add(rate(port, floor_path, requests=per_round, concurrency=concurrency))
+        page.add(rate(port, path, cookie=cookie, requests=per_round, concurrency=concurrency))
+    return Ratio(label, page, floor)
+
+
+def ratios(port, pages, sessions, *, floor_path, requests=60, concurrency=2, log=print):
+    results = []
+    for page in pages:
+        if page.url is None:
+            results.append(Ratio(page.label, None, None, "not built yet"))
+            continue
+        log(f"  {page.label}")
+        results.append(
+            ratio(
+                port,
+                page.url,
+                session_cookie(sessions[page.role]),
+                floor_path=floor_path,
+                requests=requests,
+                concurrency=concurrency,
+                label=page.label,
+            )
+        )
+    return results

@@ -1,0 +1,110 @@
+"""The manager makes a family's evaluation link; the family opens it on a small phone: a
+missing rating is explained and nothing typed is lost; once sent, the same link thanks
+them instead."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from outcomes.evaluation_views import rate_limit_key
+from outcomes.models import Evaluation
+from tests.factories import PASSWORD
+from tests.outcomes.helpers import accepted_family, closed, worked_with
+
+from .conftest import AXE, CheckedPage, sign_in
+
+pytestmark = pytest.mark.browser
+SMALL_PHONE = {"width": 360, "height": 740}
+BEST = "Someone on our side at the school meetings."
+
+
+@pytest.fixture
+def small_phone(browser, live_server):
+    """Like the `page` fixture (axe and the Content-Security-Policy checked on every
+    document), on a 360 px wide phone."""
+    context = browser.new_context(viewport=SMALL_PHONE, base_url=live_server.url, locale="en-GB")
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    checked = CheckedPage(page)
+    yield checked
+    page.wait_for_load_state()
+    checked.check_accessibility()
+    context.close()
+    assert not checked.csp_violations, "\n".join(checked.csp_violations)
+    assert not checked.violations, "accessibility violations:\n" + "\n".join(
+        f"  {v['url']}: {v['impact']} {v['id']} ({v['help']}) at {v['targets']}"
+        for v in checked.violations
+    )
+
+
+def question(page, text):
+    return page.get_by_role("group", name=text)
+
+
+def test_a_family_answers_on_a_phone(
+    page, small_phone, cambridgeshire, alice, sam, transactional_db
+):
+    cache.delete(rate_limit_key("127.0.0.1"))
+    family = accepted_family(cambridgeshire, alice, sam)
+    closed(family, alice, match=worked_with(family, alice))
+
+    # The manager makes the link on the closed case and copies it.
+    sign_in(page, alice.email, PASSWORD)
+    page.goto(reverse("families:detail", args=[family.pk]))
+    assert page.get_by_text("This case is closed. Evaluations still to come:").is_visible()
+    page.get_by_role("button", name="Make a link for the family").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("This link is shown only once").is_visible()
+    page.get_by_role("button", name="Copy the link").click()
+    assert page.get_by_role("status").filter(has_text="link").last.inner_text() != ""
+    link = page.get_by_label("The family's link").input_value()
+    assert link.startswith(settings.VICP_BASE_URL + "/outcomes/your-views/")
+    link = link.removeprefix(settings.VICP_BASE_URL)
+
+    # The family opens it on a small phone.
+    page = small_phone
+    page.goto(link)
+    assert page.get_by_role("heading", name="Your views on having a volunteer").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
+    assert page.get_by_role("navigation").count() == 0
+    body = page.locator("body").inner_text()
+    for private in (family.case_reference, "Doe", "Amy", "Ben", "Cambridgeshire"):
+        assert private not in body
+    helpful = question(page, "How helpful was having a volunteer?")
+    option = helpful.locator("label", has_text="5 (very)")
+    box = option.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 300  # a thumb-sized target
+
+    helpful.get_by_label("5 (very)").check()
+    question(page, "How much more confident do you feel as a parent?").get_by_label("4").check()
+    page.get_by_label("What was the best thing about having a volunteer?").fill(BEST)
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_load_state()
+
+    # The missing rating is explained beside its question; nothing typed is lost.
+    listened = question(page, "How well did your volunteer listen to you?")
+    assert listened.get_by_text("Choose a rating from 1 to 5.").is_visible()
+    assert page.get_by_role("alert").get_by_role("link").inner_text() == (
+        "How well did your volunteer listen to you?"
+    )
+    assert page.get_by_label("What was the best thing about having a volunteer?").input_value() == (
+        BEST
+    )
+    assert (
+        question(page, "How helpful was having a volunteer?").get_by_label("5 (very)").is_checked()
+    )
+    assert not Evaluation.objects.exists()
+
+    listened.get_by_label("4").check()
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Thank you").is_visible()
+    assert "your-views" not in page.evaluate("document.referrer")  # the token is not passed on
+    evaluation = Evaluation.objects.get(family=family, respondent="family")
+    assert evaluation.answers == {"helpful": 5, "listened": 4, "confident": 4, "best": BEST}
+
+    page.goto(link)
+    assert page.get_by_role("heading", name="Thank you: we already have your answers").is_visible()
+    assert page.locator("form").count() == 0

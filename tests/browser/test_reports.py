@@ -1,0 +1,54 @@
+"""A project manager asks for an impact report on a phone: a refused date is explained beside
+it and kept, the report page updates itself (htmx, under the strict CSP) until the PDF is
+ready, and the PDF downloads."""
+
+from unittest import mock
+
+import pytest
+
+from outcomes.models import Report
+from outcomes.tasks import render_report
+from tests.factories import PASSWORD
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_impact_report_asked_for_followed_and_downloaded(
+    page, alice, cambridgeshire, settings, tmp_path, transactional_db
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    alice.set_password(PASSWORD)
+    alice.save()
+    sign_in(page, alice.email, PASSWORD)
+    page.get_by_role("button", name="Show menu").click()
+    page.get_by_role("link", name="Reports").click()
+    page.wait_for_load_state()
+
+    page.get_by_label("From").fill("01/04/2026")
+    page.get_by_label("To").fill("31/03/2026")
+    page.get_by_role("button", name="Make the report").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The period ends before it starts.").is_visible()
+    assert page.get_by_label("From").input_value() == "01/04/2026"
+
+    page.get_by_label("From").fill("01/04/2025")
+    # Queue it without rendering, to watch the page while the report waits.
+    with mock.patch.object(render_report, "delay"):
+        page.get_by_role("button", name="Make the report").click()
+        page.wait_for_load_state()
+    report = Report.objects.get()
+    assert page.get_by_text("Queued", exact=True).is_visible()
+    assert page.get_by_text("This page updates itself.").is_visible()
+
+    render_report.apply(args=[report.pk])
+    download_link = page.get_by_role("link", name="Download the PDF")
+    download_link.wait_for(timeout=15_000)  # the page polls every 2 seconds
+    assert page.get_by_text("Ready", exact=True).is_visible()
+    with page.expect_download() as download:
+        download_link.click()
+    path = download.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert download.value.suggested_filename == "impact-CAM-2025-04-01-to-2026-03-31.pdf"
