@@ -59,10 +59,9 @@ def impact_summary(*, project=None, start, end):
     """The figures of the programme impact report for `project` (None: every project)
     over the period from `start` to `end` (both dates included)."""
     families = _in_scope(Family.objects.all(), project)
-    closed_ids = list(
-        families.filter(status=Family.Status.CLOSED, closed_on__range=(start, end)).values_list(
-            "pk", flat=True
-        )
+    # The closed cases, as a subquery: the outcome queries join it in the database.
+    closed_ids = families.filter(status=Family.Status.CLOSED, closed_on__range=(start, end)).values(
+        "pk"
     )
     summary = {
         "project": project,
@@ -77,7 +76,7 @@ def impact_summary(*, project=None, start, end):
         .values("family_id")
         .distinct()
         .count(),
-        "families_closed": len(closed_ids),
+        "families_closed": closed_ids.count(),
     }
     first, closure = _first_and_closure_reviews(closed_ids)
     summary.update(_risk(first, closure))
@@ -137,8 +136,10 @@ def _child_statuses(first, closure):
     first_of = {pk: family_id for family_id, (pk, _) in first.items()}
     closure_of = {pk: family_id for family_id, (pk, _) in closure.items()}
     statuses = defaultdict(dict)
-    rows = ChildStatus.objects.filter(review_id__in=review_ids).values_list(
-        "review_id", "child_id", "plan_type"
+    rows = (
+        ChildStatus.objects.filter(review_id__in=review_ids)
+        .order_by()
+        .values_list("review_id", "child_id", "plan_type")
     )
     for review_id, child_id, plan_type in rows:
         if review_id in first_of:
@@ -223,20 +224,24 @@ def _star_change(family_ids):
     change, over the families with both readings."""
     scale = OutcomeScale.default()
     scores = defaultdict(dict)  # (family, area) → {stage: score}
-    rows = StarScore.objects.filter(
-        reading__family_id__in=family_ids,
-        reading__scale=scale,
-        reading__stage__in=[StarReading.Stage.START, StarReading.Stage.END],
-    ).values_list("reading__family_id", "area_id", "reading__stage", "score")
+    rows = (
+        StarScore.objects.filter(
+            reading__family_id__in=family_ids,
+            reading__scale=scale,
+            reading__stage__in=[StarReading.Stage.START, StarReading.Stage.END],
+        )
+        .order_by()
+        .values_list("reading__family_id", "area_id", "reading__stage", "score")
+    )
     for family_id, area_id, stage, score in rows:
         scores[(family_id, area_id)][stage] = score
+    pairs_by_area = defaultdict(list)
+    for (_, area_id), stages in scores.items():
+        if len(stages) == 2:
+            pairs_by_area[area_id].append((stages["start"], stages["end"]))
     result = []
     for area in scale.areas.all():
-        pairs = [
-            (stages["start"], stages["end"])
-            for (_, area_id), stages in scores.items()
-            if area_id == area.pk and {"start", "end"} <= stages.keys()
-        ]
+        pairs = pairs_by_area[area.pk]
         result.append(
             {
                 "area": area.name,
@@ -266,19 +271,21 @@ def _measures(family_ids):
     """Per measure: pairs of start and end scores about the same person; their means and
     the significance of the change."""
     pairs = defaultdict(dict)  # (measure, person) → {stage: score}
-    rows = MeasureScore.objects.filter(family_id__in=family_ids).values_list(
-        "measure_id", "family_id", "child_id", "parent", "stage", "score"
+    rows = (
+        MeasureScore.objects.filter(family_id__in=family_ids)
+        .order_by()
+        .values_list("measure_id", "family_id", "child_id", "parent", "stage", "score")
     )
     for measure_id, family_id, child_id, parent, stage, score in rows:
         person = ("child", child_id) if child_id else ("parent", family_id, parent.lower())
         pairs[(measure_id, person)][stage] = score
+    paired_by_measure = defaultdict(list)
+    for (measure_id, _), stages in pairs.items():
+        if len(stages) == 2:
+            paired_by_measure[measure_id].append((stages["start"], stages["end"]))
     result = []
     for measure in Measure.objects.filter(is_active=True):
-        paired = [
-            (stages["start"], stages["end"])
-            for (measure_id, _), stages in pairs.items()
-            if measure_id == measure.pk and {"start", "end"} <= stages.keys()
-        ]
+        paired = paired_by_measure[measure.pk]
         before, after = [b for b, _ in paired], [a for _, a in paired]
         result.append(
             {
@@ -323,12 +330,17 @@ def _volunteer_funnel(project, start, end):
 # --- Cost and savings -----------------------------------------------------------------------
 
 
-def unit_costs_for(project, on):
-    """The unit costs in force for `project` on a date: its own, else the default."""
-    costs = UnitCosts.objects.filter(valid_from__lte=on).order_by("-valid_from")
-    return (costs.filter(project=project).first() if project is not None else None) or costs.filter(
-        project=None
-    ).first()
+def unit_costs_for(project, on, rows=None):
+    """The unit costs in force for `project` on a date: its own, else the default.
+
+    `rows`: every UnitCosts row, newest first, when the caller has loaded them once.
+    """
+    if rows is None:
+        rows = list(UnitCosts.objects.filter(valid_from__lte=on).order_by("-valid_from"))
+    in_force = [row for row in rows if row.valid_from <= on]
+    own = [row for row in in_force if project is not None and row.project_id == project.pk]
+    default = [row for row in in_force if row.project_id is None]
+    return (own or default or [None])[0]
 
 
 def _money(value):
@@ -370,8 +382,9 @@ def _savings(project, start, end, plan_changes):
     cost = savings = Decimal(0)
     method = []
     counts = defaultdict(int)
+    rows = list(UnitCosts.objects.filter(valid_from__lte=end).order_by("-valid_from"))
     for each in projects:
-        costs = unit_costs_for(each, end)
+        costs = unit_costs_for(each, end, rows)
         if costs is None:
             method.append(f"{each.name}: no unit costs recorded, so no estimate is made.")
             continue

@@ -1,6 +1,7 @@
 """What each person may see of outcomes and reports."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from families.models import Family
@@ -9,10 +10,12 @@ from vicp.permissions import audit_refusal, projects_managed_by
 
 from .models import ChildStatus, Evaluation, Report, Respondent, RiskReview
 
+ROLES_ASKED = ("admin", "project_manager", "social_worker", "volunteer")
+
 
 def reports_visible_to(user):
     """Administrators: every report. Project managers: their projects' reports.
-    Social workers and volunteers: the case closure reports of families they may see."""
+    Social workers: the case closure reports of the families they referred."""
     reports = Report.objects.select_related("project", "family", "volunteer", "requested_by")
     if not (user.is_authenticated and user.is_active):
         return reports.none()
@@ -20,6 +23,10 @@ def reports_visible_to(user):
         return reports
     if user.is_project_manager:
         return reports.filter(project__in=projects_managed_by(user))
+    # Not volunteers: a closure report holds the referral, the concerns and the other
+    # evaluations, none of which a volunteer may see (DESIGN section 2).
+    if not user.is_social_worker:
+        return reports.none()
     return reports.filter(
         kind=Report.Kind.CASE_CLOSURE, family__in=families_visible_to(user).values("pk")
     )
@@ -44,57 +51,91 @@ def evaluations_visible_to(user, family):
     return evaluations.none()
 
 
-def missing_evaluations(families):
-    """[(family, [respondent labels missing])] for closed families in `families`."""
-    closed = (
-        families.filter(status=Family.Status.CLOSED, matches__isnull=False)
+def lacking_evaluations(families):
+    """The closed cases among `families` that had a volunteer and lack at least one of
+    the three evaluations, most recently closed first (a queryset: filtered, counted and
+    cut in the database, however many cases have closed over the years)."""
+    from families.models import Match
+
+    given = (
+        Evaluation.objects.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        families.filter(status=Family.Status.CLOSED)
+        .filter(Exists(Match.objects.filter(family=OuterRef("pk"))))
+        .annotate(evaluations_given=Coalesce(Subquery(given), 0))
+        .filter(evaluations_given__lt=len(Respondent.values))
+        .order_by("-closed_on", "-pk")
+    )
+
+
+def missing_evaluations(families, limit=None):
+    """[(family, [respondent labels missing])] for the closed cases among `families` that
+    lack an evaluation (the first `limit` of them)."""
+    lacking = lacking_evaluations(families)
+    chosen = list(lacking[:limit] if limit else lacking)
+    given = {}
+    for family_id, respondent in Evaluation.objects.filter(
+        family__in=[family.pk for family in chosen]
+    ).values_list("family_id", "respondent"):
+        given.setdefault(family_id, set()).add(respondent)
+    return [
+        (
+            family,
+            [label for value, label in Respondent.choices if value not in given.get(family.pk, ())],
+        )
+        for family in chosen
+    ]
+
+
+def _awaiting(user):
+    """(queryset of families, respondent asked) for the evaluations `user` is asked for."""
+    if user.is_admin or user.is_project_manager:
+        return lacking_evaluations(
+            Family.objects.filter(project__in=projects_managed_by(user))
+        ), None
+    if user.is_social_worker:
+        families = Family.objects.filter(
+            referral__social_worker=user, status=Family.Status.CLOSED, matches__isnull=False
+        ).exclude(evaluations__respondent=Respondent.SOCIAL_WORKER)
+        return families.distinct().order_by("-closed_on", "-pk"), Respondent.SOCIAL_WORKER
+    # Volunteers: once the family has no active match: a family has one volunteer's
+    # evaluation, so a volunteer who left early is not asked while another carries on.
+    families = (
+        Family.objects.filter(matches__volunteer__user=user)
+        .exclude(matches__ended_on=None)
+        .exclude(evaluations__respondent=Respondent.VOLUNTEER)
         .distinct()
         .order_by("-closed_on", "-pk")
     )
-    given = {}
-    for family_id, respondent in Evaluation.objects.filter(family__in=closed).values_list(
-        "family_id", "respondent"
-    ):
-        given.setdefault(family_id, set()).add(respondent)
-    rows = []
-    for family in closed:
-        missing = [
-            label for value, label in Respondent.choices if value not in given.get(family.pk, ())
-        ]
-        if missing:
-            rows.append((family, missing))
-    return rows
+    return families, Respondent.VOLUNTEER
 
 
-def evaluations_awaiting(user):
-    """Evaluations this user is asked for.
+def evaluations_awaiting(user, limit=None):
+    """Evaluations this user is asked for: [(family, [respondent labels])], the first
+    `limit` of them.
 
     Managers: closed cases of their projects missing any of the three. Social workers:
     their closed families without the social worker's evaluation. Volunteers: families
     whose match with them ended, without their evaluation.
     """
-    if not (user.is_authenticated and user.is_active):
+    if not (user.is_authenticated and user.is_active) or user.role not in ROLES_ASKED:
         return []
-    if user.is_admin or user.is_project_manager:
-        families = Family.objects.filter(project__in=projects_managed_by(user))
-        return missing_evaluations(families)
-    if user.is_social_worker:
-        families = Family.objects.filter(
-            referral__social_worker=user, status=Family.Status.CLOSED, matches__isnull=False
-        ).exclude(evaluations__respondent=Respondent.SOCIAL_WORKER)
-        return [(family, [Respondent.SOCIAL_WORKER.label]) for family in families.distinct()]
-    if user.is_volunteer:
-        # Once the family has no active match: a family has one volunteer's evaluation,
-        # so a volunteer who left early is not asked while another carries on the work.
-        families = (
-            Family.objects.filter(matches__volunteer__user=user)
-            .exclude(matches__ended_on=None)
-            .exclude(evaluations__respondent=Respondent.VOLUNTEER)
-            .distinct()
-            .order_by("-closed_on", "-pk")
-        )
-        return [(family, [Respondent.VOLUNTEER.label]) for family in families]
-    return []
+    families, respondent = _awaiting(user)
+    if respondent is None:
+        return missing_evaluations(families, limit)
+    chosen = families[:limit] if limit else families
+    return [(family, [respondent.label]) for family in chosen]
+
+
+def evaluations_awaiting_count(user):
+    if not (user.is_authenticated and user.is_active) or user.role not in ROLES_ASKED:
+        return 0
+    return _awaiting(user)[0].count()
 
 
 # --- Risk reviews and measures on the family page ------------------------------------------

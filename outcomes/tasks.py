@@ -1,3 +1,4 @@
+import datetime
 import logging
 import resource
 import time
@@ -6,6 +7,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Report
@@ -124,3 +126,22 @@ def render_report(self, report_id):
     except Exception as error:
         _fail(report_id, _describe(error))
         logger.exception("Report %s failed", report_id)
+
+
+# Beyond the hard time limit and any ordinary queue: a report this old that has not
+# finished lost its message (a broker restarted, say) and is queued again.
+STALLED_AFTER = datetime.timedelta(minutes=30)
+
+
+@shared_task
+def requeue_stalled_reports():
+    """Queue again the reports whose task was lost; rendering is idempotent."""
+    cutoff = timezone.now() - STALLED_AFTER
+    stalled = Report.objects.filter(
+        Q(status=Report.Status.QUEUED, created_at__lt=cutoff)
+        | Q(status=Report.Status.RUNNING, started_at__lt=cutoff)
+    ).values_list("pk", flat=True)
+    for report_id in stalled:
+        logger.warning("Report %s stalled; queued again", report_id)
+        render_report.delay(report_id)
+    return len(stalled)

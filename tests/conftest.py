@@ -7,6 +7,7 @@ not see Alice's things: the other project's manager, the other social worker.
 
 import os
 import time
+import uuid
 
 import pytest
 from django.conf import settings as django_settings
@@ -41,6 +42,12 @@ def _test_defaults(settings):
     }
     # Unit tests run tasks inline; tests marked `worker` use a real worker instead.
     celery_app.conf.task_always_eager = True
+    # A cache of its own for every test: nothing cached by one test (figures, charts,
+    # rate-limit counters) can leak into another, on LocMem or on Redis alike.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture

@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vicp.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "stalled-reports": {
+        "task": "outcomes.tasks.requeue_stalled_reports",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Programme rules ----------------------------------------------------------

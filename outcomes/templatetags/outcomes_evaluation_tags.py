@@ -6,7 +6,7 @@ from families.models import Family
 from vicp.permissions import manages
 
 from ..models import Respondent
-from ..selectors import evaluations_awaiting, evaluations_visible_to
+from ..selectors import evaluations_awaiting, evaluations_awaiting_count, evaluations_visible_to
 from ..services import current_family_link, may_evaluate
 
 register = template.Library()
@@ -100,9 +100,6 @@ def evaluations_due_alert(context):
 def evaluations_awaiting_panel(context):
     """Home page: the evaluations this user is asked for (a constant number of queries)."""
     user = context["request"].user
-    rows = evaluations_awaiting(user)
-    return {
-        "rows": rows[:AWAITING_SHOWN],
-        "more": max(len(rows) - AWAITING_SHOWN, 0),
-        "role": user.role,
-    }
+    rows = evaluations_awaiting(user, limit=AWAITING_SHOWN)
+    more = evaluations_awaiting_count(user) - len(rows) if len(rows) == AWAITING_SHOWN else 0
+    return {"rows": rows, "more": more, "role": user.role}

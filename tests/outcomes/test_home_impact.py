@@ -86,3 +86,18 @@ def test_the_panel_costs_the_same_queries_with_more_cases(
             assert client.get(reverse("vicp:home")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_figures_are_kept_for_a_few_minutes(client_for, alice, sam, cambridgeshire):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    client = client_for(alice)
+    client.get(reverse("vicp:home"))  # nothing closed yet: cached as such
+    closed_with_outcomes(cambridgeshire, alice, sam)
+    assert "1 of 1" not in client.get(reverse("vicp:home")).content.decode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        page = client.get(reverse("vicp:home")).content.decode()
+    assert "1 of 1" in page

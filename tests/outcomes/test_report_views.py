@@ -84,13 +84,14 @@ def test_each_person_lists_only_the_reports_they_may_see(
     assert listed(sally) == set()
 
 
-def test_the_matched_volunteer_lists_the_case_closure_report_of_their_family(
-    client_for, match, alice
-):
+def test_the_matched_volunteer_does_not_see_the_case_closure_report(client_for, match, alice):
+    # It holds the referral, the concerns and the other evaluations: not a volunteer's.
     case = closure(alice, match.family)
-    page = client_for(match.volunteer.user).get(reverse("outcomes:report_list"))
-    assert [report.pk for report in page.context["page"]] == [case.pk]
+    client = client_for(match.volunteer.user)
+    page = client.get(reverse("outcomes:report_list"))
+    assert list(page.context["page"]) == []
     assert page.context["form"] is None  # volunteers ask for nothing
+    assert client.get(reverse("outcomes:report_detail", args=[case.pk])).status_code == 404
 
 
 def test_the_list_is_paginated_by_25(client_for, alice, cambridgeshire):
@@ -295,7 +296,6 @@ def test_the_download_is_the_pdf_as_an_attachment_and_is_audited(client_for, ali
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="impact-CAM-')
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    response.file_to_stream.close()
     event = AuditEvent.objects.get(action="report.downloaded")
     assert (event.actor, event.object_type, event.object_id, event.project) == (
         alice,
@@ -319,7 +319,7 @@ def test_the_referring_social_worker_downloads_the_case_closure_report(
     response = client_for(sam).get(reverse("outcomes:report_download", args=[report.pk]))
     assert response.status_code == 200
     assert f'filename="case-closure-{family.case_reference}.pdf"' in response["Content-Disposition"]
-    response.file_to_stream.close()
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert AuditEvent.objects.filter(action="report.downloaded", actor=sam).exists()
 
 
@@ -414,7 +414,7 @@ def test_the_family_page_offers_the_report_to_those_who_may_ask(client, alice, s
         client.logout()
     html = sign_in(client, match.volunteer.user).get(url).content.decode()
     assert button not in html
-    assert reverse("outcomes:report_detail", args=[report.pk]) in html  # theirs to read
+    assert reverse("outcomes:report_detail", args=[report.pk]) not in html
 
 
 def test_the_volunteer_page_offers_the_record(client_for, alice, ready_volunteer):

@@ -71,7 +71,6 @@ def test_an_impact_report_renders_in_the_background_while_its_page_answers(
 
     download = client.get(reverse("outcomes:report_download", args=[report.pk]))
     text = " ".join(pdf_text(b"".join(download.streaming_content), tmp_path).split())
-    download.file_to_stream.close()
     headlines = text[text.index("Headline figures") : text.index("mean change per area")]
     for label, value, _ in reports.headline_figures(summary):
         assert value in headlines, label

@@ -503,3 +503,38 @@ def test_a_report_that_runs_out_of_time_says_so(case, alice, monkeypatch):
 
 def test_the_task_has_time_limits():
     assert (render_report.soft_time_limit, render_report.time_limit) == (240, 300)
+
+
+def test_a_report_whose_task_was_lost_is_queued_again_after_30_minutes(
+    alice, cambridgeshire, monkeypatch
+):
+    import datetime
+
+    from outcomes import tasks
+
+    now, today = timezone.now(), timezone.localdate()
+    period = {"project": cambridgeshire, "start": today, "end": today}
+    queued_report = queued("impact", alice, **period)
+    running_report = queued("impact", alice, **period)
+    recent = queued("impact", alice, **period)
+    Report.objects.filter(pk=queued_report.pk).update(
+        created_at=now - datetime.timedelta(minutes=31)
+    )
+    Report.objects.filter(pk=running_report.pk).update(
+        status="running",
+        created_at=now - datetime.timedelta(hours=1),
+        started_at=now - datetime.timedelta(minutes=31),
+    )
+    Report.objects.filter(pk=recent.pk).update(created_at=now - datetime.timedelta(minutes=29))
+    sent = []
+    monkeypatch.setattr(tasks.render_report, "delay", sent.append)
+    assert tasks.requeue_stalled_reports() == 2
+    assert sorted(sent) == sorted([queued_report.pk, running_report.pk])
+
+
+def test_beat_looks_for_lost_reports_every_quarter_of_an_hour():
+    from vicp.settings import CELERY_BEAT_SCHEDULE
+
+    entry = CELERY_BEAT_SCHEDULE["stalled-reports"]
+    assert entry["task"] == "outcomes.tasks.requeue_stalled_reports"
+    assert entry["schedule"].minute == {0, 15, 30, 45}
