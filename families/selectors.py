@@ -38,9 +38,15 @@ def family_list(user):
 
 
 def family_for_user(user, pk):
+    """The family with this pk if `user` may see it, else 404 (for forms and actions)."""
+    return get_object_for_user(user, _families(), pk, "families.view_family")
+
+
+def family_page_for_user(user, pk):
+    """As `family_for_user`, with what the family page shows prefetched."""
     return get_object_for_user(
         user,
-        families_visible_to(user).prefetch_related(
+        _families().prefetch_related(
             "children__cp_category",
             "needs",
             "risks",
@@ -50,6 +56,10 @@ def family_for_user(user, pk):
         pk,
         "families.view_family",
     )
+
+
+def _families():
+    return Family.objects.select_related("project", "level_of_need")
 
 
 def visits_visible_to(user):

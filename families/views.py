@@ -43,7 +43,7 @@ def family_list(request):
 
 
 def detail(request, pk):
-    family = selectors.family_for_user(request.user, pk)
+    family = selectors.family_page_for_user(request.user, pk)
     audit.record("family.viewed", actor=request.user, obj=family)
     user = request.user
     manages = user.is_admin or user.is_project_manager

@@ -1,5 +1,7 @@
 """What each person may see of outcomes and reports."""
 
+import datetime
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -51,11 +53,21 @@ def evaluations_visible_to(user, family):
     return evaluations.none()
 
 
-def lacking_evaluations(families):
-    """The closed cases among `families` that had a volunteer and lack at least one of
-    the three evaluations, most recently closed first (a queryset: filtered, counted and
-    cut in the database, however many cases have closed over the years)."""
+# Evaluations are asked for while the work is fresh: cases closed longer ago than this
+# are no longer listed (the figures still show what was given).
+EVALUATIONS_ASKED_DAYS = 183
+
+
+def lacking_evaluations(families, today=None):
+    """The cases among `families` closed in the last six months that had a volunteer and
+    lack at least one of the three evaluations, most recently closed first (a queryset:
+    filtered, counted and cut in the database)."""
+    from django.utils import timezone
+
     from families.models import Match
+
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS)
 
     given = (
         Evaluation.objects.filter(family=OuterRef("pk"))
@@ -65,7 +77,7 @@ def lacking_evaluations(families):
         .values("n")
     )
     return (
-        families.filter(status=Family.Status.CLOSED)
+        families.filter(status=Family.Status.CLOSED, closed_on__gte=since)
         .filter(Exists(Match.objects.filter(family=OuterRef("pk"))))
         .annotate(evaluations_given=Coalesce(Subquery(given), 0))
         .filter(evaluations_given__lt=len(Respondent.values))
@@ -73,10 +85,10 @@ def lacking_evaluations(families):
     )
 
 
-def missing_evaluations(families, limit=None):
-    """[(family, [respondent labels missing])] for the closed cases among `families` that
-    lack an evaluation (the first `limit` of them)."""
-    lacking = lacking_evaluations(families)
+def missing_evaluations(families, limit=None, today=None):
+    """[(family, [respondent labels missing])] for the recently closed cases among
+    `families` that lack an evaluation (the first `limit` of them)."""
+    lacking = lacking_evaluations(families, today)
     chosen = list(lacking[:limit] if limit else lacking)
     given = {}
     for family_id, respondent in Evaluation.objects.filter(
@@ -92,6 +104,12 @@ def missing_evaluations(families, limit=None):
     ]
 
 
+def _asked_since():
+    from django.utils import timezone
+
+    return timezone.localdate() - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS)
+
+
 def _awaiting(user):
     """(queryset of families, respondent asked) for the evaluations `user` is asked for."""
     if user.is_admin or user.is_project_manager:
@@ -100,13 +118,16 @@ def _awaiting(user):
         ), None
     if user.is_social_worker:
         families = Family.objects.filter(
-            referral__social_worker=user, status=Family.Status.CLOSED, matches__isnull=False
+            referral__social_worker=user,
+            status=Family.Status.CLOSED,
+            closed_on__gte=_asked_since(),
+            matches__isnull=False,
         ).exclude(evaluations__respondent=Respondent.SOCIAL_WORKER)
         return families.distinct().order_by("-closed_on", "-pk"), Respondent.SOCIAL_WORKER
     # Volunteers: once the family has no active match: a family has one volunteer's
     # evaluation, so a volunteer who left early is not asked while another carries on.
     families = (
-        Family.objects.filter(matches__volunteer__user=user)
+        Family.objects.filter(matches__volunteer__user=user, matches__ended_on__gte=_asked_since())
         .exclude(matches__ended_on=None)
         .exclude(evaluations__respondent=Respondent.VOLUNTEER)
         .distinct()

@@ -136,3 +136,13 @@ def test_production_cookies_are_secure_and_https_is_enforced():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
+def test_sessions_live_in_redis_when_it_is_configured():
+    secret = {"DJANGO_SECRET_KEY": PRODUCTION["DJANGO_SECRET_KEY"]}
+    with_redis = python_settings(
+        "settings.SESSION_ENGINE", REDIS_URL="redis://127.0.0.1:6379/3", **secret
+    )
+    without = python_settings("settings.SESSION_ENGINE", **secret)
+    assert with_redis.stdout.strip() == "django.contrib.sessions.backends.cache"
+    assert without.stdout.strip() == "django.contrib.sessions.backends.db"

@@ -36,7 +36,16 @@ def projects_managed_by(user):
 
 def manages(user, project):
     """Whether `user` manages `project` (administrators manage every project)."""
-    return projects_managed_by(user).filter(pk=project.pk).exists()
+    if not _active(user) or not (user.is_admin or user.is_project_manager):
+        return False
+    if user.is_admin:
+        return True
+    # A page asks several times; the user object lives as long as the request.
+    ids = getattr(user, "_vicp_managed_project_ids", None)
+    if ids is None:
+        ids = set(user.managed_projects.values_list("pk", flat=True))
+        user._vicp_managed_project_ids = ids
+    return project.pk in ids
 
 
 def granted(user, perm, queryset):

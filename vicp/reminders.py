@@ -121,13 +121,19 @@ def _evaluation_items(user, today):
     (managers: any of the three, to chase)."""
     from families.models import Family
     from outcomes.models import Respondent
-    from outcomes.selectors import missing_evaluations
+    from outcomes.selectors import EVALUATIONS_ASKED_DAYS, missing_evaluations
     from vicp.permissions import projects_managed_by
 
     closed_before = today - datetime.timedelta(days=EVALUATION_GRACE_DAYS)
-    families = Family.objects.filter(closed_on__lte=closed_before, matches__isnull=False).distinct()
+    families = Family.objects.filter(
+        closed_on__lte=closed_before,
+        closed_on__gte=today - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS),
+        matches__isnull=False,
+    ).distinct()
     if user.is_project_manager:
-        rows = missing_evaluations(families.filter(project__in=projects_managed_by(user)))
+        rows = missing_evaluations(
+            families.filter(project__in=projects_managed_by(user)), today=today
+        )
     elif user.is_social_worker:
         rows = [
             (family, [Respondent.SOCIAL_WORKER.label])

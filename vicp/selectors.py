@@ -12,3 +12,17 @@ def audit_events_visible_to(user):
     if user.is_project_manager:
         return events.filter(project__in=projects_managed_by(user))
     return events.none()
+
+
+HOME_LIST_LIMIT = 25
+
+
+def first_rows(rows, limit=HOME_LIST_LIMIT):
+    """(the first `limit` rows, how many more there are): lists on home pages stay short
+    however large the caseload grows."""
+    if isinstance(rows, list):
+        return rows[:limit], max(len(rows) - limit, 0)
+    head = list(rows[: limit + 1])
+    if len(head) <= limit:
+        return head, 0
+    return head[:limit], rows.count() - limit

@@ -1,6 +1,9 @@
 """What each person may see of recruitment records."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from vicp.permissions import get_object_for_user, granted, projects_managed_by, visible_to
@@ -93,23 +96,22 @@ def supervision_overdue(user, *, on=None):
     on = on or timezone.localdate()
     interval = services.supervision_interval()
     latest = Supervision.objects.filter(volunteer=OuterRef("pk")).order_by("-held_on", "-pk")
+    # Due on the last supervision's "next due" date, or an interval after sign-off if
+    # there has been none: chosen in the database, so only the overdue rows come back.
     rows = (
         volunteers_visible_to(user)
         .filter(stage__in=services.SIGNED_OFF)
-        .annotate(
-            latest_next_due=Subquery(latest.values("next_due")[:1]),
-            supervised=Exists(latest),
+        .annotate(latest_next_due=Subquery(latest.values("next_due")[:1]))
+        .filter(
+            Q(latest_next_due__lt=on) | Q(latest_next_due=None, signed_off_on__lt=on - interval)
         )
     )
     overdue = []
     for volunteer in rows:
-        if volunteer.supervised:
-            due = volunteer.latest_next_due
-        else:
-            due = (volunteer.signed_off_on or on) + interval
-        if due < on:
-            volunteer.supervision_due_on = due
-            overdue.append(volunteer)
+        volunteer.supervision_due_on = volunteer.latest_next_due or (
+            volunteer.signed_off_on + interval
+        )
+        overdue.append(volunteer)
     return overdue
 
 
@@ -117,9 +119,22 @@ def dbs_renewals(user, *, on=None):
     """Latest DBS checks of active volunteers that are due for renewal or lapsed."""
     on = on or timezone.localdate()
     active = (Stage.TRAINING, Stage.READY, Stage.MATCHED)
+    # Only volunteers whose latest check was issued early enough to be near its re-check
+    # date (a day's margin for 29 February); the exact status is worked out below.
+    issued_by = services.add_years(
+        on + datetime.timedelta(days=services.DBS_RENEWAL_WINDOW_DAYS + 1),
+        -settings.VICP_DBS_VALID_YEARS,
+    )
+    latest_issued = DBSCheck.objects.filter(volunteer=OuterRef("pk")).order_by("-issued_on", "-pk")
+    candidates = (
+        volunteers_visible_to(user)
+        .filter(stage__in=active)
+        .annotate(latest_issued=Subquery(latest_issued.values("issued_on")[:1]))
+        .filter(latest_issued__lte=issued_by)
+    )
     checks = (
-        DBSCheck.objects.filter(volunteer__in=volunteers_visible_to(user).filter(stage__in=active))
-        .select_related("volunteer")
+        DBSCheck.objects.filter(volunteer__in=candidates.values("pk"))
+        .select_related("volunteer__project")
         .order_by("volunteer_id", "-issued_on", "-pk")
     )
     latest = {}

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from vicp.selectors import first_rows
+
 from ..models import Concern, Family, Match, Visit
 from ..selectors import families_visible_to
 from ..services import active_match_of
@@ -52,8 +54,12 @@ def manager_families_panel(context):
         ended_on=None,
         started_on__lte=timezone.localdate() - datetime.timedelta(weeks=weeks),
     ).select_related("family", "volunteer")
+    quiet, quiet_more = first_rows(quiet)
+    reaching, reaching_more = first_rows(reaching.order_by("started_on", "pk"))
     return {
         "reaching": reaching,
+        "reaching_more": reaching_more,
+        "quiet_more": quiet_more,
         "match_weeks": weeks,
         "concerns": Concern.objects.filter(family__in=families, closed_at=None).select_related(
             "family", "raised_by"

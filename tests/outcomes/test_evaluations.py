@@ -562,3 +562,18 @@ def test_a_page_for_a_family_still_working_with_a_volunteer_says_not_yet(match, 
     assert response.status_code == 200
     assert "once the volunteer's work with the family has ended" in response.content.decode()
     assert "form" not in response.context
+
+
+@pytest.mark.parametrize(("days_ago", "asked"), [(183, True), (184, False)])
+def test_evaluations_are_asked_for_six_months_after_closure(
+    case, alice, sam, former, days_ago, asked
+):
+    import datetime
+
+    from django.utils import timezone
+
+    closed_on = timezone.localdate() - datetime.timedelta(days=days_ago)
+    Family.objects.filter(pk=case.pk).update(closed_on=closed_on)
+    case.matches.update(started_on=closed_on - datetime.timedelta(weeks=26), ended_on=closed_on)
+    for user in (alice, sam, former):
+        assert bool(evaluations_awaiting(user)) is asked, user

@@ -88,12 +88,19 @@ def test_the_panel_costs_the_same_queries_with_more_cases(
     assert counts[0] == counts[1]
 
 
-def test_the_figures_are_kept_for_a_few_minutes(client_for, alice, sam, cambridgeshire):
+def test_the_figures_are_kept_for_a_few_minutes(
+    client_for, alice, sam, cambridgeshire, monkeypatch
+):
     import datetime
 
     import time_machine
+    from django.core.cache.backends.locmem import LocMemCache
     from django.utils import timezone
 
+    from outcomes.templatetags import outcomes_impact_tags
+
+    # An in-process cache, whose expiry follows the travelling clock (Redis's does not).
+    monkeypatch.setattr(outcomes_impact_tags, "cache", LocMemCache("impact-panel-test", {}))
     client = client_for(alice)
     client.get(reverse("vicp:home"))  # nothing closed yet: cached as such
     closed_with_outcomes(cambridgeshire, alice, sam)

@@ -1,5 +1,7 @@
 from django import template
 
+from vicp.selectors import first_rows
+
 from .. import selectors, services
 
 register = template.Library()
@@ -8,10 +10,15 @@ register = template.Library()
 @register.inclusion_tag("volunteers/_recruitment_summary.html", takes_context=True)
 def recruitment_summary(context):
     user = context["request"].user
+    overdue = sorted(selectors.supervision_overdue(user), key=lambda v: v.supervision_due_on)
+    overdue, overdue_more = first_rows(overdue)
+    renewals, renewals_more = first_rows(selectors.dbs_renewals(user))
     return {
         "stage_counts": selectors.stage_counts(selectors.volunteers_visible_to(user)),
-        "supervision_overdue": selectors.supervision_overdue(user),
-        "dbs_renewals": selectors.dbs_renewals(user),
+        "supervision_overdue": overdue,
+        "supervision_overdue_more": overdue_more,
+        "dbs_renewals": renewals,
+        "dbs_renewals_more": renewals_more,
     }
 
 
