@@ -22,7 +22,6 @@ def first_rows(rows, limit=HOME_LIST_LIMIT):
     however large the caseload grows."""
     if isinstance(rows, list):
         return rows[:limit], max(len(rows) - limit, 0)
-    head = list(rows[: limit + 1])
-    if len(head) <= limit:
-        return head, 0
-    return head[:limit], rows.count() - limit
+    head = list(rows[:limit])
+    # Counted even when all fit, so that the page's queries do not depend on the rows.
+    return head, rows.count() - len(head)

@@ -440,7 +440,7 @@ def test_home_pages_list_the_evaluations_each_person_is_asked_for(
 
 
 @pytest.mark.parametrize("who", ["manager", "social_worker", "volunteer"])
-def test_home_page_lists_take_the_same_queries_for_2_and_20_closed_cases(
+def test_home_page_lists_take_the_same_queries_for_2_and_50_closed_cases(
     who, cambridgeshire, alice, sam, rf
 ):
     volunteer = signed_off(factories.VolunteerFactory(project=cambridgeshire), alice)
@@ -449,7 +449,7 @@ def test_home_page_lists_take_the_same_queries_for_2_and_20_closed_cases(
     request = rf.get("/")
     request.user = user
     counts = []
-    for total in (2, 20):
+    for total in (2, 50):
         while Family.objects.filter(status=Family.Status.CLOSED).count() < total:
             family = accepted_family(cambridgeshire, alice, sam)
             closed(family, alice, match=worked_with(family, alice, volunteer=volunteer))
@@ -461,7 +461,7 @@ def test_home_page_lists_take_the_same_queries_for_2_and_20_closed_cases(
             "social_worker": "/evaluation/social_worker/",
             "volunteer": "/evaluation/volunteer/",
         }[who]
-        assert html.count(link) == total
+        assert html.count(link) == min(total, 25)  # the first 25, then a count
     assert counts[0] == counts[1]
 
 

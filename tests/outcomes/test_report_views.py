@@ -104,14 +104,14 @@ def test_the_list_is_paginated_by_25(client_for, alice, cambridgeshire):
     assert "Page 1 of 2" in first.content.decode()
 
 
-def test_the_list_costs_the_same_queries_for_2_or_20_reports(
+def test_the_list_costs_the_same_queries_for_2_or_50_reports(
     client_for, alice, cambridgeshire, sam, django_assert_max_num_queries
 ):
     client = client_for(alice)
     url = reverse("outcomes:report_list")
     client.get(url)
     counts = []
-    for total in (2, 20):
+    for total in (2, 50):
         while Report.objects.count() < total:
             # A mix of kinds, so each row's family, volunteer and project are all shown.
             kind = Report.objects.count() % 3
@@ -128,7 +128,7 @@ def test_the_list_costs_the_same_queries_for_2_or_20_reports(
         with django_assert_max_num_queries(25) as queries:
             response = client.get(url)
         assert response.status_code == 200
-        assert len(response.context["page"]) == total
+        assert len(response.context["page"]) == min(total, 25)  # the first page
         counts.append(len(queries))
     assert counts[0] == counts[1]
 

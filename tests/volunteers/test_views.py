@@ -275,7 +275,7 @@ def test_a_manager_cannot_filter_by_another_project(cast, client_for, southend):
     assert "Sid" not in response.content.decode()
 
 
-@pytest.mark.parametrize("rows", [2, 20])
+@pytest.mark.parametrize("rows", [2, 50])
 def test_the_board_issues_a_constant_number_of_queries(
     cast, client_for, cambridgeshire, rows, django_assert_num_queries
 ):
@@ -284,7 +284,7 @@ def test_the_board_issues_a_constant_number_of_queries(
     client.get(reverse("volunteers:board"))  # warms the content-type cache
     with django_assert_num_queries(12):  # includes the two-step sign-in device lookup
         response = client.get(reverse("volunteers:board"))
-    assert len(response.context["page"].object_list) == rows
+    assert len(response.context["page"].object_list) == min(rows, 25)  # the first page
 
 
 # --- Recording steps from the record page ---------------------------------------
@@ -459,7 +459,7 @@ def test_a_manager_cannot_add_a_session_to_another_project(cast, client_for, sou
     assert "project" in response.context["form"].errors
 
 
-@pytest.mark.parametrize("rows", [2, 20])
+@pytest.mark.parametrize("rows", [2, 50])
 def test_the_training_list_issues_a_constant_number_of_queries(
     cast, client_for, cambridgeshire, rows, django_assert_num_queries
 ):
@@ -468,7 +468,7 @@ def test_the_training_list_issues_a_constant_number_of_queries(
     client.get(reverse("volunteers:training_list"))  # warms the content-type cache
     with django_assert_num_queries(10):  # includes the two-step sign-in device lookup
         response = client.get(reverse("volunteers:training_list"))
-    assert len(response.context["page"].object_list) == rows
+    assert len(response.context["page"].object_list) == min(rows, 25)  # the first page
 
 
 # --- Home pages -----------------------------------------------------------------
