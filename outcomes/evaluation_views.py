@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from families.models import Family
 from families.selectors import families_visible_to, family_for_user
 from vicp.audit import client_ip
 from vicp.forms import add_service_errors
+from vicp.http import over_hourly_limit
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 
@@ -156,14 +156,7 @@ def rate_limit_key(ip):
 
 
 def _rate_limited(request):
-    key = rate_limit_key(client_ip(request))
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > FAMILY_POSTS_PER_HOUR
+    return over_hourly_limit(rate_limit_key(client_ip(request)), FAMILY_POSTS_PER_HOUR)
 
 
 def _public(response):

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from vicp import audit
 from vicp.audit import client_ip
 from vicp.forms import add_service_errors
+from vicp.http import over_hourly_limit
 from vicp.models import User
 from vicp.permissions import get_object_for_user, projects_managed_by, role_required
 
@@ -43,14 +43,7 @@ def rate_limit_key(ip):
 
 
 def _rate_limited(request):
-    key = rate_limit_key(client_ip(request))
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > APPLICATIONS_PER_HOUR
+    return over_hourly_limit(rate_limit_key(client_ip(request)), APPLICATIONS_PER_HOUR)
 
 
 @login_not_required
