@@ -34,7 +34,6 @@ from .models import (
     OutcomeScale,
     Report,
     Respondent,
-    RiskReview,
     StarReading,
 )
 
@@ -202,39 +201,30 @@ def _star_section(family):
 
 
 def _risk_section(family):
-    reviews = list(
-        family.risk_reviews.select_related("level_of_need").prefetch_related(
-            "child_statuses__child"
-        )
-    )
-    if not reviews:
+    """The level of need and each child's plan and attendance, first to latest, as the
+    family page shows them (one definition: `selectors.risk_journey`)."""
+    from .selectors import risk_journey
+
+    journey = risk_journey(family)
+    if journey is None:
         return None
-    first = reviews[0]
-    last = next((r for r in reviews if r.stage == RiskReview.Stage.CLOSURE), reviews[-1])
-    before = {s.child_id: s for s in first.child_statuses.all()}
-    after = {s.child_id: s for s in last.child_statuses.all()} if last is not first else {}
-    children = []
-    for child in family.children.all():
-        start, end = before.get(child.pk), after.get(child.pk)
-        children.append(
-            {
-                "name": child.first_name,
-                "age": child.age,
-                "plan_start": PLAN_LABELS.get(start.plan_type, "—") if start else "—",
-                "plan_end": PLAN_LABELS.get(end.plan_type, "—") if end else "—",
-                "attendance_start": start.school_attendance if start else None,
-                "attendance_end": end.school_attendance if end else None,
-            }
-        )
-    level_change = None
-    if last is not first:
-        level_change = last.level_of_need.ordinal - first.level_of_need.ordinal
+    children = [
+        {
+            "name": row["child"].first_name,
+            "age": row["child"].age,
+            "plan_start": PLAN_LABELS.get(row["plan_type_first"], "—"),
+            "plan_end": PLAN_LABELS.get(row["plan_type_latest"], "—"),
+            "attendance_start": row["attendance_first"],
+            "attendance_end": row["attendance_latest"],
+        }
+        for row in journey["children"]
+    ]
     return {
-        "first": first,
-        "last": last if last is not first else None,
-        "level_change": level_change,
+        "first": journey["first"],
+        "last": journey["latest"] if journey["compared"] else None,
+        "level_change": journey["level_change"],
         "children": children,
-        "count": len(reviews),
+        "count": len(journey["reviews"]),
     }
 
 

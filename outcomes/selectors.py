@@ -214,6 +214,8 @@ def risk_journey(family):
         rows.append(
             {
                 "child": child,
+                "plan_type_first": before,
+                "plan_type_latest": after if compared else None,
                 "plan_first": SHORT_PLAN.get(before),
                 "plan_latest": SHORT_PLAN.get(after) if compared else None,
                 "plan_changed": compared and before is not None and before != after,
