@@ -141,7 +141,11 @@ def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(alice):
 
 
 def test_signing_in_starts_a_new_session(client, alice):
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
+
+    from django.conf import settings
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # db, or Redis
 
     planted = SessionStore()  # a session an attacker made and planted in the browser
     planted["planted"] = True
