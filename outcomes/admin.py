@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from vicp.admin import ReadOnlyAdminMixin
+
 from .models import (
     ChildStatus,
     Evaluation,
@@ -108,21 +110,12 @@ class UnitCostsAdmin(admin.ModelAdmin):
         return obj.project or "Default (every project)"
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Recorded outcomes change only through ViCP's services, which check and audit: the
     admin shows them and their history for oversight, and changes nothing."""
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a posted old version even when its "Revert" button is
@@ -211,7 +204,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: evaluations are given through ViCP (or the family's link), never here."""
 
     list_display = ("family", "respondent", "submitted_by", "submitted_at")
@@ -221,12 +214,3 @@ class EvaluationAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     fields = ("family", "respondent", "questionnaire", "submitted_by", "submitted_at", "answers")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -78,15 +78,9 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail cannot be changed through the application."""
-
-    list_display = ("at", "actor", "action", "object_type", "object_id", "project", "ip_address")
-    list_filter = ("action", "project")
-    search_fields = ("action", "object_type", "object_id", "actor__email")
-    date_hierarchy = "at"
-    list_select_related = ("actor", "project")
+class ReadOnlyAdminMixin:
+    """Records that change only through ViCP's services (which check and audit): the admin
+    shows them and changes nothing."""
 
     def has_add_permission(self, request):
         return False
@@ -96,3 +90,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the audit trail cannot be changed through the application."""
+
+    list_display = ("at", "actor", "action", "object_type", "object_id", "project", "ip_address")
+    list_filter = ("action", "project")
+    search_fields = ("action", "object_type", "object_id", "actor__email")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "project")
