@@ -267,7 +267,16 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["-visited_on", "-start_time", "-pk"]
-        indexes = [models.Index(fields=["match", "status", "visited_on"])]
+        indexes = [
+            models.Index(fields=["match", "status", "visited_on"]),
+            # The last contact of each active match (the managers' "no contact" alert):
+            # one index-only probe per match.
+            models.Index(
+                fields=["match", "visited_on"],
+                condition=Q(status="logged", contact_made=True),
+                name="visit_contact_by_match",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480),

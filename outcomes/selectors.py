@@ -79,7 +79,7 @@ def lacking_evaluations(families, today=None):
     return (
         families.filter(status=Family.Status.CLOSED, closed_on__gte=since)
         .filter(Exists(Match.objects.filter(family=OuterRef("pk"))))
-        .annotate(evaluations_given=Coalesce(Subquery(given), 0))
+        .alias(evaluations_given=Coalesce(Subquery(given), 0))
         .filter(evaluations_given__lt=len(Respondent.values))
         .order_by("-closed_on", "-pk")
     )

@@ -352,6 +352,8 @@ class Supervision(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        # Each volunteer's latest supervision (overdue supervision): one index probe.
+        indexes = [models.Index(fields=["volunteer", "held_on", "id"], name="supervision_latest")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(next_due__gt=models.F("held_on")),

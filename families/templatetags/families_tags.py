@@ -2,7 +2,8 @@ import datetime
 
 from django import template
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vicp.selectors import first_rows
@@ -36,17 +37,18 @@ def manager_families_panel(context):
     since = timezone.localdate() - datetime.timedelta(days=alert_days)
     last_contact = (
         Visit.objects.filter(match=OuterRef("pk"), status=Visit.Status.LOGGED, contact_made=True)
-        .order_by()
-        .values("match")
-        .annotate(last=Max("visited_on"))
-        .values("last")
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
     )
+    # A visit never precedes its match, so "no contact since" is the last contact, or the
+    # start of the match when there has been none: one probe of the contact index each.
     quiet = (
         Match.objects.filter(family__in=families, ended_on=None)
         .annotate(last_contact=Subquery(last_contact))
-        .filter(Q(last_contact__lte=since) | Q(last_contact=None, started_on__lte=since))
+        .annotate(quiet_since=Coalesce("last_contact", "started_on"))
+        .filter(quiet_since__lte=since)
         .select_related("family", "volunteer")
-        .order_by("last_contact", "started_on")
+        .order_by(F("last_contact").asc(nulls_last=True), "started_on", "pk")
     )
     weeks = settings.VICP_MATCH_WEEKS
     reaching = Match.objects.filter(

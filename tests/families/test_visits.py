@@ -273,6 +273,66 @@ def test_the_managers_home_lists_matches_reaching_26_weeks(client_for, match, al
     assert "Matches of 26 weeks or more" in page
 
 
+@pytest.fixture
+def second_match(cambridgeshire, sam, alice):
+    """Another family of Cambridgeshire, matched with another volunteer today."""
+    from referrals.services import accept_referral
+    from tests import factories
+    from tests.volunteers.helpers import signed_off
+
+    family = accept_referral(factories.make_referral(cambridgeshire, sam, submit=True), by=alice)
+    volunteer = signed_off(
+        factories.VolunteerFactory(project=cambridgeshire, email="wes@example.org"), alice
+    )
+    return services.start_match(family=family, volunteer=volunteer, by=alice)
+
+
+def quiet_matches(client_for, alice):
+    return client_for(alice).get(reverse("vicp:home")).context["quiet_matches"]
+
+
+@pytest.mark.parametrize(("days_ago", "quiet"), [(13, False), (14, True)])
+def test_no_contact_alert_at_14_days_since_the_last_contact(
+    client_for, match, alice, days_ago, quiet
+):
+    log(match, visited_on=today() - datetime.timedelta(days=days_ago))
+    # Neither an attempt nor an unfinished draft is contact.
+    log(match, contact_made=False, engagement=None, duration_minutes=15)
+    log(match, draft=True)
+    listed = quiet_matches(client_for, alice)
+    assert [m.pk for m in listed] == ([match.pk] if quiet else [])
+    if quiet:
+        assert listed[0].last_contact == today() - datetime.timedelta(days=14)
+
+
+@pytest.mark.parametrize(("started_days_ago", "quiet"), [(13, False), (14, True)])
+def test_no_contact_alert_at_14_days_into_a_match_without_contact(
+    client_for, match, alice, started_days_ago, quiet
+):
+    match.started_on = today() - datetime.timedelta(days=started_days_ago)
+    match.save()
+    log(match, contact_made=False, engagement=None, duration_minutes=15)
+    listed = quiet_matches(client_for, alice)
+    assert [m.pk for m in listed] == ([match.pk] if quiet else [])
+    if quiet:
+        assert listed[0].last_contact is None
+        assert (
+            "no contact since the match started"
+            in client_for(alice).get(reverse("vicp:home")).content.decode()
+        )
+
+
+def test_no_contact_alert_longest_silence_first_never_contacted_last(
+    client_for, match, alice, second_match
+):
+    log(match, visited_on=today() - datetime.timedelta(days=20))
+    second_match.started_on = today() - datetime.timedelta(days=60)
+    second_match.save()
+    assert [m.pk for m in quiet_matches(client_for, alice)] == [match.pk, second_match.pk]
+    services.end_match(match, by=alice, reason="disengaged")
+    assert [m.pk for m in quiet_matches(client_for, alice)] == [second_match.pk]
+
+
 # --- changing a visit afterwards --------------------------------------------------------
 
 
