@@ -231,9 +231,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Redis, cache and Celery --------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "vicp.cache.RedisCache", "LOCATION": REDIS_URL}}
     # A session is saved on every request (that is the idle timeout): in Redis rather
     # than a database write per page. Restarting Redis signs everyone out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
