@@ -63,6 +63,10 @@ class Family(models.Model):
         indexes = [
             models.Index(fields=["project", "status"]),
             models.Index(fields=["project", "closed_on"]),
+            # Recently closed cases across projects (evaluations still to ask for).
+            models.Index(
+                fields=["closed_on"], condition=Q(status="closed"), name="family_closed_on"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -116,21 +116,32 @@ def _awaiting(user):
         return lacking_evaluations(
             Family.objects.filter(project__in=projects_managed_by(user))
         ), None
+    from families.models import Match
+
+    def given_by(respondent):
+        return Exists(Evaluation.objects.filter(family=OuterRef("pk"), respondent=respondent))
+
+    # EXISTS rather than joins: no DISTINCT, so listing and counting stay cheap.
     if user.is_social_worker:
-        families = Family.objects.filter(
-            referral__social_worker=user,
-            status=Family.Status.CLOSED,
-            closed_on__gte=_asked_since(),
-            matches__isnull=False,
-        ).exclude(evaluations__respondent=Respondent.SOCIAL_WORKER)
-        return families.distinct().order_by("-closed_on", "-pk"), Respondent.SOCIAL_WORKER
+        families = (
+            Family.objects.filter(
+                referral__social_worker=user,
+                status=Family.Status.CLOSED,
+                closed_on__gte=_asked_since(),
+            )
+            .filter(Exists(Match.objects.filter(family=OuterRef("pk"))))
+            .exclude(given_by(Respondent.SOCIAL_WORKER))
+        )
+        return families.order_by("-closed_on", "-pk"), Respondent.SOCIAL_WORKER
     # Volunteers: once the family has no active match: a family has one volunteer's
     # evaluation, so a volunteer who left early is not asked while another carries on.
+    theirs_ended = Match.objects.filter(
+        family=OuterRef("pk"), volunteer__user=user, ended_on__gte=_asked_since()
+    )
     families = (
-        Family.objects.filter(matches__volunteer__user=user, matches__ended_on__gte=_asked_since())
-        .exclude(matches__ended_on=None)
-        .exclude(evaluations__respondent=Respondent.VOLUNTEER)
-        .distinct()
+        Family.objects.filter(Exists(theirs_ended))
+        .exclude(Exists(Match.objects.filter(family=OuterRef("pk"), ended_on=None)))
+        .exclude(given_by(Respondent.VOLUNTEER))
         .order_by("-closed_on", "-pk")
     )
     return families, Respondent.VOLUNTEER
