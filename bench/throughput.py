@@ -108,7 +108,18 @@ def ratio(port, path, cookie, *, floor_path, requests=60, concurrency=2, rounds=
     return Ratio(label, page, floor)
 
 
+def warm_up(port, pages, sessions, *, floor_path, concurrency=2, requests=20):
+    """Every gunicorn worker loads its URLs, templates and connections on its first
+    requests: done before any measuring, or the first page's floor is measured cold."""
+    rate(port, floor_path, requests=requests, concurrency=concurrency)
+    for page in pages:
+        if page.url is not None:
+            cookie = session_cookie(sessions[page.role])
+            rate(port, page.url, cookie=cookie, requests=requests, concurrency=concurrency)
+
+
 def ratios(port, pages, sessions, *, floor_path, requests=60, concurrency=2, log=print):
+    warm_up(port, pages, sessions, floor_path=floor_path, concurrency=concurrency)
     results = []
     for page in pages:
         if page.url is None:
