@@ -61,7 +61,7 @@ def test_programme_rules_have_their_documented_defaults():
 def test_requests_are_atomic_and_sessions_expire_after_30_idle_minutes():
     assert settings.DATABASES["default"]["ATOMIC_REQUESTS"] is True
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.VICP_SESSION_RENEW_SECONDS == 60  # see tests/test_session_expiry.py
     assert settings.X_FRAME_OPTIONS == "DENY"
 
 

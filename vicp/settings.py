@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "vicp.middleware.CurrentRequest",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "vicp.middleware.SlidingSessionExpiry",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,7 +165,10 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 
 # --- Sessions and transport security ------------------------------------------
 SESSION_COOKIE_AGE = 30 * 60  # ends after 30 minutes without a request
-SESSION_SAVE_EVERY_REQUEST = True
+# Not saved on every request: vicp.middleware.SlidingSessionExpiry renews a session in use
+# once a minute, so it ends 29 to 30 minutes after the last request.
+SESSION_SAVE_EVERY_REQUEST = False
+VICP_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
