@@ -80,3 +80,65 @@ def test_changes_to_the_record_are_kept_and_shown_to_managers(client_for, alice,
     assert (
         "changes" not in client_for(sam).get(reverse("families:detail", args=[family.pk])).context
     )
+
+
+def grow_the_record(match, manager, n, already=0):
+    """`n` more of each of what a family's record gathers over six months of work."""
+    import datetime
+
+    from django.utils import timezone
+
+    from families import services as family_services
+    from families.models import VisitActivity
+    from outcomes import services as outcome_services
+    from outcomes.reference_data import FAMILY_STAR_PLUS
+
+    family, volunteer = match.family, match.volunteer.user
+    today = timezone.localdate()
+    activities = list(VisitActivity.objects.all()[:2])
+    for day in range(n):
+        family_services.log_visit(
+            match=match,
+            by=volunteer,
+            visited_on=today - datetime.timedelta(days=already + day),
+            duration_minutes=60,
+            engagement=4,
+            activities=activities,
+            concern=f"Concern {day}",
+        )
+        goal = family_services.add_goal(
+            family=family, by=manager, description=f"Goal {already + day}"
+        )
+        family_services.review_goal(
+            goal, by=manager, stage="review", progress="Going well", outcome="partly"
+        )
+    scores = dict.fromkeys([slug for slug, _ in FAMILY_STAR_PLUS], 5)
+    for stage in ("start", "review", "end")[already : already + n]:
+        outcome_services.record_star_reading(
+            family=family, by=manager, stage=stage, taken_on=today, scores=scores
+        )
+    for _ in range(n):
+        children = {
+            child.pk: {"plan_type": "cin", "school_attendance": "90"}
+            for child in family.children.all()
+        }
+        outcome_services.record_risk_review(
+            family=family, by=manager, reviewed_on=today, caf_level=3, child_statuses=children
+        )
+
+
+@pytest.mark.parametrize("who", ["alice", "volunteer"])
+def test_the_family_page_issues_the_same_queries_however_full_the_record(
+    client_for, match, alice, who, django_assert_max_num_queries
+):
+    user = alice if who == "alice" else match.volunteer.user
+    url = reverse("families:detail", args=[match.family.pk])
+    counts = []
+    for total, already in ((1, 0), (5, 1)):
+        grow_the_record(match, alice, total - already, already)
+        client = client_for(user)
+        client.get(url)  # charts and caches drawn once
+        with django_assert_max_num_queries(45) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
