@@ -53,7 +53,7 @@ def test_a_session_ends_30_minutes_after_it_was_last_renewed(client, sam, idle, 
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         sign_in(client, sam)
-    assert home(client, start).status_code == 200  # renewed now
+    assert home(client, start).status_code == 200  # renewed at sign-in
     # Within the minute: answered, but not renewed, so the 30 minutes still run from start.
     assert home(client, start + timedelta(seconds=50)).status_code == 200
     response = home(client, start + idle)
@@ -68,9 +68,12 @@ def test_a_session_is_written_at_most_once_a_minute(client, sam):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         sign_in(client, sam)
-    assert len(session_writes(client, start)) == 1
+    # Signing in renewed it at `start`.
+    assert session_writes(client, start) == []
     assert session_writes(client, start + timedelta(seconds=59)) == []
     assert len(session_writes(client, start + timedelta(seconds=60))) == 1
+    assert session_writes(client, start + timedelta(seconds=119)) == []
+    assert len(session_writes(client, start + timedelta(seconds=120))) == 1
 
 
 def test_signing_out_is_not_undone_by_the_renewal(client, sam):
