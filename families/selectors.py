@@ -1,11 +1,11 @@
 """What each person may see of family cases."""
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from vicp.permissions import get_object_for_user, visible_to
 
-from .models import Family
+from .models import Family, Match
 
 
 def families_visible_to(user):
@@ -52,6 +52,8 @@ def family_page_for_user(user, pk):
             "risks",
             "status_changes__by",
             "referral__status_changes__by",
+            # The page, its summary and its evaluation panels all read the matches.
+            Prefetch("matches", queryset=Match.objects.select_related("volunteer")),
         ),
         pk,
         "families.view_family",
@@ -103,7 +105,8 @@ def visit_summary(family):
 
     from .models import Visit
 
-    match = family.matches.filter(ended_on=None).first() or family.matches.first()
+    matches = list(family.matches.all())  # newest first; prefetched on the family page
+    match = next((m for m in matches if m.ended_on is None), matches[0] if matches else None)
     logged = Visit.objects.filter(match__family=family, status=Visit.Status.LOGGED)
     summary = logged.aggregate(
         visits=Count("pk", filter=Q(contact_made=True)),

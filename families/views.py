@@ -47,7 +47,8 @@ def detail(request, pk):
     audit.record("family.viewed", actor=request.user, obj=family)
     user = request.user
     manages = user.is_admin or user.is_project_manager
-    active_match = family.matches.filter(ended_on=None).select_related("volunteer").first()
+    matches = list(family.matches.all())  # prefetched, with their volunteers
+    active_match = next((match for match in matches if match.ended_on is None), None)
     timeline = sorted(
         [
             *(("Referral", change) for change in family.referral.status_changes.all()),
@@ -62,7 +63,7 @@ def detail(request, pk):
         "timeline": timeline,
         "manages": manages,
         "active_match": active_match,
-        "matches": family.matches.select_related("volunteer").all(),
+        "matches": matches,
         "summary": selectors.visit_summary(family),
         "concerns": family.concerns.select_related("raised_by", "closed_by").all()
         if not user.is_volunteer

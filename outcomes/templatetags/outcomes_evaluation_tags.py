@@ -25,7 +25,7 @@ def evaluation_answer(value):
 
 def _work_state(family):
     """(has had a volunteer, the work with volunteers has ended)."""
-    ended = list(family.matches.values_list("ended_on", flat=True))
+    ended = [match.ended_on for match in family.matches.all()]  # prefetched on the page
     return bool(ended), bool(ended) and all(ended)
 
 
