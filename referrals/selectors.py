@@ -38,7 +38,11 @@ def decision_queue(user):
     if not (user.is_project_manager or user.is_admin):
         return Referral.objects.none()
     return (
-        referrals_visible_to(user).filter(status__in=Referral.OPEN).order_by("submitted_at", "pk")
+        referrals_visible_to(user)
+        .filter(status__in=Referral.OPEN)
+        .select_related(None)
+        .select_related("project")  # all the queue shows of what the referral points to
+        .order_by("submitted_at", "pk")
     )
 
 
