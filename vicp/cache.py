@@ -1,10 +1,10 @@
 """Django's Redis cache, keeping one redis-py client per connection pool.
 
 Django's own backend builds a new `redis.Redis` for every cache operation. With
-redis-py 8 that construction costs about a tenth of a millisecond, and a signed-in
-request makes at least two cache operations (reading and saving its session), so it
-was measured at a fifth of the cost of serving a bare page (`make bench`). A client
-holds no connection of its own (the pool does) and is safe to share between threads.
+redis-py 8 that construction costs a tenth to a fifth of a millisecond, paid on every
+signed-in request (reading its session) and again for each cached fragment: measured
+at up to a fifth of the cost of serving a bare page (`make bench`). A client holds no
+connection of its own (the pool does) and is safe to share between threads.
 """
 
 from django.core.cache.backends import redis

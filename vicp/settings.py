@@ -236,8 +236,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "vicp.cache.RedisCache", "LOCATION": REDIS_URL}}
-    # A session is saved on every request (that is the idle timeout): in Redis rather
-    # than a database write per page. Restarting Redis signs everyone out.
+    # Sessions are read on every request and renewed once a minute: in Redis rather than
+    # the database. Restarting Redis signs everyone out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
