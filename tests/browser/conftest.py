@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("VICP_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 740}
 # Flags for a sandboxed machine with a closed network (see the machine notes).
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -101,10 +102,8 @@ class CheckedPage:
                 self.violations.append({"url": page.url, **violation})
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A phone-sized page on the live server, checked by axe (see CheckedPage)."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="en-GB")
+def _checked_page(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-GB")
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -120,6 +119,18 @@ def page(browser, live_server):
         f"  {v['url']}: {v['impact']} {v['id']} ({v['help']}) at {v['targets']}"
         for v in checked.violations
     )
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page on the live server, checked by axe (see CheckedPage)."""
+    yield from _checked_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
+def small_phone(browser, live_server):
+    """As `page`, on a 360 px wide phone."""
+    yield from _checked_page(browser, live_server, SMALL_PHONE)
 
 
 def totp_code(key, *, not_before=None):

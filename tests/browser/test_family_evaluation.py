@@ -12,31 +12,10 @@ from outcomes.models import Evaluation
 from tests.factories import PASSWORD
 from tests.outcomes.helpers import accepted_family, closed, worked_with
 
-from .conftest import AXE, CheckedPage, sign_in
+from .conftest import SMALL_PHONE, sign_in
 
 pytestmark = pytest.mark.browser
-SMALL_PHONE = {"width": 360, "height": 740}
 BEST = "Someone on our side at the school meetings."
-
-
-@pytest.fixture
-def small_phone(browser, live_server):
-    """Like the `page` fixture (axe and the Content-Security-Policy checked on every
-    document), on a 360 px wide phone."""
-    context = browser.new_context(viewport=SMALL_PHONE, base_url=live_server.url, locale="en-GB")
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    checked = CheckedPage(page)
-    yield checked
-    page.wait_for_load_state()
-    checked.check_accessibility()
-    context.close()
-    assert not checked.csp_violations, "\n".join(checked.csp_violations)
-    assert not checked.violations, "accessibility violations:\n" + "\n".join(
-        f"  {v['url']}: {v['impact']} {v['id']} ({v['help']}) at {v['targets']}"
-        for v in checked.violations
-    )
 
 
 def question(page, text):

@@ -8,10 +8,9 @@ import pytest
 from outcomes.models import MeasureScore
 from tests.factories import PASSWORD
 
-from .conftest import sign_in
+from .conftest import SMALL_PHONE, sign_in
 
 pytestmark = pytest.mark.browser
-SMALL_PHONE = {"width": 360, "height": 740}
 
 
 def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
