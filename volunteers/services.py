@@ -7,12 +7,12 @@ reached through `sign_off`; `matched` belongs to the families app.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -86,40 +86,117 @@ def dbs_in_date(volunteer, *, on=None):
     return check is not None and check.acceptable and dbs_status(check, on=on) != "lapsed"
 
 
-def latest_interview(volunteer, kind):
-    return (
-        Interview.objects.filter(volunteer=volunteer, kind=kind)
-        .order_by("-held_on", "-pk")
-        .select_related("recorded_by")
-        .first()
-    )
-
-
-def interview_passed(volunteer, kind):
-    interview = latest_interview(volunteer, kind)
-    return interview is not None and interview.outcome == Interview.Outcome.PASSED
-
-
-def satisfactory_references(volunteer):
-    return Reference.objects.filter(volunteer=volunteer, outcome=Reference.Outcome.SATISFACTORY)
-
-
-def initial_training_hours(volunteer):
-    """Hours of initial training attended; workshops do not count towards sign-off."""
-    total = TrainingAttendance.objects.filter(
-        volunteer=volunteer, session__kind=TrainingSession.Kind.INITIAL
-    ).aggregate(total=Sum("hours"))["total"]
-    return total or Decimal("0")
-
-
 def format_hours(hours):
     return f"{Decimal(hours).normalize():f}"
 
 
-def _dbs_blocker(volunteer, on):
-    check = latest_dbs_check(volunteer)
+@dataclass(frozen=True)
+class RecordedSteps:
+    """A volunteer's recruitment rows, read once: the gates are judged from these."""
+
+    interviews: list
+    dbs_checks: list
+    references: list
+    initial_training: list
+
+    @classmethod
+    def of(cls, volunteer, *, prefetched=False):
+        """Fresh from the database; or, with `prefetched`, from the rows a page has
+        prefetched on `volunteer` (interviews, dbs_checks, references,
+        training_attendances with their sessions)."""
+        if prefetched:
+            interviews = list(volunteer.interviews.all())
+            dbs_checks = list(volunteer.dbs_checks.all())
+            references = list(volunteer.references.all())
+            attendances = list(volunteer.training_attendances.all())
+        else:
+            interviews = list(volunteer.interviews.select_related("recorded_by"))
+            dbs_checks = list(volunteer.dbs_checks.select_related("recorded_by"))
+            references = list(volunteer.references.select_related("recorded_by"))
+            attendances = list(
+                volunteer.training_attendances.select_related("session", "recorded_by")
+            )
+        return cls(
+            interviews=interviews,
+            dbs_checks=dbs_checks,
+            references=references,
+            initial_training=[
+                a for a in attendances if a.session.kind == TrainingSession.Kind.INITIAL
+            ],
+        )
+
+    def latest_interview(self, kind):
+        rows = [i for i in self.interviews if i.kind == kind]
+        return max(rows, key=lambda i: (i.held_on, i.pk)) if rows else None
+
+    def latest_dbs_check(self):
+        return max(self.dbs_checks, key=lambda c: (c.issued_on, c.pk)) if self.dbs_checks else None
+
+    def satisfactory_references(self):
+        return [r for r in self.references if r.outcome == Reference.Outcome.SATISFACTORY]
+
+    def training_hours(self):
+        return sum((a.hours for a in self.initial_training), start=Decimal("0"))
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One of the steps a volunteer must pass before sign-off, with its evidence
+    ((date, recorded by, what) rows) and, while unmet, the reason in words."""
+
+    label: str
+    blocker: str | None
+    evidence: list
+
+    @property
+    def done(self):
+        return self.blocker is None
+
+
+def recruitment_gates(volunteer, *, on=None, steps=None) -> list[Gate]:
+    """The sign-off gates in the order they are passed: informal and formal interviews,
+    an acceptable in-date enhanced DBS, the references, the training hours, the
+    post-training interview. The one definition of "ready": sign-off, the stage and the
+    volunteer's page all ask it."""
+    on = on or _today()
+    steps = steps or RecordedSteps.of(volunteer)
+    dbs = steps.latest_dbs_check()
+    references = steps.satisfactory_references()
+    hours = steps.training_hours()
+    required_hours = required_training_hours()
+    return [
+        _interview_gate(steps, Interview.Kind.INFORMAL),
+        _interview_gate(steps, Interview.Kind.FORMAL),
+        Gate(
+            "Enhanced DBS with the children's barred list",
+            _dbs_blocker(dbs, on),
+            [(dbs.issued_on, dbs.recorded_by, dbs.get_result_display())] if dbs else [],
+        ),
+        Gate(
+            f"{settings.VICP_REQUIRED_REFERENCES} satisfactory references",
+            _references_blocker(steps),
+            [(r.received_on, r.recorded_by, r.referee_name) for r in references],
+        ),
+        Gate(
+            f"Training: {format_hours(hours)} of {format_hours(required_hours)} hours",
+            None
+            if hours >= required_hours
+            else f"{format_hours(hours)} of {format_hours(required_hours)} hours of initial "
+            "training attended.",
+            [
+                (a.session.held_on, a.recorded_by, f"{a.session.title}, {a.hours} h")
+                for a in steps.initial_training
+            ],
+        ),
+        _interview_gate(steps, Interview.Kind.POST_TRAINING),
+    ]
+
+
+def _dbs_blocker(check, on):
     if check is None:
         return "No enhanced DBS check has been recorded."
+    if check.level != DBSCheck.Level.ENHANCED:
+        return "The DBS check is not an enhanced check."
     if not check.barred_list_checked:
         return "The DBS check does not include the children's barred list."
     if check.result == DBSCheck.Result.DISCLOSURE and not check.disclosure_accepted:
@@ -135,64 +212,50 @@ def _dbs_blocker(volunteer, on):
     return None
 
 
-def _references_blocker(volunteer):
+def _references_blocker(steps):
     required = settings.VICP_REQUIRED_REFERENCES
-    satisfactory = satisfactory_references(volunteer).count()
+    satisfactory = len(steps.satisfactory_references())
     if satisfactory >= required:
         return None
-    unsatisfactory = Reference.objects.filter(
-        volunteer=volunteer, outcome=Reference.Outcome.UNSATISFACTORY
-    ).count()
+    unsatisfactory = sum(
+        1 for r in steps.references if r.outcome == Reference.Outcome.UNSATISFACTORY
+    )
     message = f"{satisfactory} of {required} satisfactory references received"
     if unsatisfactory:
         message += f" ({unsatisfactory} unsatisfactory)"
     return message + "."
 
 
-def _interview_blocker(volunteer, kind):
-    interview = latest_interview(volunteer, kind)
+def _interview_gate(steps, kind):
+    interview = steps.latest_interview(kind)
     label = Interview.Kind(kind).label
     if interview is None:
-        return f"{label}: not recorded yet."
-    if interview.outcome != Interview.Outcome.PASSED:
-        return f"{label}: found not suitable on {interview.held_on:%d/%m/%Y}."
-    return None
-
-
-def _training_blocker(volunteer):
-    hours = initial_training_hours(volunteer)
-    required = required_training_hours()
-    if hours >= required:
-        return None
-    return f"{format_hours(hours)} of {format_hours(required)} hours of initial training attended."
-
-
-def _checks_done(volunteer, on):
-    return _dbs_blocker(volunteer, on) is None and _references_blocker(volunteer) is None
+        blocker = f"{label}: not recorded yet."
+    elif interview.outcome != Interview.Outcome.PASSED:
+        blocker = f"{label}: found not suitable on {interview.held_on:%d/%m/%Y}."
+    else:
+        blocker = None
+    evidence = (
+        [(interview.held_on, interview.recorded_by, interview.get_outcome_display())]
+        if interview
+        else []
+    )
+    return Gate(label, blocker, evidence)
 
 
 def sign_off_blockers(volunteer, *, on=None) -> list[str]:
     """Every gate still unmet before `volunteer` can be signed off (empty when ready)."""
-    on = on or _today()
-    blockers = [
-        _interview_blocker(volunteer, Interview.Kind.INFORMAL),
-        _interview_blocker(volunteer, Interview.Kind.FORMAL),
-        _dbs_blocker(volunteer, on),
-        _references_blocker(volunteer),
-        _training_blocker(volunteer),
-        _interview_blocker(volunteer, Interview.Kind.POST_TRAINING),
-    ]
-    return [blocker for blocker in blockers if blocker]
+    return [gate.blocker for gate in recruitment_gates(volunteer, on=on) if not gate.done]
 
 
 def pipeline_stage(volunteer, *, on=None):
     """The furthest pipeline stage whose prerequisites all hold."""
-    on = on or _today()
-    if not interview_passed(volunteer, Interview.Kind.INFORMAL):
+    informal, formal, dbs, references, *_ = recruitment_gates(volunteer, on=on)
+    if not informal.done:
         return Stage.APPLIED
-    if not interview_passed(volunteer, Interview.Kind.FORMAL):
+    if not formal.done:
         return Stage.INTERVIEWING
-    if not _checks_done(volunteer, on):
+    if not (dbs.done and references.done):
         return Stage.CHECKS
     return Stage.TRAINING
 

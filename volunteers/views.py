@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -121,66 +120,13 @@ def _next_interview_kind(volunteer):
     return Interview.Kind.POST_TRAINING
 
 
-def _checklist(volunteer):
-    """The gates of DESIGN.md §1, each with its evidence, from the prefetched rows."""
-
-    def latest(rows):
-        return max(rows, key=lambda row: (row[0], row[1].pk))[1] if rows else None
-
-    interviews = {
-        kind: latest([(i.held_on, i) for i in volunteer.interviews.all() if i.kind == kind])
-        for kind in Interview.Kind
-    }
-    dbs = latest([(c.issued_on, c) for c in volunteer.dbs_checks.all()])
-    references = [r for r in volunteer.references.all() if r.outcome == "satisfactory"]
-    attendances = [a for a in volunteer.training_attendances.all() if a.session.kind == "initial"]
-    hours = sum((a.hours for a in attendances), start=0)
-
-    def interview_item(kind):
-        interview = interviews[kind]
-        return {
-            "label": Interview.Kind(kind).label,
-            "done": interview is not None and interview.outcome == "passed",
-            "evidence": [
-                (interview.held_on, interview.recorded_by, interview.get_outcome_display())
-            ]
-            if interview
-            else [],
-        }
-
-    return [
-        interview_item(Interview.Kind.INFORMAL),
-        interview_item(Interview.Kind.FORMAL),
-        {
-            "label": "Enhanced DBS with the children's barred list",
-            "done": dbs is not None and services.dbs_in_date(volunteer),
-            "evidence": [(dbs.issued_on, dbs.recorded_by, dbs.get_result_display())] if dbs else [],
-        },
-        {
-            "label": f"{settings.VICP_REQUIRED_REFERENCES} satisfactory references",
-            "done": len(references) >= settings.VICP_REQUIRED_REFERENCES,
-            "evidence": [(r.received_on, r.recorded_by, r.referee_name) for r in references],
-        },
-        {
-            "label": (
-                f"Training: {services.format_hours(hours)} of "
-                f"{services.format_hours(services.required_training_hours())} hours"
-            ),
-            "done": hours >= services.required_training_hours(),
-            "evidence": [
-                (a.session.held_on, a.recorded_by, f"{a.session.title}, {a.hours} h")
-                for a in attendances
-            ],
-        },
-        interview_item(Interview.Kind.POST_TRAINING),
-    ]
-
-
 def _render_record(request, volunteer, bound=None, status=200):
+    steps = services.RecordedSteps.of(volunteer, prefetched=True)
+    gates = services.recruitment_gates(volunteer, steps=steps)
     context = {
         "volunteer": volunteer,
-        "checklist": _checklist(volunteer),
-        "blockers": services.sign_off_blockers(volunteer),
+        "checklist": gates,
+        "blockers": [gate.blocker for gate in gates if not gate.done],
         "latest_dbs": services.latest_dbs_check(volunteer),
         "next_supervision_due": services.next_supervision_due(
             volunteer, list(volunteer.supervisions.all())
