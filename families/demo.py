@@ -28,16 +28,6 @@ def seed_families(projects):
             by=manager,
             started_on=today - datetime.timedelta(days=21),
         )
-        from outcomes.reference_data import FAMILY_STAR_PLUS
-        from outcomes.services import record_star_reading
-
-        record_star_reading(
-            family=family,
-            by=volunteer.user,
-            stage="start",
-            taken_on=today - datetime.timedelta(days=20),
-            scores={slug: 3 + position % 4 for position, (slug, _) in enumerate(FAMILY_STAR_PLUS)},
-        )
         routines = VisitActivity.objects.filter(slug__in=["routines", "school-run"])
         for days_ago, contact in [(20, True), (13, False), (12, True), (5, True)]:
             services.log_visit(

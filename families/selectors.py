@@ -1,11 +1,17 @@
 """What each person may see of family cases."""
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
 
-from vicp.permissions import get_object_for_user, visible_to
+from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
+from vicp.selectors import first_rows
 
-from .models import Family, Match
+from .models import Child, Concern, Family, Match, Visit
 
 
 def families_visible_to(user):
@@ -19,8 +25,6 @@ def families_visible_to(user):
 
 
 def family_list(user):
-    from .models import Child
-
     # A subquery rather than Count("children"): no GROUP BY over the whole caseload, and
     # the paginator's count leaves it out.
     children = (
@@ -67,9 +71,6 @@ def _families():
 def visits_visible_to(user):
     """Managers: their projects' visits. A volunteer: the visits they logged in their
     active match (none once it has ended). Nobody else sees visit notes."""
-    from vicp.permissions import projects_managed_by
-
-    from .models import Visit
 
     visits = Visit.objects.select_related("match__family__project", "match__volunteer", "logged_by")
     if not (user.is_authenticated and user.is_active):
@@ -84,12 +85,6 @@ def visits_visible_to(user):
 
 
 def visit_for_user(user, pk):
-    from django.http import Http404
-
-    from vicp.permissions import audit_refusal
-
-    from .models import Visit
-
     visit = visits_visible_to(user).prefetch_related("activities", "concerns").filter(pk=pk).first()
     if visit is None:
         audit_refusal(user, Visit, pk, "match__family__project")
@@ -100,10 +95,6 @@ def visit_for_user(user, pk):
 def visit_summary(family):
     """Counts for the family page: visits with contact, attempts, hours, last contact,
     and visits a week since the match started (the programme expects one or two)."""
-    from django.db.models import Count, Max, Q, Sum
-    from django.utils import timezone
-
-    from .models import Visit
 
     matches = list(family.matches.all())  # newest first; prefetched on the family page
     match = next((m for m in matches if m.ended_on is None), matches[0] if matches else None)
@@ -125,7 +116,6 @@ def visit_summary(family):
 
 def family_changes(family, limit=30):
     """Edits of the family and its children, newest first: who, when, field, before → after."""
-    from .models import Child
 
     rows = []
     histories = [
@@ -161,3 +151,95 @@ def family_changes(family, limit=30):
                     )
     rows.sort(key=lambda row: row[0], reverse=True)
     return rows[:limit]
+
+
+def active_match_of(user):
+    """The active match of a volunteer user, or None."""
+    if not (user.is_authenticated and user.is_volunteer):
+        return None
+    return (
+        Match.objects.filter(volunteer__user=user, ended_on=None)
+        .select_related("family", "volunteer")
+        .first()
+    )
+
+
+# --- Home pages ----------------------------------------------------------------------------
+
+
+def quiet_matches(matches, *, on):
+    """The active matches among `matches` with no visit *with contact* for
+    VICP_NO_VISIT_ALERT_DAYS up to `on`, the longest silence first (never contacted last),
+    each with `last_contact` (None if never) and `quiet_since`.
+
+    A visit never precedes its match, so "no contact since" is the last contact, or the
+    start of the match when there has been none: one probe of the contact index each.
+    """
+    since = on - datetime.timedelta(days=settings.VICP_NO_VISIT_ALERT_DAYS)
+    last_contact = (
+        Visit.objects.filter(match=OuterRef("pk"), status=Visit.Status.LOGGED, contact_made=True)
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    return (
+        matches.filter(ended_on=None)
+        .annotate(last_contact=Subquery(last_contact))
+        .annotate(quiet_since=Coalesce("last_contact", "started_on"))
+        .filter(quiet_since__lte=since)
+        .select_related("family", "volunteer__user")
+        .order_by(F("last_contact").asc(nulls_last=True), "started_on", "pk")
+    )
+
+
+def matches_reaching_their_length(matches, *, on):
+    """Active matches that have run VICP_MATCH_WEEKS or more by `on`: time to plan the
+    ending. Oldest first."""
+    weeks = settings.VICP_MATCH_WEEKS
+    return (
+        matches.filter(ended_on=None, started_on__lte=on - datetime.timedelta(weeks=weeks))
+        .select_related("family", "volunteer")
+        .order_by("started_on", "pk")
+    )
+
+
+def open_concerns(families):
+    return Concern.objects.filter(family__in=families, closed_at=None).select_related(
+        "family", "raised_by"
+    )
+
+
+def manager_home(user):
+    """The families section of a manager's home page."""
+    families = families_visible_to(user)
+    today = timezone.localdate()
+    matches = Match.objects.filter(family__in=families)
+    quiet, quiet_more = first_rows(quiet_matches(matches, on=today))
+    reaching, reaching_more = first_rows(matches_reaching_their_length(matches, on=today))
+    return {
+        "reaching": reaching,
+        "reaching_more": reaching_more,
+        "quiet_more": quiet_more,
+        "match_weeks": settings.VICP_MATCH_WEEKS,
+        "concerns": open_concerns(families),
+        "quiet_matches": quiet,
+        "alert_days": settings.VICP_NO_VISIT_ALERT_DAYS,
+        "awaiting": families.filter(status=Family.Status.AWAITING_MATCH).count(),
+    }
+
+
+def social_worker_home(user):
+    """The open concerns of the families a social worker referred."""
+    return {"concerns": open_concerns(families_visible_to(user))}
+
+
+def volunteer_home(user):
+    """The volunteer's family, their unfinished drafts and their last visit."""
+    match = active_match_of(user)
+    if match is None:
+        return {"match": None}
+    visits = Visit.objects.filter(match=match, logged_by=user)
+    return {
+        "match": match,
+        "drafts": visits.filter(status=Visit.Status.DRAFT),
+        "last_visit": visits.filter(status=Visit.Status.LOGGED).first(),
+    }

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from vicp import audit
 from vicp.permissions import manages, projects_managed_by
 
+from . import policy
 from .models import (
     CaseReferenceCounter,
     Child,
@@ -22,6 +23,7 @@ from .models import (
     Visit,
     VisitChange,
 )
+from .signals import case_opened
 
 
 def next_case_reference(project, year):
@@ -92,9 +94,7 @@ def open_case(referral, *, by, request=None):
     )
     if referral.social_worker_id:
         assign_perm("families.view_family", referral.social_worker, family)
-    from outcomes.services import record_referral_baseline
-
-    record_referral_baseline(family, by=by)
+    case_opened.send(sender=Family, family=family, by=by)
     return family
 
 
@@ -278,21 +278,6 @@ def close_case(family, *, by, reason, request=None):
 # --- Visits and concerns --------------------------------------------------------------
 
 
-def active_match_of(user):
-    """The active match of a volunteer user, or None."""
-    if not (user.is_authenticated and user.is_volunteer):
-        return None
-    return (
-        Match.objects.filter(volunteer__user=user, ended_on=None)
-        .select_related("family", "volunteer")
-        .first()
-    )
-
-
-def _may_log(user, match):
-    return (match.volunteer.user_id == user.pk) or manages(user, match.family.project)
-
-
 @transaction.atomic
 def log_visit(
     *,
@@ -319,7 +304,7 @@ def log_visit(
     A concern, if given, is raised with the visit and its alerts go out at once.
     """
     match = Match.objects.select_related("family__project", "volunteer").get(pk=match.pk)
-    if not _may_log(by, match):
+    if not policy.may_log_visit(by, match):
         raise ValidationError("Only the matched volunteer or a project manager can log this visit.")
     if not match.is_active:
         raise ValidationError("This match has ended: visits can no longer be logged.")
@@ -382,7 +367,6 @@ def _check_visit(
         raise ValidationError(errors)
 
 
-VOLUNTEER_EDIT_DAYS = 7
 EDITABLE_FIELDS = (
     "visited_on",
     "start_time",
@@ -394,16 +378,6 @@ EDITABLE_FIELDS = (
     "engagement",
     "miles",
 )
-
-
-def volunteer_may_still_edit(visit, user, now=None):
-    """The volunteer who logged a visit may change it for 7 days, while matched."""
-    now = now or timezone.now()
-    return (
-        visit.logged_by_id == user.pk
-        and visit.match.is_active
-        and now - visit.created_at < datetime.timedelta(days=VOLUNTEER_EDIT_DAYS)
-    )
 
 
 @transaction.atomic
@@ -418,7 +392,7 @@ def edit_visit(visit, *, by, reason="", activities=None, request=None, **fields)
     manager = manages(by, visit.match.family.project)
     if visit.status != Visit.Status.LOGGED:
         raise ValidationError("Finish the draft instead of editing it.")
-    if not manager and not volunteer_may_still_edit(visit, by):
+    if not manager and not policy.volunteer_may_still_edit(visit, by):
         raise ValidationError(
             "A visit can be changed by the volunteer for 7 days; "
             "after that, ask your project manager to correct it."
@@ -575,18 +549,11 @@ def mark_claims_paid(visits, *, by, request=None):
 # --- The plan of work ---------------------------------------------------------------------
 
 
-def may_plan(user, family):
-    match = family.matches.filter(ended_on=None).first()
-    return manages(user, family.project) or (
-        match is not None and match.volunteer.user_id == user.pk
-    )
-
-
 @transaction.atomic
 def add_goal(*, family, by, description, need=None, star_area="", target_date=None, request=None):
     from .models import Goal
 
-    if not may_plan(by, family):
+    if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can add goals.")
     if family.status == Family.Status.CLOSED:
         raise ValidationError("The case is closed.")
@@ -611,7 +578,7 @@ def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None, request
     from .models import GoalReview
 
     family = goal.family
-    if not may_plan(by, family):
+    if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can review goals.")
     reviewed_on = reviewed_on or timezone.localdate()
     if reviewed_on > timezone.localdate():
@@ -632,20 +599,3 @@ def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None, request
         "goal.reviewed", actor=by, obj=goal, project=family.project, request=request, stage=stage
     )
     return review
-
-
-# --- Subject access requests ---------------------------------------------------------------
-
-
-@transaction.atomic
-def request_subject_access_export(family, *, by, request=None):
-    """Queue the export of everything held about a family (JSON and PDF)."""
-    from .models import SubjectAccessExport
-
-    _require_manager(by, family.project)
-    export = SubjectAccessExport.objects.create(family=family, requested_by=by)
-    audit.record("sar.requested", actor=by, obj=family, request=request, export=export.pk)
-    from .tasks import build_subject_access_export
-
-    transaction.on_commit(lambda: build_subject_access_export.delay(export.pk))
-    return export

@@ -81,37 +81,3 @@ def notify_claims_paid(user_id, visit_ids):
         {"user": user, "visits": visits, "total": f"£{total / 100:.2f}"},
     )
     send_mail("Your mileage has been paid", body, None, [user.email])
-
-
-@shared_task(
-    autoretry_for=(OSError,), retry_backoff=True, max_retries=5, soft_time_limit=240, time_limit=300
-)
-def build_subject_access_export(export_id):
-    """Build the files of an export; safe to run again (a done export is left alone)."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from .models import SubjectAccessExport
-    from .sar import build
-
-    export = SubjectAccessExport.objects.filter(pk=export_id).select_related("family").first()
-    if export is None or export.status == SubjectAccessExport.Status.DONE:
-        return
-    export.status, export.started_at, export.error = (
-        SubjectAccessExport.Status.RUNNING,
-        timezone.now(),
-        "",
-    )
-    export.save(update_fields=["status", "started_at", "error"])
-    try:
-        with transaction.atomic():
-            build(export)
-            export.status, export.finished_at = SubjectAccessExport.Status.DONE, timezone.now()
-            export.save()
-    except OSError:
-        raise  # retried
-    except Exception as error:
-        export.status, export.finished_at = SubjectAccessExport.Status.FAILED, timezone.now()
-        export.error = f"{type(error).__name__}: {error}"[:2000]
-        export.save(update_fields=["status", "finished_at", "error"])
-        logger.exception("Subject access export %s failed", export_id)

@@ -4,11 +4,13 @@ from . import views
 
 app_name = "families"
 
+# The case page itself (`detail`), closing a case and the subject access export show
+# records of several apps, so they are composed in vicp/composition (its urls.py) and
+# mounted into this namespace by vicp/urls.py.
+
 urlpatterns = [
     path("", views.family_list, name="list"),
-    path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/match/", views.match_volunteer, name="match"),
-    path("<int:pk>/close/", views.close_case, name="close_case"),
     path("<int:pk>/visits/new/", views.log_visit, name="log_visit"),
     path("<int:pk>/goals/", views.add_goal, name="add_goal"),
     path("goals/<int:pk>/review/", views.review_goal, name="review_goal"),
@@ -17,9 +19,6 @@ urlpatterns = [
     path("visits/<int:pk>/finish/", views.finish_visit, name="finish_visit"),
     path("visits/<int:pk>/edit/", views.edit_visit, name="edit_visit"),
     path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
-    path("<int:pk>/subject-access/", views.sar_request, name="sar_request"),
-    path("exports/<int:pk>/", views.sar_detail, name="sar_detail"),
-    path("exports/<int:pk>/download/<str:kind>/", views.sar_download, name="sar_download"),
     path("mileage/", views.claims, name="claims"),
     path("mileage/claims.csv", views.claims_csv, name="claims_csv"),
 ]

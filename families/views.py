@@ -1,34 +1,28 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 
-from outcomes.selectors import missing_evaluations_of
-from outcomes.services import star_journey
-from vicp import audit, reauth
+from vicp import audit
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 from vicp.reauth import password_confirmation_required
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
-    CloseCaseForm,
-    CloseConcernForm,
     EndMatchForm,
     GoalForm,
     GoalReviewForm,
     StartMatchForm,
     VisitForm,
 )
-from .models import Concern, Family, Goal, Match, SubjectAccessExport, Visit
+from .models import Concern, Family, Goal, Match, Visit
 
 PER_PAGE = 25
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -40,54 +34,6 @@ def family_list(request):
         request.GET.get("page")
     )
     return render(request, "families/family_list.html", {"page": page})
-
-
-def detail(request, pk):
-    family = selectors.family_page_for_user(request.user, pk)
-    audit.record("family.viewed", actor=request.user, obj=family)
-    user = request.user
-    manages = user.is_admin or user.is_project_manager
-    matches = list(family.matches.all())  # prefetched, with their volunteers
-    active_match = next((match for match in matches if match.ended_on is None), None)
-    timeline = sorted(
-        [
-            *(("Referral", change) for change in family.referral.status_changes.all()),
-            *(("Case", change) for change in family.status_changes.all()),
-        ],
-        key=lambda item: (item[1].at, item[1].pk),
-        reverse=True,
-    )
-    context = {
-        "family": family,
-        "referral": family.referral,
-        "timeline": timeline,
-        "manages": manages,
-        "active_match": active_match,
-        "matches": matches,
-        "summary": selectors.visit_summary(family),
-        "concerns": family.concerns.select_related("raised_by", "closed_by").all()
-        if not user.is_volunteer
-        else [],
-        "is_matched_volunteer": active_match is not None
-        and active_match.volunteer.user_id == user.pk,
-        "goals": family.goals.select_related("need").prefetch_related("reviews"),
-        "journey": star_journey(family),
-    }
-    context["may_plan"] = family.status != Family.Status.CLOSED and (
-        manages or context["is_matched_volunteer"]
-    )
-    if context["may_plan"]:
-        context["goal_form"] = GoalForm(prefix="goal")
-        context["review_form"] = GoalReviewForm(prefix="review")
-    if manages:
-        context["changes"] = selectors.family_changes(family)
-        context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
-        context["end_match_form"] = EndMatchForm(prefix="end")
-        context["close_form"] = CloseCaseForm(prefix="close")
-        context["close_concern_form"] = CloseConcernForm(prefix="concern")
-    elif context["is_matched_volunteer"]:
-        context["visits"] = selectors.visits_visible_to(user).filter(match=active_match)[:20]
-    return render(request, "families/family_detail.html", context)
 
 
 @role_required(*MANAGERS)
@@ -143,24 +89,6 @@ def end_match(request, pk):
     else:
         messages.error(request, "Choose why the match is ending and the date it ended.")
     return redirect("families:detail", pk=match.family_id)
-
-
-@require_POST
-@role_required(*MANAGERS)
-def close_case(request, pk):
-    family = selectors.family_for_user(request.user, pk)
-    try:
-        services.close_case(
-            family, by=request.user, reason=request.POST.get("close-reason", ""), request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The case is closed.")
-        if missing := missing_evaluations_of(family):
-            who = get_text_list([f"the {label.lower()}" for label in missing], "and")
-            messages.warning(request, f"Now ask for the end-of-work evaluations from {who}.")
-    return redirect("families:detail", pk=family.pk)
 
 
 @require_POST
@@ -238,9 +166,7 @@ def log_visit(request, pk):
     family = selectors.family_for_user(request.user, pk)
     match = family.matches.filter(ended_on=None).select_related("volunteer").first()
     user = request.user
-    if match is None or not (
-        user.is_project_manager or user.is_admin or match.volunteer.user_id == user.pk
-    ):
+    if match is None or not policy.may_log_visit(user, match):
         raise Http404("No active match to log a visit for.")
     return _visit_form_page(request, family, match)
 
@@ -273,12 +199,9 @@ def finish_visit(request, pk):
 def edit_visit(request, pk):
     visit = selectors.visit_for_user(request.user, pk)
     user = request.user
-    manager = user.is_project_manager or user.is_admin
-    if visit.status != Visit.Status.LOGGED or not (
-        manager or services.volunteer_may_still_edit(visit, user)
-    ):
+    if not policy.may_edit_visit(user, visit):
         raise Http404("This visit can no longer be changed by you.")
-    needs_reason = manager and visit.logged_by_id != user.pk
+    needs_reason = policy.manages_family(user, visit.match.family) and visit.logged_by_id != user.pk
     form = VisitForm(
         request.POST or None,
         initial=VisitForm.initial_from(visit),
@@ -376,7 +299,7 @@ def claims_csv(request):
 @require_POST
 def add_goal(request, pk):
     family = selectors.family_for_user(request.user, pk)
-    if not services.may_plan(request.user, family):
+    if not policy.may_plan(request.user, family):
         raise Http404("Only the family's volunteer or a project manager can add goals.")
     form = GoalForm(request.POST, prefix="goal")
     if form.is_valid():
@@ -398,7 +321,7 @@ def review_goal(request, pk):
         .select_related("family")
         .first()
     )
-    if goal is None or not services.may_plan(request.user, goal.family):
+    if goal is None or not policy.may_plan(request.user, goal.family):
         audit_refusal(request.user, Goal, pk, "family__project")
         raise Http404("No such goal.")
     form = GoalReviewForm(request.POST, prefix=f"review-{goal.pk}")
@@ -412,51 +335,3 @@ def review_goal(request, pk):
     else:
         messages.error(request, "Choose the stage and outcome, and note the progress.")
     return redirect(reverse("families:detail", args=[goal.family_id]) + "#plan-heading")
-
-
-@role_required(*MANAGERS)
-def sar_request(request, pk):
-    family = selectors.family_for_user(request.user, pk)  # 404 first, for anyone else
-    if not reauth.recently_confirmed(request):
-        return redirect_to_login(request.get_full_path(), "vicp:confirm_password")
-    if request.method == "POST":
-        export = services.request_subject_access_export(family, by=request.user, request=request)
-        return redirect("families:sar_detail", pk=export.pk)
-    return render(
-        request,
-        "families/sar_request.html",
-        {"family": family, "exports": family.exports.select_related("requested_by")[:10]},
-    )
-
-
-def _export_for(request, pk):
-    export = (
-        SubjectAccessExport.objects.filter(
-            pk=pk, family__in=selectors.families_visible_to(request.user)
-        )
-        .select_related("family", "requested_by")
-        .first()
-    )
-    if export is None:
-        audit_refusal(request.user, SubjectAccessExport, pk, "family__project")
-        raise Http404("No such export.")
-    return export
-
-
-@role_required(*MANAGERS)
-def sar_detail(request, pk):
-    export = _export_for(request, pk)
-    return render(request, "families/sar_detail.html", {"export": export})
-
-
-@role_required(*MANAGERS)
-def sar_download(request, pk, kind):
-    export = _export_for(request, pk)
-    file = {"json": export.json_file, "pdf": export.pdf_file}.get(kind)
-    if export.status != SubjectAccessExport.Status.DONE or not file:
-        raise Http404("This export is not ready.")
-    audit.record(
-        "sar.downloaded", actor=request.user, obj=export.family, export=export.pk, kind=kind
-    )
-    name = f"{export.family.case_reference}-subject-access.{kind}"
-    return FileResponse(file.open("rb"), as_attachment=True, filename=name)

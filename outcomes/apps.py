@@ -5,5 +5,6 @@ class OutcomesConfig(AppConfig):
     name = "outcomes"
 
     def ready(self):
-        # Celery's autodiscovery imports only tasks.py; this module's tasks register here.
-        from . import evaluation_tasks  # noqa: F401
+        # Receivers connect once the models are loaded, as Django requires; Celery's
+        # autodiscovery imports only tasks.py, so the other task module registers here.
+        from . import evaluation_tasks, receivers  # noqa: F401

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 
 from families import services as family_services
-from families.models import Family
+from families.models import Family, Match
 from referrals import services as referral_services
 from referrals.models import LevelOfNeed, Referral
 from vicp.models import User
@@ -207,8 +207,26 @@ def _closed_case(project, manager, social_worker, volunteer, row):
     )
 
 
+def _start_reading_of_the_active_case(project):
+    """The demo family working with a volunteer now has its Family Star at the start."""
+    matches = Match.objects.filter(
+        family__project=project, family__family_name="Carter", ended_on=None
+    ).select_related("family", "volunteer__user")
+    for match in matches:
+        if match.family.star_readings.exists():
+            continue
+        services.record_star_reading(
+            family=match.family,
+            by=match.volunteer.user,
+            stage="start",
+            taken_on=match.started_on + datetime.timedelta(days=1),
+            scores={slug: 3 + position % 4 for position, (slug, _) in enumerate(FAMILY_STAR_PLUS)},
+        )
+
+
 def seed_outcomes(projects):
     project = projects["CAM"]
+    _start_reading_of_the_active_case(project)
     manager = User.objects.get(email="pm.cam@example.org")
     social_worker = User.objects.get(email="sw.cam@example.org")
     names = [row[0] for row in CLOSED_CASES]

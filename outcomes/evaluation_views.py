@@ -16,7 +16,7 @@ from vicp.http import over_hourly_limit
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 
-from . import services
+from . import policy, services
 from .forms import EvaluationForm
 from .models import Questionnaire, Respondent
 from .selectors import evaluations_visible_to, family_worked_with
@@ -40,7 +40,7 @@ def _family_to_evaluate(user, pk, respondent):
     if respondent not in STAFF_RESPONDENTS:
         raise Http404("No such evaluation.")
     family = family_worked_with(user, pk) if user.is_volunteer else family_for_user(user, pk)
-    if not services.may_evaluate(user, family, respondent):
+    if not policy.may_evaluate(user, family, respondent):
         audit_refusal(user, Family, pk, "project")
         raise Http404("No such evaluation.")
     return family

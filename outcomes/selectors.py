@@ -2,15 +2,21 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
-from families.models import Family
+from families.models import Family, Match
+from families.policy import manages_family
 from families.selectors import families_visible_to
 from vicp.permissions import audit_refusal, projects_managed_by
 
+from . import charts, policy
+from .metrics import default_period, impact_summary
 from .models import ChildStatus, Evaluation, Report, Respondent, RiskReview
+from .services import current_family_link, star_journey
 
 ROLES_ASKED = ("admin", "project_manager", "social_worker", "volunteer")
 
@@ -56,15 +62,14 @@ def evaluations_visible_to(user, family):
 # Evaluations are asked for while the work is fresh: cases closed longer ago than this
 # are no longer listed (the figures still show what was given).
 EVALUATIONS_ASKED_DAYS = 183
+# ...and a reminder goes a week after the case closed.
+EVALUATION_REMINDER_DAYS = 7
 
 
 def lacking_evaluations(families, today=None):
     """The cases among `families` closed in the last six months that had a volunteer and
     lack at least one of the three evaluations, most recently closed first (a queryset:
     filtered, counted and cut in the database)."""
-    from django.utils import timezone
-
-    from families.models import Match
 
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS)
@@ -104,19 +109,20 @@ def missing_evaluations(families, limit=None, today=None):
     ]
 
 
-def _asked_since():
-    from django.utils import timezone
+def _awaiting(user, on):
+    """(queryset of families, respondent asked) for the evaluations `user` is asked for
+    on the day `on`: the one rule of who is asked, and when.
 
-    return timezone.localdate() - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS)
-
-
-def _awaiting(user):
-    """(queryset of families, respondent asked) for the evaluations `user` is asked for."""
+    Managers: closed cases of their projects missing any of the three. Social workers:
+    the closed families they referred, without the social worker's evaluation.
+    Volunteers: as soon as the family's work with volunteers has ended (their match
+    ended and no other volunteer carries on), without their evaluation. Nobody is asked
+    about work that ended more than EVALUATIONS_ASKED_DAYS ago.
+    """
+    asked_since = on - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS)
     if user.is_admin or user.is_project_manager:
-        return lacking_evaluations(
-            Family.objects.filter(project__in=projects_managed_by(user))
-        ), None
-    from families.models import Match
+        families = Family.objects.filter(project__in=projects_managed_by(user))
+        return lacking_evaluations(families, today=on), None
 
     def given_by(respondent):
         return Exists(Evaluation.objects.filter(family=OuterRef("pk"), respondent=respondent))
@@ -127,16 +133,16 @@ def _awaiting(user):
             Family.objects.filter(
                 referral__social_worker=user,
                 status=Family.Status.CLOSED,
-                closed_on__gte=_asked_since(),
+                closed_on__gte=asked_since,
             )
             .filter(Exists(Match.objects.filter(family=OuterRef("pk"))))
             .exclude(given_by(Respondent.SOCIAL_WORKER))
         )
         return families.order_by("-closed_on", "-pk"), Respondent.SOCIAL_WORKER
-    # Volunteers: once the family has no active match: a family has one volunteer's
-    # evaluation, so a volunteer who left early is not asked while another carries on.
+    # A family has one volunteer's evaluation, so a volunteer who left early is not asked
+    # while another carries on.
     theirs_ended = Match.objects.filter(
-        family=OuterRef("pk"), volunteer__user=user, ended_on__gte=_asked_since()
+        family=OuterRef("pk"), volunteer__user=user, ended_on__gte=asked_since
     )
     families = (
         Family.objects.filter(Exists(theirs_ended))
@@ -147,27 +153,33 @@ def _awaiting(user):
     return families, Respondent.VOLUNTEER
 
 
-def evaluations_awaiting(user, limit=None):
-    """Evaluations this user is asked for: [(family, [respondent labels])], the first
-    `limit` of them.
+def _asked(user, on, reminders):
+    families, respondent = _awaiting(user, on)
+    if reminders:
+        # Everyone is reminded a week after the case closed, not before.
+        due = on - datetime.timedelta(days=EVALUATION_REMINDER_DAYS)
+        families = families.filter(status=Family.Status.CLOSED, closed_on__lte=due)
+    return families, respondent
 
-    Managers: closed cases of their projects missing any of the three. Social workers:
-    their closed families without the social worker's evaluation. Volunteers: families
-    whose match with them ended, without their evaluation.
-    """
+
+def evaluations_awaiting(user, limit=None, *, on=None, reminders=False):
+    """Evaluations this user is asked for: [(family, [respondent labels])], the first
+    `limit` of them (see `_awaiting` for who is asked). With `reminders`, only those
+    whose case closed at least EVALUATION_REMINDER_DAYS before `on` (the daily
+    reminder's list)."""
     if not (user.is_authenticated and user.is_active) or user.role not in ROLES_ASKED:
         return []
-    families, respondent = _awaiting(user)
+    families, respondent = _asked(user, on or timezone.localdate(), reminders)
     if respondent is None:
         return missing_evaluations(families, limit)
     chosen = families[:limit] if limit else families
     return [(family, [respondent.label]) for family in chosen]
 
 
-def evaluations_awaiting_count(user):
+def evaluations_awaiting_count(user, *, on=None, reminders=False):
     if not (user.is_authenticated and user.is_active) or user.role not in ROLES_ASKED:
         return 0
-    return _awaiting(user)[0].count()
+    return _asked(user, on or timezone.localdate(), reminders)[0].count()
 
 
 # --- Risk reviews and measures on the family page ------------------------------------------
@@ -313,3 +325,148 @@ def missing_evaluations_of(family):
         return []
     given = set(family.evaluations.values_list("respondent", flat=True))
     return [label for value, label in Respondent.choices if value not in given]
+
+
+# --- Sections of the family page and home pages ------------------------------------------
+
+# Rows listed on a home page; the rest are counted.
+AWAITING_SHOWN = 25
+IMPACT_PANEL_SECONDS = 5 * 60
+
+
+def evaluations_awaiting_panel(user):
+    """Home page: the evaluations this user is asked for (a constant number of queries)."""
+    rows = evaluations_awaiting(user, limit=AWAITING_SHOWN)
+    more = evaluations_awaiting_count(user) - len(rows)  # always asked: constant queries
+    return {"rows": rows, "more": more, "role": user.role}
+
+
+def impact_panels(user):
+    """The last twelve months' headline figures: each managed project, or the whole
+    organisation for an administrator."""
+    start, end = default_period()
+    projects = [None] if user.is_admin else list(projects_managed_by(user))
+    return {
+        "panels": [_impact_panel(project, start, end) for project in projects],
+        "start": start,
+        "end": end,
+    }
+
+
+def _impact_panel(project, start, end):
+    """One project's figures and chart, kept for a few minutes: programme figures need not
+    be to the second, and the home page is every manager's first request."""
+    key = f"vicp:impact-panel:{project.pk if project else 'all'}:{start}:{end}"
+    panel = cache.get(key)
+    if panel is None:
+        figures = impact_summary(project=project, start=start, end=end)
+        chart = None
+        if any(row["n"] for row in figures["star_change"]):
+            chart = charts.as_data_uri(charts.star_change_chart(figures["star_change"]))
+        panel = {"figures": figures, "star_chart": chart, "as_of": timezone.now()}
+        cache.set(key, panel, IMPACT_PANEL_SECONDS)
+    return panel
+
+
+def _work_state(family):
+    """(has had a volunteer, the work with volunteers has ended)."""
+    ended = [match.ended_on for match in family.matches.all()]  # prefetched on the page
+    return bool(ended), bool(ended) and all(ended)
+
+
+def family_evaluations(user, family):
+    """The family page's evaluations: the ones this user may read, the ones they may give,
+    and for managers the family's link and what is missing."""
+    has_worked, work_ended = _work_state(family)
+    readable = {e.respondent: e for e in evaluations_visible_to(user, family)}
+    received = dict(family.evaluations.values_list("respondent", "submitted_at"))
+    is_manager = manages_family(user, family)
+    # A volunteer reads and gives only their own; the others see all three.
+    shown = [Respondent.VOLUNTEER] if user.is_volunteer else list(Respondent)
+    rows = []
+    for respondent in shown:
+        evaluation = readable.get(respondent)
+        rows.append(
+            {
+                "respondent": respondent.value,
+                "label": respondent.label,
+                "evaluation": evaluation,
+                "answers": evaluation.rows() if evaluation else [],
+                "received_at": received.get(respondent.value),
+                "may_give": work_ended
+                and respondent.value not in received
+                and respondent != Respondent.FAMILY
+                and policy.may_evaluate(user, family, respondent.value),
+                "own": (respondent == Respondent.SOCIAL_WORKER and user.is_social_worker)
+                or (respondent == Respondent.VOLUNTEER and user.is_volunteer),
+            }
+        )
+    family_missing = Respondent.FAMILY.value not in received
+    return {
+        "family": family,
+        "rows": rows,
+        "has_worked": has_worked,
+        "work_ended": work_ended,
+        "is_manager": is_manager,
+        "may_make_link": is_manager and work_ended and family_missing,
+        "current_link": current_family_link(family) if is_manager and family_missing else None,
+        "missing": [label for value, label in Respondent.choices if value not in received]
+        if has_worked and family.status == Family.Status.CLOSED
+        else [],
+    }
+
+
+def evaluations_due(user, family):
+    """At the top of a closed case: the evaluations still to come, for whoever is asked
+    (managers: any of the three; the referring social worker: their own)."""
+    if family.status != Family.Status.CLOSED or user.is_volunteer:
+        return {"missing": []}
+    has_worked, _ = _work_state(family)
+    if not has_worked:
+        return {"missing": []}
+    received = set(family.evaluations.values_list("respondent", flat=True))
+    if manages_family(user, family):
+        missing = [label for value, label in Respondent.choices if value not in received]
+        return {"family": family, "missing": missing, "for_manager": True}
+    if Respondent.SOCIAL_WORKER not in received and policy.may_evaluate(
+        user, family, Respondent.SOCIAL_WORKER
+    ):
+        return {"family": family, "missing": [Respondent.SOCIAL_WORKER.label], "for_manager": False}
+    return {"missing": []}
+
+
+def family_reports(user, family):
+    """The family's case closure reports this person may see, and whether they may ask
+    for one."""
+    reports = reports_visible_to(user).filter(family=family, kind=Report.Kind.CASE_CLOSURE)
+    return {
+        "family": family,
+        "reports": reports[:5],
+        "may_request": policy.may_request_case_closure_report(user, family),
+    }
+
+
+def risk_and_measures(user, family):
+    """Risk reviews and measures on the family page, for those who may see them."""
+    sees_risk = policy.may_see_risk_reviews(user, family)
+    sees_measures = policy.may_see_measures(user, family)
+    return {
+        "family": family,
+        "sees_risk": sees_risk,
+        "risk": risk_journey(family) if sees_risk else None,
+        "may_record_risk": policy.may_record_risk_reviews(user, family),
+        "sees_measures": sees_measures,
+        "measures": measure_journey(family) if sees_measures else [],
+        "may_record_measures": policy.may_record_measures(user, family),
+    }
+
+
+def family_outcomes(user, family):
+    """Every outcomes section of the family page, gathered by its view."""
+    return {
+        "journey": star_journey(family),
+        "evaluations_due": evaluations_due(user, family),
+        "evaluations_panel": family_evaluations(user, family),
+        "risk_panel": risk_and_measures(user, family),
+        "reports_panel": family_reports(user, family),
+    }

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Family
-from families.services import may_plan
+from families.policy import may_plan
 from referrals.models import LevelOfNeed, PlanType
 from vicp import audit
 from vicp.permissions import manages
 
+from . import policy
 from .models import (
     ChildStatus,
     Evaluation,
@@ -151,7 +152,7 @@ def record_risk_review(
     """Record the family's level of need (`caf_level`: the ordinal on the project's scale)
     and each child's plan and school attendance (`child_statuses`: child pk →
     {"plan_type": "cp" | "cin" | "none", "school_attendance": percent or None})."""
-    if not manages(by, family.project):
+    if not policy.may_record_risk_reviews(by, family):
         raise ValidationError("Only a manager of this family's project can record a risk review.")
     errors = {}
     if stage not in RiskReview.Stage.values:
@@ -246,7 +247,7 @@ def record_measure(
 ):
     """A score on a validated measure (SDQ for a child, WEMWBS for a parent) at the
     start or the end of the work."""
-    if not may_plan(by, family):
+    if not policy.may_record_measures(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can record this.")
     errors = {}
     parent = (parent or "").strip()
@@ -312,23 +313,6 @@ def record_measure(
 # --- Evaluations ----------------------------------------------------------------------------
 
 
-def may_evaluate(user, family, respondent):
-    """Whether `user` may submit the `respondent` evaluation of `family` (the family's own
-    comes through its link, without an account)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if respondent == Respondent.FAMILY:
-        return False
-    if manages(user, family.project):
-        return True  # entering a form that came back on paper
-    if respondent == Respondent.SOCIAL_WORKER:
-        return user.is_social_worker and family.referral.social_worker_id == user.pk
-    if respondent == Respondent.VOLUNTEER:
-        # Also after the match has ended: the evaluation looks back on it.
-        return user.is_volunteer and family.matches.filter(volunteer__user=user).exists()
-    return False
-
-
 def clean_answers(questionnaire, answers):
     """Answers checked against the questionnaire: {slug: 1..5 or text}, or ValidationError
     with one message per question."""
@@ -384,7 +368,7 @@ def submit_evaluation(*, family, respondent, answers, by=None, link=None, reques
         link = FamilyEvaluationLink.objects.select_for_update().get(pk=link.pk)
         if link.family_id != family.pk or link_problem(link):
             raise ValidationError("This link cannot be used any more.")
-    elif not may_evaluate(by, family, respondent):
+    elif not policy.may_evaluate(by, family, respondent):
         raise ValidationError("You cannot submit this evaluation.")
     _require_work_ended(family)
     if Evaluation.objects.filter(family=family, respondent=respondent).exists():
@@ -538,8 +522,7 @@ def _report_target(kind, by, params):
         family = params.get("family")
         if not isinstance(family, Family):
             raise ValidationError("Choose a family.")
-        referred = by.is_social_worker and family.referral.social_worker_id == by.pk
-        if not (manages(by, family.project) or referred):
+        if not policy.may_request_case_closure_report(by, family):
             raise ValidationError("You cannot ask for this family's report.")
         return family.project, family, None, {}
     if kind == Report.Kind.VOLUNTEER_RECORD:

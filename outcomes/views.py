@@ -5,12 +5,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from families.policy import may_plan
 from families.selectors import family_for_user
-from families.services import may_plan
 from vicp.forms import add_service_errors
-from vicp.permissions import manages
 
-from . import services
+from . import policy, services
 from .forms import MeasureScoreForm, RiskReviewForm, StarReadingForm
 
 
@@ -39,7 +38,7 @@ def record_star_reading(request, pk):
 
 def record_risk_review(request, pk):
     family = family_for_user(request.user, pk)
-    if not manages(request.user, family.project):
+    if not policy.may_record_risk_reviews(request.user, family):
         raise Http404("Only the family's project managers record risk reviews.")
     form = RiskReviewForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +61,7 @@ def record_risk_review(request, pk):
 
 def record_measure(request, pk):
     family = family_for_user(request.user, pk)
-    if not may_plan(request.user, family):
+    if not policy.may_record_measures(request.user, family):
         raise Http404("Only the family's volunteer or a project manager records measures.")
     # "Save and record another" comes back here with the same stage and date.
     initial = {key: request.GET[key] for key in ("stage", "taken_on") if request.GET.get(key)}

@@ -54,3 +54,9 @@ def working_days_between(start, end):
         if day.weekday() < 5:
             days += 1
     return days
+
+
+def queue_summary(user):
+    """The manager's home: how many referrals wait for a decision, and the oldest."""
+    queue = decision_queue(user)
+    return {"waiting": queue.count(), "oldest": queue.first()}

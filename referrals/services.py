@@ -10,6 +10,7 @@ from vicp import audit
 from vicp.permissions import granted, manages
 
 from .models import LevelOfNeed, Referral, ReferralChild, ReferralStatusChange
+from .signals import referral_accepted
 
 CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "plan_type", "cp_category")
 
@@ -189,17 +190,16 @@ def _reason(reason):
 
 @transaction.atomic
 def accept_referral(referral, *, by, request=None):
-    """Accept a referral: the family becomes a case awaiting a volunteer."""
-    from families.services import open_case
-
+    """Accept a referral: the family becomes a case awaiting a volunteer (opened by the
+    families app, which receives `referral_accepted`)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _decidable(referral, by, Referral.OPEN)
     referral.decided_by, referral.decided_at = by, timezone.now()
     referral.decision_reason = ""
     _change_status(referral, Referral.Status.ACCEPTED, by=by, request=request)
-    family = open_case(referral, by=by, request=request)
+    referral_accepted.send(sender=Referral, referral=referral, by=by, request=request)
     _notify_decision(referral)
-    return family
+    return referral.family
 
 
 @transaction.atomic
@@ -244,6 +244,10 @@ def withdraw_referral(referral, *, by, reason="", request=None):
     return referral
 
 
+# The status of a closed case (`families.models.Family.Status.CLOSED`).
+CASE_CLOSED = "closed"
+
+
 def format_postcode(postcode):
     """UK postcodes in one form (CB1 2AB), so that lookups can compare them."""
     compact = "".join((postcode or "").split()).upper()
@@ -252,9 +256,11 @@ def format_postcode(postcode):
 
 def possible_duplicates(referral):
     """Open referrals and open cases of the same project at the same postcode with a
-    child of the same first name and date of birth."""
-    from families.models import Family
+    child of the same first name and date of birth.
 
+    A case is the family an accepted referral became (`Referral.family`, declared by the
+    families app): it is reached through that relation, with the case's own postcode and
+    children, which may have been corrected since the referral."""
     if not referral.postcode:
         return []
     children = {(c.first_name.strip().lower(), c.date_of_birth) for c in referral.children.all()}
@@ -265,15 +271,20 @@ def possible_duplicates(referral):
         .exclude(pk=referral.pk)
         .prefetch_related("children")
     )
-    families = (
-        Family.objects.filter(project=referral.project, postcode=referral.postcode)
-        .exclude(status=Family.Status.CLOSED)
-        .exclude(referral=referral)
-        .prefetch_related("children")
-    )
+    cases = [
+        other.family
+        for other in Referral.objects.filter(
+            family__project=referral.project,
+            family__postcode=referral.postcode,
+        )
+        .exclude(family__status=CASE_CLOSED)
+        .exclude(pk=referral.pk)
+        .select_related("family")
+        .prefetch_related("family__children")
+    ]
     return [
         other
-        for other in [*referrals, *families]
+        for other in [*referrals, *cases]
         if any(
             (c.first_name.strip().lower(), c.date_of_birth) in children
             for c in other.children.all()

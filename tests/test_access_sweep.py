@@ -107,7 +107,7 @@ def _matched_family(cast, project):
 
 
 def _export(cast, project):
-    from families.services import request_subject_access_export
+    from vicp.composition.services import request_subject_access_export
 
     return request_subject_access_export(_family(cast, project), by=cast["alice"])
 

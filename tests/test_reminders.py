@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from families.services import log_visit
-from vicp import reminders
+from vicp.composition import reminders
 from vicp.models import SentReminder
 from vicp.settings import CELERY_BEAT_SCHEDULE
 
@@ -33,8 +33,13 @@ def visit(match, days_ago):
 
 
 def test_beat_runs_them_daily_and_weekly():
-    assert CELERY_BEAT_SCHEDULE["daily-reminders"]["task"] == "vicp.tasks.send_daily_reminders"
-    assert CELERY_BEAT_SCHEDULE["weekly-digest"]["task"] == "vicp.tasks.send_weekly_digest"
+    assert (
+        CELERY_BEAT_SCHEDULE["daily-reminders"]["task"]
+        == "vicp.composition.tasks.send_daily_reminders"
+    )
+    assert (
+        CELERY_BEAT_SCHEDULE["weekly-digest"]["task"] == "vicp.composition.tasks.send_weekly_digest"
+    )
 
 
 def test_13_days_without_contact_is_fine_14_is_not(match):

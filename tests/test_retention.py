@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from families.models import Child, Family, FamilyStatusChange
 from families.services import close_case
-from vicp import retention
+from vicp.composition import retention
 from vicp.models import AuditEvent
 from vicp.settings import CELERY_BEAT_SCHEDULE
 
@@ -97,7 +97,7 @@ def test_a_volunteer_who_left_more_than_6_years_ago_is_anonymised(ready_voluntee
 
 
 def test_it_runs_daily():
-    assert CELERY_BEAT_SCHEDULE["retention"]["task"] == "vicp.tasks.apply_retention"
+    assert CELERY_BEAT_SCHEDULE["retention"]["task"] == "vicp.composition.tasks.apply_retention"
 
 
 def test_outcome_records_keep_their_numbers_and_lose_their_words(match, alice, sam):
@@ -106,7 +106,7 @@ def test_outcome_records_keep_their_numbers_and_lose_their_words(match, alice, s
     from outcomes.models import Evaluation, Measure, MeasureScore, RiskReview, StarReading
     from outcomes.reference_data import FAMILY_STAR_PLUS
     from outcomes.selectors import measure_journey
-    from vicp.retention import REMOVED
+    from vicp.composition.retention import REMOVED
 
     family, today = match.family, timezone.localdate()
     amy, ben = family.children.order_by("date_of_birth")

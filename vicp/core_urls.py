@@ -1,11 +1,13 @@
+"""The kernel's own pages: accounts, two-step sign-in, social workers and the audit log.
+
+Mounted with the composed home page in the `vicp` namespace by vicp/urls.py.
+"""
+
 from django.urls import path
 
 from . import two_factor_views, views
 
-app_name = "vicp"
-
 urlpatterns = [
-    path("", views.home, name="home"),
     path("social-workers/", views.social_worker_list, name="social_workers"),
     path("social-workers/invite/", views.invite_social_worker, name="invite_social_worker"),
     path(

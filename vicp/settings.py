@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "referrals",
     "families",
     "outcomes",
+    "vicp.composition",
 ]
 
 MIDDLEWARE = [
@@ -266,15 +267,15 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
-        "task": "vicp.tasks.send_daily_reminders",
+        "task": "vicp.composition.tasks.send_daily_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
     "retention": {
-        "task": "vicp.tasks.apply_retention",
+        "task": "vicp.composition.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=30),
     },
     "weekly-digest": {
-        "task": "vicp.tasks.send_weekly_digest",
+        "task": "vicp.composition.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
     "stalled-reports": {

@@ -65,24 +65,3 @@ def send_set_password_email(user_id, kind):
 def ping():
     """Answered by a worker; used by tests and checks that a worker runs tasks."""
     return "pong"
-
-
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=True, max_retries=5)
-def send_daily_reminders():
-    from .reminders import send_daily_reminders as send
-
-    return send()
-
-
-@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=True, max_retries=5)
-def send_weekly_digest():
-    from .reminders import send_weekly_digest as send
-
-    return send()
-
-
-@shared_task
-def apply_retention():
-    from .retention import apply_retention as apply
-
-    return len(apply())

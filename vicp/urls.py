@@ -3,7 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from . import views
+import families.urls
+
+from . import core_urls, views
+from .composition import urls as composed
 from .forms import QueuedPasswordResetForm, SignInForm
 
 # Only administrators use Django's admin; everyone else signs in through ViCP's page.
@@ -29,7 +32,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("volunteers/", include("volunteers.urls")),
     path("referrals/", include("referrals.urls")),
-    path("families/", include("families.urls")),
+    path(
+        "families/",
+        include((families.urls.urlpatterns + composed.families_patterns, families.urls.app_name)),
+    ),
     path("outcomes/", include("outcomes.urls")),
-    path("", include("vicp.core_urls")),
+    path("", include((core_urls.urlpatterns + composed.vicp_patterns, "vicp"))),
 ]

@@ -18,23 +18,10 @@ from .forms import AuditSearchForm, ConfirmPasswordForm, SocialWorkerInviteForm,
 from .health import check_services
 from .http import safe_next_url
 from .models import ProjectUserObjectPermission, User
-from .permissions import projects_managed_by, projects_visible_to, role_required
+from .permissions import projects_managed_by, role_required
 from .selectors import audit_events_visible_to
 
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
-
-HOME_TEMPLATES = {
-    User.Role.PROJECT_MANAGER: "vicp/home_project_manager.html",
-    User.Role.ADMIN: "vicp/home_project_manager.html",
-    User.Role.VOLUNTEER: "vicp/home_volunteer.html",
-    User.Role.SOCIAL_WORKER: "vicp/home_social_worker.html",
-}
-
-
-def home(request):
-    user = request.user
-    context = {"projects": projects_visible_to(user)}
-    return render(request, HOME_TEMPLATES[user.role], context)
 
 
 @login_not_required

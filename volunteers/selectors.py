@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from vicp.permissions import get_object_for_user, granted, projects_managed_by, visible_to
+from vicp.selectors import first_rows
 
 from . import services
 from .models import (
@@ -152,3 +153,33 @@ def dbs_renewals(user, *, on=None):
                 }
             )
     return sorted(rows, key=lambda row: row["recheck_on"])
+
+
+def recruitment_summary(user):
+    """The manager's home: volunteers at each stage, overdue supervision, DBS renewals."""
+    overdue = sorted(supervision_overdue(user), key=lambda v: v.supervision_due_on)
+    overdue, overdue_more = first_rows(overdue)
+    renewals, renewals_more = first_rows(dbs_renewals(user))
+    return {
+        "stage_counts": stage_counts(volunteers_visible_to(user)),
+        "supervision_overdue": overdue,
+        "supervision_overdue_more": overdue_more,
+        "dbs_renewals": renewals,
+        "dbs_renewals_more": renewals_more,
+    }
+
+
+def my_record_summary(user):
+    """The volunteer's home: their training hours and when supervision is next due."""
+    volunteer = own_volunteer_record(user)
+    if volunteer is None:
+        return {"volunteer": None}
+    initial = [a for a in volunteer.training_attendances.all() if a.session.kind == "initial"]
+    return {
+        "volunteer": volunteer,
+        "hours_done": sum((a.hours for a in initial), start=0),
+        "hours_required": services.required_training_hours(),
+        "next_supervision_due": services.next_supervision_due(
+            volunteer, list(volunteer.supervisions.all())
+        ),
+    }

@@ -5,10 +5,12 @@ import json
 import pytest
 from django.urls import reverse
 
-from families import sar, services
+from families import services
 from families.models import SubjectAccessExport
 from tests.conftest import wait_for
 from tests.factories import PASSWORD
+from vicp.composition import services as composed_services
+from vicp.composition import subject_access as sar
 from vicp.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +164,7 @@ def test_nobody_else_reaches_an_export(
     client_for, cast, alice, family, who, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.request_subject_access_export(family, by=alice)
+        export = composed_services.request_subject_access_export(family, by=alice)
     client = confirmed(client_for(cast[who]))
     for url in (
         reverse("families:sar_request", args=[family.pk]),
@@ -180,13 +182,13 @@ def test_a_failure_is_recorded_with_its_reason(
 
     monkeypatch.setattr(sar, "render_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        export = services.request_subject_access_export(family, by=alice)
+        export = composed_services.request_subject_access_export(family, by=alice)
     export.refresh_from_db()
     assert export.status == "failed" and "fonts missing" in export.error
 
 
 def test_the_export_is_built_by_a_real_worker(celery_worker, alice, family):
-    export = services.request_subject_access_export(family, by=alice)
+    export = composed_services.request_subject_access_export(family, by=alice)
     assert wait_for(
         lambda: SubjectAccessExport.objects.get(pk=export.pk).status == "done", timeout=60
     )

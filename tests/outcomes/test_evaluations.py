@@ -9,9 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from families.models import Family
-from outcomes import services
+from outcomes import policy, services
 from outcomes.models import Evaluation
-from outcomes.selectors import evaluations_awaiting, missing_evaluations_of
+from outcomes.selectors import (
+    evaluations_awaiting,
+    evaluations_awaiting_panel,
+    missing_evaluations_of,
+)
 from tests import factories
 from tests.volunteers.helpers import signed_off
 from vicp.models import AuditEvent
@@ -108,7 +112,7 @@ def test_optional_questions_may_be_left_out(case, sam):
 
 
 def test_who_may_give_which_evaluation(case, cast, former):
-    may = services.may_evaluate
+    may = policy.may_evaluate
     assert may(cast["alice"], case, "social_worker")  # a paper form, entered by the manager
     assert may(cast["alice"], case, "volunteer")
     assert may(cast["sam"], case, "social_worker")
@@ -445,7 +449,7 @@ def test_home_page_lists_take_the_same_queries_for_2_and_50_closed_cases(
 ):
     volunteer = signed_off(factories.VolunteerFactory(project=cambridgeshire), alice)
     user = {"manager": alice, "social_worker": sam, "volunteer": volunteer.user}[who]
-    panel = Template("{% load outcomes_evaluation_tags %}{% evaluations_awaiting_panel %}")
+    panel = Template('{% load vicp_panels %}{% panel "outcomes/_evaluations_awaiting.html" data %}')
     request = rf.get("/")
     request.user = user
     counts = []
@@ -454,7 +458,8 @@ def test_home_page_lists_take_the_same_queries_for_2_and_50_closed_cases(
             family = accepted_family(cambridgeshire, alice, sam)
             closed(family, alice, match=worked_with(family, alice, volunteer=volunteer))
         with CaptureQueriesContext(connection) as queries:
-            html = panel.render(Context({"request": request}))
+            data = evaluations_awaiting_panel(user)
+            html = panel.render(Context({"request": request, "data": data}))
         counts.append(len(queries))
         link = {
             "manager": "#evaluations",

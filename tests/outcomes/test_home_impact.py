@@ -97,10 +97,10 @@ def test_the_figures_are_kept_for_a_few_minutes(
     from django.core.cache.backends.locmem import LocMemCache
     from django.utils import timezone
 
-    from outcomes.templatetags import outcomes_impact_tags
+    from outcomes import selectors
 
     # An in-process cache, whose expiry follows the travelling clock (Redis's does not).
-    monkeypatch.setattr(outcomes_impact_tags, "cache", LocMemCache("impact-panel-test", {}))
+    monkeypatch.setattr(selectors, "cache", LocMemCache("impact-panel-test", {}))
     client = client_for(alice)
     client.get(reverse("vicp:home"))  # nothing closed yet: cached as such
     closed_with_outcomes(cambridgeshire, alice, sam)

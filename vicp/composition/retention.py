@@ -11,9 +11,14 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from . import audit
+from families.models import Child, Concern, Family, Goal, GoalReview, Visit, VisitChange
+from outcomes.models import Evaluation, MeasureScore, RiskReview, StarReading
+from referrals.models import ReferralChild
+from vicp import audit
+from volunteers.models import DBSCheck, Interview, Reference, Stage, Supervision, Volunteer
 
 REMOVED = "[removed under the retention policy]"
 
@@ -29,9 +34,6 @@ def cutoff(today=None):
 
 def families_due(today=None):
     """Closed cases whose closing is more than the retention period ago."""
-    from django.db.models import Max, Q
-
-    from families.models import Family
 
     return (
         Family.objects.filter(status=Family.Status.CLOSED, anonymised_on=None)
@@ -42,10 +44,6 @@ def families_due(today=None):
 
 
 def volunteers_due(today=None):
-    from django.db.models import Max, Q
-
-    from volunteers.models import Stage, Volunteer
-
     return (
         Volunteer.objects.filter(stage=Stage.LEFT, anonymised_on=None)
         .annotate(left_at=Max("stage_changes__at", filter=Q(stage_changes__to_stage="left")))
@@ -62,7 +60,6 @@ def _anonymise_outcomes(family):
     """Outcome records keep their numbers (scores, ratings, levels of need, plans) for the
     reports; their free text goes, from the change history too. The labels that pair a
     parent's start and end scores become "Parent or carer 1", "2"..."""
-    from outcomes.models import Evaluation, MeasureScore, RiskReview, StarReading
 
     for model in (RiskReview, StarReading):
         model.objects.filter(family=family).exclude(notes="").update(notes=REMOVED)
@@ -94,9 +91,6 @@ def _anonymise_outcomes(family):
 
 @transaction.atomic
 def anonymise_family(family, today=None):
-    from families.models import Child, Concern, Goal, GoalReview, Visit, VisitChange
-    from referrals.models import ReferralChild
-
     today = today or timezone.localdate()
     for index, child in enumerate(family.children.order_by("pk"), start=1):
         child.first_name, child.last_name = f"Child {index}", ""
@@ -159,8 +153,6 @@ def _delete_generated_files(*querysets):
 
 @transaction.atomic
 def anonymise_volunteer(volunteer, today=None):
-    from volunteers.models import DBSCheck, Interview, Reference, Supervision
-
     today = today or timezone.localdate()
     volunteer.first_name, volunteer.last_name = "Former", "volunteer"
     volunteer.email = f"anonymised-{volunteer.pk}@invalid.invalid"

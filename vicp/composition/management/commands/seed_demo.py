@@ -3,7 +3,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from guardian.shortcuts import assign_perm
 
+from families.demo import seed_families
+from outcomes.demo import seed_outcomes
+from referrals.demo import seed_referrals
 from vicp.models import Project, User
+from volunteers.demo import seed_volunteers
 
 DEMO_PASSWORD = "demo-vicp-2026"  # noqa: S105 (printed on purpose: demo data only)
 
@@ -53,17 +57,9 @@ class Command(BaseCommand):
         for (email, first_name, last_name, role), code in accounts:
             self._user(email, first_name, last_name, role, projects.get(code))
             rows.append((role.label, email, code or "all"))
-        from volunteers.demo import seed_volunteers
-
         seed_volunteers(projects)
-        from referrals.demo import seed_referrals
-
         seed_referrals(projects)
-        from families.demo import seed_families
-
         seed_families(projects)
-        from outcomes.demo import seed_outcomes
-
         seed_outcomes(projects)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for role, email, code in rows:

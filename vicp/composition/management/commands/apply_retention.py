@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from vicp.retention import apply_retention
+from vicp.composition.retention import apply_retention
 
 
 class Command(BaseCommand):

@@ -1,24 +1,26 @@
-"""The daily reminders and the weekly digest (run by Celery beat; see vicp/tasks.py).
+"""The daily reminders and the weekly digest (run by Celery beat; see tasks.py beside this module).
 
 Each reminder has a key naming the situation it is about (a match's silence
 since a given day, a DBS check's re-check date...), so running the job again,
 or tomorrow, sends nothing new until the situation itself changes.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import SentReminder, User
-
-# Evaluations are asked for at closure; the reminder comes a week later.
-EVALUATION_GRACE_DAYS = 7
+from families.models import Match, Visit
+from families.selectors import matches_reaching_their_length, quiet_matches
+from outcomes.selectors import evaluations_awaiting
+from referrals.selectors import decision_queue, working_days_between
+from vicp.models import SentReminder, User
+from vicp.permissions import projects_managed_by
+from volunteers.selectors import dbs_renewals, supervision_overdue
 
 
 @dataclass
@@ -28,39 +30,11 @@ class Item:
     text: str
 
 
-def _last_contact_subquery():
-    from families.models import Visit
-
-    return Subquery(
-        Visit.objects.filter(match=OuterRef("pk"), status=Visit.Status.LOGGED, contact_made=True)
-        .order_by()
-        .values("match")
-        .annotate(last=Max("visited_on"))
-        .values("last")
-    )
-
-
-def quiet_matches(matches, today):
-    """Active matches with no visit *with contact* for VICP_NO_VISIT_ALERT_DAYS."""
-    since = today - datetime.timedelta(days=settings.VICP_NO_VISIT_ALERT_DAYS)
-    return (
-        matches.filter(ended_on=None)
-        .annotate(last_contact=_last_contact_subquery())
-        .filter(Q(last_contact__lte=since) | Q(last_contact=None, started_on__lte=since))
-        .select_related("family", "volunteer__user")
-    )
-
-
 def manager_items(manager, today):
-    from families.models import Match
-    from referrals.selectors import decision_queue, working_days_between
-    from vicp.permissions import projects_managed_by
-    from volunteers.selectors import dbs_renewals, supervision_overdue
-
     projects = projects_managed_by(manager)
     matches = Match.objects.filter(family__project__in=projects)
     items = []
-    for match in quiet_matches(matches, today):
+    for match in quiet_matches(matches, on=today):
         since = match.last_contact or match.started_on
         items.append(
             Item(
@@ -71,10 +45,7 @@ def manager_items(manager, today):
             )
         )
     weeks = settings.VICP_MATCH_WEEKS
-    reaching = matches.filter(
-        ended_on=None, started_on__lte=today - datetime.timedelta(weeks=weeks)
-    )
-    for match in reaching.select_related("family", "volunteer"):
+    for match in matches_reaching_their_length(matches, on=today):
         items.append(
             Item(
                 "match_weeks",
@@ -117,37 +88,9 @@ def manager_items(manager, today):
 
 
 def _evaluation_items(user, today):
-    """Evaluations still missing a week after the case closed, for whoever should give
-    (managers: any of the three, to chase)."""
-    from families.models import Family
-    from outcomes.models import Respondent
-    from outcomes.selectors import EVALUATIONS_ASKED_DAYS, missing_evaluations
-    from vicp.permissions import projects_managed_by
-
-    closed_before = today - datetime.timedelta(days=EVALUATION_GRACE_DAYS)
-    families = Family.objects.filter(
-        closed_on__lte=closed_before,
-        closed_on__gte=today - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS),
-        matches__isnull=False,
-    ).distinct()
-    if user.is_project_manager:
-        rows = missing_evaluations(
-            families.filter(project__in=projects_managed_by(user)), today=today
-        )
-    elif user.is_social_worker:
-        rows = [
-            (family, [Respondent.SOCIAL_WORKER.label])
-            for family in families.filter(referral__social_worker=user).exclude(
-                evaluations__respondent=Respondent.SOCIAL_WORKER
-            )
-        ]
-    else:
-        rows = [
-            (family, [Respondent.VOLUNTEER.label])
-            for family in families.filter(matches__volunteer__user=user)
-            .exclude(evaluations__respondent=Respondent.VOLUNTEER)
-            .distinct()
-        ]
+    """Evaluations still missing a week after the case closed, for whoever is asked for
+    them (managers: any of the three, to chase)."""
+    rows = evaluations_awaiting(user, on=today, reminders=True)
     return [
         Item(
             "evaluation_missing",
@@ -164,10 +107,8 @@ def social_worker_items(social_worker, today):
 
 
 def volunteer_items(volunteer_user, today):
-    from families.models import Match
-
     items = _evaluation_items(volunteer_user, today)
-    for match in quiet_matches(Match.objects.filter(volunteer__user=volunteer_user), today):
+    for match in quiet_matches(Match.objects.filter(volunteer__user=volunteer_user), on=today):
         since = match.last_contact or match.started_on
         items.append(
             Item(
@@ -232,8 +173,6 @@ def send_daily_reminders(today=None):
 
 def send_weekly_digest(today=None):
     """Each project manager: every active match's latest visit, once a week."""
-    from families.models import Match, Visit
-    from vicp.permissions import projects_managed_by
 
     today = today or timezone.localdate()
     week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"

@@ -1,7 +1,9 @@
 """Gathering everything held about a family for a subject access request.
 
-One function per source, so that later records (outcomes, evaluations) add a
-function to SOURCES and appear in both the JSON and the PDF.
+The record spans the apps (the case, its referral, visits, outcomes and the
+audit trail), so it is gathered here, above them. One function per source: a
+new kind of record adds a function to SOURCES and appears in both the JSON and
+the PDF.
 """
 
 import datetime
@@ -12,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.template.loader import render_to_string
 
+from families.models import Visit
+from outcomes.reports import html_to_pdf
 from vicp.models import AuditEvent
 
 
@@ -51,8 +55,6 @@ def case_history(family):
 
 
 def matches_and_visits(family):
-    from .models import Visit
-
     return {
         "matches": [
             {**_row(m, exclude=("family",)), "volunteer_name": m.volunteer.full_name}
@@ -205,8 +207,6 @@ def _sections(data):
 def render_pdf(data):
     """The export as a PDF, made as the reports are: WeasyPrint may read `data:` URLs and
     the project's own static files, nothing on the network or elsewhere on disk."""
-    from outcomes.reports import html_to_pdf
-
     html = render_to_string(
         "families/subject_access_export.html",
         {"sections": _sections(data), "case_reference": data["case_reference"]},

@@ -1,0 +1,83 @@
+"""Who may do what with a family case: each rule defined once.
+
+Views, templates (through their views), selectors, services and tasks all ask
+these functions rather than repeating the rule. They read the family's matches
+through `family.matches.all()`, so a page that prefetched them asks no query.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from vicp.permissions import manages
+
+from .models import Visit
+
+# A volunteer may change a visit they logged for this long (then a manager corrects it).
+VOLUNTEER_EDIT_DAYS = 7
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def manages_family(user, family) -> bool:
+    """A manager of the family's project, or an administrator."""
+    return manages(user, family.project)
+
+
+def is_referring_social_worker(user, family) -> bool:
+    """The social worker named on the referral that became this case."""
+    return _active(user) and user.is_social_worker and family.referral.social_worker_id == user.pk
+
+
+def active_match(family):
+    """The family's match that has not ended, or None."""
+    return next((match for match in family.matches.all() if match.ended_on is None), None)
+
+
+def is_matched_volunteer(user, family) -> bool:
+    """The volunteer working with the family now (not one whose match has ended)."""
+    if not (_active(user) and user.is_volunteer):
+        return False
+    match = active_match(family)
+    return match is not None and match.volunteer.user_id == user.pk
+
+
+def has_worked_with(user, family) -> bool:
+    """A volunteer who has had a match with the family, ended or not."""
+    return (
+        _active(user)
+        and user.is_volunteer
+        and any(match.volunteer.user_id == user.pk for match in family.matches.all())
+    )
+
+
+def may_plan(user, family) -> bool:
+    """The plan of work (goals, Family Star, measures) is kept by the family's managers
+    and the volunteer working with the family now."""
+    return manages_family(user, family) or is_matched_volunteer(user, family)
+
+
+def may_log_visit(user, match) -> bool:
+    """The matched volunteer logs visits; a manager may log one for them."""
+    return match.volunteer.user_id == user.pk or manages(user, match.family.project)
+
+
+def volunteer_may_still_edit(visit, user, now=None) -> bool:
+    """The volunteer who logged a visit may change it for VOLUNTEER_EDIT_DAYS, while
+    matched."""
+    now = now or timezone.now()
+    return (
+        visit.logged_by_id == user.pk
+        and visit.match.is_active
+        and now - visit.created_at < datetime.timedelta(days=VOLUNTEER_EDIT_DAYS)
+    )
+
+
+def may_edit_visit(user, visit) -> bool:
+    """A logged visit is changed by its volunteer for a week, and corrected by a manager
+    at any time."""
+    return visit.status == Visit.Status.LOGGED and (
+        manages(user, visit.match.family.project) or volunteer_may_still_edit(visit, user)
+    )

@@ -1,0 +1,18 @@
+"""URL patterns of the composed pages, mounted by `vicp/urls.py` into the namespaces
+their names belong to (`vicp:home`, `families:detail`...)."""
+
+from django.urls import path
+
+from . import views
+
+vicp_patterns = [
+    path("", views.home, name="home"),
+]
+
+families_patterns = [
+    path("<int:pk>/", views.family_detail, name="detail"),
+    path("<int:pk>/close/", views.close_case, name="close_case"),
+    path("<int:pk>/subject-access/", views.sar_request, name="sar_request"),
+    path("exports/<int:pk>/", views.sar_detail, name="sar_detail"),
+    path("exports/<int:pk>/download/<str:kind>/", views.sar_download, name="sar_download"),
+]

@@ -1,0 +1,188 @@
+"""Pages that bring several apps together: each role's home page, the family case page,
+closing a case (which asks for the outcomes) and the subject access export."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.text import get_text_list
+from django.views.decorators.http import require_POST
+
+from families import policy, selectors
+from families import services as family_services
+from families.forms import (
+    CloseCaseForm,
+    CloseConcernForm,
+    EndMatchForm,
+    GoalForm,
+    GoalReviewForm,
+)
+from families.models import Family, SubjectAccessExport
+from outcomes import selectors as outcome_selectors
+from outcomes.selectors import missing_evaluations_of
+from referrals import selectors as referral_selectors
+from vicp import audit, reauth
+from vicp.models import User
+from vicp.permissions import audit_refusal, projects_visible_to, role_required
+from volunteers import selectors as volunteer_selectors
+
+from . import services
+
+MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
+
+HOME_TEMPLATES = {
+    User.Role.PROJECT_MANAGER: "vicp/home_project_manager.html",
+    User.Role.ADMIN: "vicp/home_project_manager.html",
+    User.Role.VOLUNTEER: "vicp/home_volunteer.html",
+    User.Role.SOCIAL_WORKER: "vicp/home_social_worker.html",
+}
+
+
+def home(request):
+    user = request.user
+    context = {"projects": projects_visible_to(user), **home_sections(user)}
+    return render(request, HOME_TEMPLATES[user.role], context)
+
+
+def home_sections(user):
+    """What each app shows on this person's home page, read through its selectors."""
+    evaluations = outcome_selectors.evaluations_awaiting_panel(user)
+    if user.is_volunteer:
+        return {
+            "family_panel": selectors.volunteer_home(user),
+            "my_record": volunteer_selectors.my_record_summary(user),
+            "evaluations_awaiting": evaluations,
+        }
+    if user.is_social_worker:
+        return {
+            "referrals_panel": {
+                "referrals": referral_selectors.referrals_visible_to(user).order_by(
+                    "-created_at", "-pk"
+                )[:5],
+                "families": selectors.families_visible_to(user).order_by("-accepted_on", "-pk")[
+                    :10
+                ],
+            },
+            "concerns_panel": selectors.social_worker_home(user),
+            "evaluations_awaiting": evaluations,
+        }
+    return {
+        "referral_queue": referral_selectors.queue_summary(user),
+        "families_panel": selectors.manager_home(user),
+        "recruitment": volunteer_selectors.recruitment_summary(user),
+        "evaluations_awaiting": evaluations,
+        "impact": outcome_selectors.impact_panels(user),
+    }
+
+
+def family_detail(request, pk):
+    user = request.user
+    family = selectors.family_page_for_user(user, pk)
+    audit.record("family.viewed", actor=user, obj=family)
+    manages = policy.manages_family(user, family)
+    matches = list(family.matches.all())  # prefetched, with their volunteers
+    active_match = policy.active_match(family)
+    is_matched_volunteer = policy.is_matched_volunteer(user, family)
+    timeline = sorted(
+        [
+            *(("Referral", change) for change in family.referral.status_changes.all()),
+            *(("Case", change) for change in family.status_changes.all()),
+        ],
+        key=lambda item: (item[1].at, item[1].pk),
+        reverse=True,
+    )
+    context = {
+        "family": family,
+        "referral": family.referral,
+        "timeline": timeline,
+        "manages": manages,
+        "active_match": active_match,
+        "matches": matches,
+        "summary": selectors.visit_summary(family),
+        "concerns": family.concerns.select_related("raised_by", "closed_by").all()
+        if not user.is_volunteer
+        else [],
+        "is_matched_volunteer": is_matched_volunteer,
+        "goals": family.goals.select_related("need").prefetch_related("reviews"),
+        **outcome_selectors.family_outcomes(user, family),
+        "may_plan": family.status != Family.Status.CLOSED and policy.may_plan(user, family),
+    }
+    if context["may_plan"]:
+        context["goal_form"] = GoalForm(prefix="goal")
+        context["review_form"] = GoalReviewForm(prefix="review")
+    if manages:
+        context["changes"] = selectors.family_changes(family)
+        context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
+        context["end_match_form"] = EndMatchForm(prefix="end")
+        context["close_form"] = CloseCaseForm(prefix="close")
+        context["close_concern_form"] = CloseConcernForm(prefix="concern")
+    elif is_matched_volunteer:
+        context["visits"] = selectors.visits_visible_to(user).filter(match=active_match)[:20]
+    return render(request, "families/family_detail.html", context)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def close_case(request, pk):
+    family = selectors.family_for_user(request.user, pk)
+    try:
+        family_services.close_case(
+            family, by=request.user, reason=request.POST.get("close-reason", ""), request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The case is closed.")
+        if missing := missing_evaluations_of(family):
+            who = get_text_list([f"the {label.lower()}" for label in missing], "and")
+            messages.warning(request, f"Now ask for the end-of-work evaluations from {who}.")
+    return redirect("families:detail", pk=family.pk)
+
+
+@role_required(*MANAGERS)
+def sar_request(request, pk):
+    family = selectors.family_for_user(request.user, pk)  # 404 first, for anyone else
+    if not reauth.recently_confirmed(request):
+        return redirect_to_login(request.get_full_path(), "vicp:confirm_password")
+    if request.method == "POST":
+        export = services.request_subject_access_export(family, by=request.user, request=request)
+        return redirect("families:sar_detail", pk=export.pk)
+    return render(
+        request,
+        "families/sar_request.html",
+        {"family": family, "exports": family.exports.select_related("requested_by")[:10]},
+    )
+
+
+def _export_for(request, pk):
+    export = (
+        SubjectAccessExport.objects.filter(
+            pk=pk, family__in=selectors.families_visible_to(request.user)
+        )
+        .select_related("family", "requested_by")
+        .first()
+    )
+    if export is None:
+        audit_refusal(request.user, SubjectAccessExport, pk, "family__project")
+        raise Http404("No such export.")
+    return export
+
+
+@role_required(*MANAGERS)
+def sar_detail(request, pk):
+    export = _export_for(request, pk)
+    return render(request, "families/sar_detail.html", {"export": export})
+
+
+@role_required(*MANAGERS)
+def sar_download(request, pk, kind):
+    export = _export_for(request, pk)
+    file = {"json": export.json_file, "pdf": export.pdf_file}.get(kind)
+    if export.status != SubjectAccessExport.Status.DONE or not file:
+        raise Http404("This export is not ready.")
+    audit.record(
+        "sar.downloaded", actor=request.user, obj=export.family, export=export.pk, kind=kind
+    )
+    name = f"{export.family.case_reference}-subject-access.{kind}"
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name)
