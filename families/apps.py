@@ -6,4 +6,4 @@ class FamiliesConfig(AppConfig):
 
     def ready(self):
         # Receivers connect once the models are loaded, as Django requires.
-        from . import receivers  # noqa: F401
+        from . import receivers  # noqa: F401, PLC0415

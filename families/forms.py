@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from referrals.models import Need
+from volunteers.models import Volunteer
 
 from .models import Goal, GoalReview, Match, Visit, VisitActivity
 
@@ -14,7 +15,6 @@ class StartMatchForm(forms.Form):
 
     def __init__(self, *args, suggestions, **kwargs):
         super().__init__(*args, **kwargs)
-        from volunteers.models import Volunteer
 
         self.fields["volunteer"].queryset = Volunteer.objects.filter(
             pk__in=[s.volunteer.pk for s in suggestions]

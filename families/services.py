@@ -11,6 +11,8 @@ from simple_history.utils import bulk_create_with_history
 
 from vicp import audit
 from vicp.permissions import manages, projects_managed_by
+from volunteers.models import Stage, Volunteer
+from volunteers.services import dbs_in_date, record_matched
 
 from . import policy
 from .models import (
@@ -19,11 +21,14 @@ from .models import (
     Concern,
     Family,
     FamilyStatusChange,
+    Goal,
+    GoalReview,
     Match,
     Visit,
     VisitChange,
 )
 from .signals import case_opened
+from .tasks import notify_claims_paid, notify_concern, notify_volunteer_of_match
 
 
 def next_case_reference(project, year):
@@ -128,8 +133,6 @@ def _words(text):
 def suggest_volunteers(family):
     """Ready volunteers of the family's project who could start now, best first,
     each with the reasons for its place."""
-    from volunteers.models import Stage, Volunteer
-    from volunteers.services import dbs_in_date
 
     candidates = (
         Volunteer.objects.filter(project=family.project, stage=Stage.READY)
@@ -174,9 +177,6 @@ def suggest_volunteers(family):
 
 @transaction.atomic
 def start_match(*, family, volunteer, by, started_on=None, request=None):
-    from volunteers.models import Stage, Volunteer
-    from volunteers.services import dbs_in_date, record_matched
-
     family = Family.objects.select_for_update().get(pk=family.pk)
     # Lock the volunteer too: two managers matching them at once are served in turn.
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
@@ -214,7 +214,6 @@ def start_match(*, family, volunteer, by, started_on=None, request=None):
     record_matched(volunteer, matched=True, by=by, request=request)
     assign_perm("families.view_family", volunteer.user, family)
     audit.record("match.started", actor=by, obj=match, project=family.project, request=request)
-    from .tasks import notify_volunteer_of_match
 
     transaction.on_commit(lambda: notify_volunteer_of_match.delay(match.pk))
     return match
@@ -223,7 +222,6 @@ def start_match(*, family, volunteer, by, started_on=None, request=None):
 @transaction.atomic
 def end_match(match, *, by, reason, ended_on=None, notes="", request=None):
     """End a match; the volunteer loses access to the family in the same transaction."""
-    from volunteers.services import record_matched
 
     match = Match.objects.select_for_update().select_related("family", "volunteer").get(pk=match.pk)
     _require_manager(by, match.family.project)
@@ -454,7 +452,6 @@ def raise_concern(*, visit, by, details, request=None):
     audit.record(
         "concern.raised", actor=by, obj=concern, project=visit.match.family.project, request=request
     )
-    from .tasks import notify_concern
 
     transaction.on_commit(lambda: notify_concern.delay(concern.pk))
     return concern
@@ -479,33 +476,6 @@ def close_concern(concern, *, by, follow_up, request=None):
 
 
 # --- Mileage claims ---------------------------------------------------------------------
-
-
-def claim_amount_pence(visit, rates=None):
-    """Miles times the rate in force on the visit date (None without miles or a rate).
-
-    `rates` (from `mileage_rates()`) prices many claims with one query.
-    """
-    if not visit.miles:
-        return None
-    if rates is None:
-        rates = mileage_rates()
-    project_id = visit.match.family.project_id
-    for rates_of in (rates.get(project_id, []), rates.get(None, [])):
-        for valid_from, pence in rates_of:  # newest first
-            if valid_from <= visit.visited_on:
-                return visit.miles * pence
-    return None
-
-
-def mileage_rates():
-    """{project id or None: [(valid from, pence a mile), newest first]}"""
-    from .models import MileageRate
-
-    rates = {}
-    for rate in MileageRate.objects.order_by("-valid_from"):
-        rates.setdefault(rate.project_id, []).append((rate.valid_from, rate.pence_per_mile))
-    return rates
 
 
 def unpaid_claims(user):
@@ -536,7 +506,6 @@ def mark_claims_paid(visits, *, by, request=None):
         audit.record(
             "claim.paid", actor=by, obj=claim, project=claim.match.family.project, request=request
         )
-    from .tasks import notify_claims_paid
 
     for user_id in {claim.logged_by_id for claim in claims}:
         paid = [c.pk for c in claims if c.logged_by_id == user_id]
@@ -551,8 +520,6 @@ def mark_claims_paid(visits, *, by, request=None):
 
 @transaction.atomic
 def add_goal(*, family, by, description, need=None, star_area="", target_date=None, request=None):
-    from .models import Goal
-
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can add goals.")
     if family.status == Family.Status.CLOSED:
@@ -575,8 +542,6 @@ def add_goal(*, family, by, description, need=None, star_area="", target_date=No
 
 @transaction.atomic
 def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None, request=None):
-    from .models import GoalReview
-
     family = goal.family
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can review goals.")

@@ -6,9 +6,11 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from vicp.models import User
 from vicp.tasks import EMAIL_RETRY
 
-from .models import Concern, Match
+from .mileage import claim_amount_pence, mileage_rates
+from .models import Concern, Match, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +67,6 @@ def notify_volunteer_of_match(match_id):
 
 @shared_task(**EMAIL_RETRY)
 def notify_claims_paid(user_id, visit_ids):
-    from vicp.models import User
-
-    from .models import Visit
-    from .services import claim_amount_pence, mileage_rates
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return

@@ -14,7 +14,7 @@ from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 from vicp.reauth import password_confirmation_required
 
-from . import policy, selectors, services
+from . import mileage, policy, selectors, services
 from .forms import (
     EndMatchForm,
     GoalForm,
@@ -181,7 +181,7 @@ def visit_detail(request, pk):
         {
             "visit": visit,
             "family": visit.match.family,
-            "claim_pence": services.claim_amount_pence(visit),
+            "claim_pence": mileage.claim_amount_pence(visit),
             "clear_draft": saved_key
             if saved_key.startswith(f"vicp-visit-draft:{request.user.pk}:")
             else "",
@@ -238,10 +238,10 @@ def edit_visit(request, pk):
 
 
 def _with_amounts(claims):
-    rates = services.mileage_rates()
+    rates = mileage.mileage_rates()
     rows = []
     for claim in claims:
-        claim.amount_pence = services.claim_amount_pence(claim, rates)
+        claim.amount_pence = mileage.claim_amount_pence(claim, rates)
         rows.append(claim)
     return rows
 

@@ -7,4 +7,4 @@ class OutcomesConfig(AppConfig):
     def ready(self):
         # Receivers connect once the models are loaded, as Django requires; Celery's
         # autodiscovery imports only tasks.py, so the other task module registers here.
-        from . import evaluation_tasks, receivers  # noqa: F401
+        from . import evaluation_tasks, receivers  # noqa: F401, PLC0415

@@ -8,7 +8,7 @@ from django.utils import timezone
 from families import services as family_services
 from families.models import Family, Match
 from referrals import services as referral_services
-from referrals.models import LevelOfNeed, Referral
+from referrals.models import CPCategory, LevelOfNeed, Referral
 from vicp.models import User
 from volunteers import services as volunteer_services
 from volunteers.models import Stage, TrainingSession, Volunteer
@@ -89,8 +89,6 @@ def _demo_volunteer(project, manager):
 
 
 def _closed_case(project, manager, social_worker, volunteer, row):
-    from referrals.models import CPCategory
-
     family_name, children, (level_before, level_after), star_gain, closed_weeks_ago = row
     neglect = CPCategory.objects.get(slug="neglect")
     referral = referral_services.save_referral(

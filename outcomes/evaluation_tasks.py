@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from vicp.tasks import EMAIL_RETRY
 
+from .family_links import family_link_url, link_problem
 from .models import FamilyEvaluationLink
 
 SUBJECT = "Your views on having a volunteer"
@@ -17,7 +18,6 @@ def send_family_evaluation_link(link_id):
     """Email the link to the family's address; False if it can no longer be used or
     the family has no address. The URL is signed here, so it never passes through the
     broker."""
-    from .services import family_link_url, link_problem
 
     link = FamilyEvaluationLink.objects.select_related("family").filter(pk=link_id).first()
     if link is None or not link.family.email or link_problem(link) is not None:

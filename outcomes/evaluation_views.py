@@ -16,7 +16,7 @@ from vicp.http import over_hourly_limit
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 
-from . import policy, services
+from . import family_links, policy, services
 from .forms import EvaluationForm
 from .models import Questionnaire, Respondent
 from .selectors import evaluations_visible_to, family_worked_with
@@ -129,8 +129,8 @@ def family_evaluation_link(request, pk):
         {
             "family": family,
             "url": url,
-            "link": services.current_family_link(family),
-            "valid_days": services.FAMILY_LINK_DAYS,
+            "link": family_links.current_family_link(family),
+            "valid_days": family_links.FAMILY_LINK_DAYS,
         },
     )
 
@@ -174,7 +174,7 @@ def _public(response):
 def family_evaluation(request, token):
     posted = request.method == "POST"
     limited = posted and _rate_limited(request)
-    link, problem = services.link_from_token(token)
+    link, problem = family_links.link_from_token(token)
     if problem is not None:
         return _problem_page(request, "limited" if limited else problem)
     questionnaire = Questionnaire.objects.get(respondent=Respondent.FAMILY)
@@ -190,7 +190,7 @@ def family_evaluation(request, token):
             )
         except ValidationError as error:
             # Answered through another tab or a newer link meanwhile?
-            _, problem = services.link_from_token(token)
+            _, problem = family_links.link_from_token(token)
             if problem is not None:
                 return _problem_page(request, problem)
             add_service_errors(form, error)
@@ -211,7 +211,7 @@ def _problem_page(request, problem):
         render(
             request,
             "outcomes/family_evaluation_problem.html",
-            {"problem": problem, "valid_days": services.FAMILY_LINK_DAYS},
+            {"problem": problem, "valid_days": family_links.FAMILY_LINK_DAYS},
             status=429 if problem == "limited" else PROBLEM_STATUS[problem],
         )
     )

@@ -4,6 +4,7 @@ from django.utils import timezone
 from referrals.models import LevelOfNeed, PlanType
 
 from .models import ChildStatus, Measure, MeasureScore, OutcomeScale, RiskReview, StarReading
+from .services import MAX_ANSWER_LENGTH
 
 
 class StarReadingForm(forms.Form):
@@ -239,8 +240,6 @@ class EvaluationForm(forms.Form):
     service gives its errors): ratings as radio buttons from 1 to 5, text as a text box."""
 
     def __init__(self, *args, questionnaire, **kwargs):
-        from .services import MAX_ANSWER_LENGTH
-
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         self.questions = list(questionnaire.questions.filter(is_active=True))

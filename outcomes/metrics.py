@@ -15,9 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
 from django.db.models import Q, Sum
+from django.utils import timezone
+from scipy.stats import wilcoxon
 
 from families.models import Family, Match
 from referrals.models import Referral
+from vicp.models import Project
 from volunteers.models import Stage, TrainingAttendance, Volunteer, VolunteerStageChange
 
 from .models import (
@@ -258,7 +261,6 @@ def _star_change(family_ids):
 def wilcoxon_p(before, after):
     """Two-sided p-value of the Wilcoxon signed-rank test on paired scores, or None when it
     cannot be computed (fewer than two pairs, or no pair changed)."""
-    from scipy.stats import wilcoxon
 
     differences = [a - b for b, a in zip(before, after, strict=True)]
     if len(differences) < 2 or not any(differences):
@@ -370,7 +372,6 @@ def _plan_cost(costs, plan_type):
 def _savings(project, start, end, plan_changes):
     """The scheme's cost for the period against a year of plan costs avoided per child
     whose plan stepped down (a step up counts against)."""
-    from vicp.models import Project
 
     days = (end - start).days + 1
     projects = [project] if project is not None else list(Project.objects.all())
@@ -424,7 +425,6 @@ def _savings(project, start, end, plan_changes):
 
 def default_period(today=None):
     """The last twelve months up to today: the period pages show by default."""
-    from django.utils import timezone
 
     today = today or timezone.localdate()
     try:

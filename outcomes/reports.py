@@ -27,6 +27,7 @@ from volunteers.models import Interview, TrainingSession
 from volunteers.services import format_hours, required_training_hours
 
 from . import charts
+from .metrics import impact_summary
 from .models import (
     Evaluation,
     MeasureScore,
@@ -36,6 +37,7 @@ from .models import (
     Respondent,
     StarReading,
 )
+from .selectors import risk_journey
 
 # Relative URLs in report templates resolve against this origin, which names no real
 # host (.invalid never resolves): the fetcher serves its /static/ paths from the
@@ -203,7 +205,6 @@ def _star_section(family):
 def _risk_section(family):
     """The level of need and each child's plan and attendance, first to latest, as the
     family page shows them (one definition: `selectors.risk_journey`)."""
-    from .selectors import risk_journey
 
     journey = risk_journey(family)
     if journey is None:
@@ -452,7 +453,6 @@ def headline_figures(summary):
 
 def impact_context(project, start, end):
     """What the programme impact report says, from `outcomes.metrics.impact_summary`."""
-    from .metrics import impact_summary
 
     summary = impact_summary(project=project, start=start, end=end)
     headlines = headline_figures(summary)

@@ -14,9 +14,9 @@ from families.selectors import families_visible_to
 from vicp.permissions import audit_refusal, projects_managed_by
 
 from . import charts, policy
+from .family_links import current_family_link
 from .metrics import default_period, impact_summary
-from .models import ChildStatus, Evaluation, Report, Respondent, RiskReview
-from .services import current_family_link, star_journey
+from .models import ChildStatus, Evaluation, Report, Respondent, RiskReview, StarReading
 
 ROLES_ASKED = ("admin", "project_manager", "social_worker", "volunteer")
 
@@ -325,6 +325,41 @@ def missing_evaluations_of(family):
         return []
     given = set(family.evaluations.values_list("respondent", flat=True))
     return [label for value, label in Respondent.choices if value not in given]
+
+
+def star_journey(family):
+    """Per area: the start score, the latest score and the change, for the family page."""
+    readings = list(family.star_readings.prefetch_related("scores__area"))
+    if not readings:
+        return None
+    start = next((r for r in readings if r.stage == StarReading.Stage.START), None)
+    latest = readings[-1]
+    start_scores = {s.area_id: s.score for s in start.scores.all()} if start else {}
+    rows = []
+    for score in latest.scores.all():
+        before = start_scores.get(score.area_id)
+        change = score.score - before if before is not None and latest is not start else None
+        rows.append(
+            {"area": score.area.name, "start": before, "latest": score.score, "change": change}
+        )
+
+    series = [(reading.get_stage_display(), reading) for reading in {start, latest} - {None}]
+    series.sort(key=lambda item: (item[1].taken_on, item[1].pk))
+    names = [score.area.name for score in latest.scores.all()]
+    chart = charts.star_chart(
+        names,
+        [
+            (f"{label} {reading.taken_on:%d/%m/%Y}", [s.score for s in reading.scores.all()])
+            for label, reading in series
+        ],
+    )
+    return {
+        "start": start,
+        "latest": latest,
+        "rows": rows,
+        "readings": readings,
+        "chart": charts.as_data_uri(chart),
+    }
 
 
 # --- Sections of the family page and home pages ------------------------------------------

@@ -5,11 +5,8 @@ import datetime
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Family
@@ -17,8 +14,11 @@ from families.policy import may_plan
 from referrals.models import LevelOfNeed, PlanType
 from vicp import audit
 from vicp.permissions import manages
+from volunteers.models import Volunteer
 
 from . import policy
+from .evaluation_tasks import email_family_evaluation_link as email_task
+from .family_links import FAMILY_LINK_DAYS, current_family_link, family_link_url, link_problem
 from .models import (
     ChildStatus,
     Evaluation,
@@ -33,9 +33,8 @@ from .models import (
     StarReading,
     StarScore,
 )
+from .tasks import render_report
 
-FAMILY_LINK_DAYS = 30
-FAMILY_LINK_SALT = "outcomes.family-evaluation"
 MAX_ANSWER_LENGTH = 4000
 
 
@@ -84,42 +83,6 @@ def record_star_reading(*, family, by, stage, taken_on, scores, notes="", reques
         "star_reading.recorded", actor=by, obj=reading, project=family.project, request=request
     )
     return reading
-
-
-def star_journey(family):
-    """Per area: the start score, the latest score and the change, for the family page."""
-    readings = list(family.star_readings.prefetch_related("scores__area"))
-    if not readings:
-        return None
-    start = next((r for r in readings if r.stage == StarReading.Stage.START), None)
-    latest = readings[-1]
-    start_scores = {s.area_id: s.score for s in start.scores.all()} if start else {}
-    rows = []
-    for score in latest.scores.all():
-        before = start_scores.get(score.area_id)
-        change = score.score - before if before is not None and latest is not start else None
-        rows.append(
-            {"area": score.area.name, "start": before, "latest": score.score, "change": change}
-        )
-    from .charts import as_data_uri, star_chart
-
-    series = [(reading.get_stage_display(), reading) for reading in {start, latest} - {None}]
-    series.sort(key=lambda item: (item[1].taken_on, item[1].pk))
-    names = [score.area.name for score in latest.scores.all()]
-    chart = star_chart(
-        names,
-        [
-            (f"{label} {reading.taken_on:%d/%m/%Y}", [s.score for s in reading.scores.all()])
-            for label, reading in series
-        ],
-    )
-    return {
-        "start": start,
-        "latest": latest,
-        "rows": rows,
-        "readings": readings,
-        "chart": as_data_uri(chart),
-    }
 
 
 # --- Risk reviews ---------------------------------------------------------------------------
@@ -422,26 +385,10 @@ def family_evaluation_link(family, *, by, request=None) -> str:
     return family_link_url(link)
 
 
-def family_link_url(link) -> str:
-    """The absolute URL of a family link (signed afresh: the row, not the signature's
-    timestamp, says when it expires)."""
-    token = signing.dumps({"l": link.pk, "n": link.nonce}, salt=FAMILY_LINK_SALT)
-    return settings.VICP_BASE_URL + reverse("outcomes:family_evaluation", args=[token])
-
-
-def current_family_link(family):
-    """The family's link that can still be used, or None."""
-    link = family.evaluation_links.filter(
-        used_at=None, retired_at=None, expires_at__gt=timezone.now()
-    ).first()
-    return link if link is not None and link_problem(link) is None else None
-
-
 @transaction.atomic
 def email_family_evaluation_link(family, *, by, request=None) -> str:
     """Email the family's current link to the family's email address, once the
     transaction commits. Returns the address."""
-    from .evaluation_tasks import email_family_evaluation_link as email_task
 
     if not manages(by, family.project):
         raise ValidationError("Only a manager of this family's project can send this link.")
@@ -455,52 +402,11 @@ def email_family_evaluation_link(family, *, by, request=None) -> str:
     return family.email
 
 
-def link_problem(link, now=None):
-    """Why a family link cannot be used ("used", "expired", "replaced"), or None."""
-    now = now or timezone.now()
-    if (
-        link.used_at is not None
-        or link.family.evaluations.filter(respondent=Respondent.FAMILY).exists()
-    ):
-        return "used"
-    if link.retired_at is not None:
-        return "replaced"
-    if link.expires_at <= now:
-        return "expired"
-    return None
-
-
-def link_from_token(token, *, max_age=datetime.timedelta(days=FAMILY_LINK_DAYS)):
-    """(link, problem): the link a token names, and why it cannot be used (None if it can).
-
-    A token that was altered, or names no link, gives (None, "invalid").
-    """
-    try:
-        data = signing.loads(token, salt=FAMILY_LINK_SALT, max_age=max_age)
-    except signing.SignatureExpired:
-        # A family who answered in time is thanked, not told to ask for a new link.
-        link, problem = link_from_token(token, max_age=None)
-        return (link, "used") if problem == "used" else (None, "expired")
-    except signing.BadSignature:
-        return None, "invalid"
-    if not isinstance(data, dict):
-        return None, "invalid"
-    link = (
-        FamilyEvaluationLink.objects.select_related("family__project")
-        .filter(pk=data.get("l"), nonce=data.get("n"))
-        .first()
-    )
-    if link is None:
-        return None, "invalid"
-    return link, link_problem(link)
-
-
 # --- Reports --------------------------------------------------------------------------------
 
 
 def _report_target(kind, by, params):
     """(project, family, volunteer, parameters) of a report request, or ValidationError."""
-    from volunteers.models import Volunteer
 
     if kind == Report.Kind.IMPACT:
         project, start, end = params.get("project"), params.get("start"), params.get("end")
@@ -550,7 +456,6 @@ def request_report(*, kind, by, request=None, **params) -> Report:
     audit.record(
         "report.requested", actor=by, obj=report, project=project, request=request, kind=kind
     )
-    from .tasks import render_report
 
     transaction.on_commit(lambda: render_report.delay(report.pk))
     return report

@@ -7,7 +7,7 @@ from django.utils import timezone
 from vicp.models import User
 
 from . import services
-from .models import LevelOfNeed, Need, Referral, RiskKind
+from .models import CPCategory, LevelOfNeed, Need, Referral, RiskKind
 
 # (family name, what happens to it, children as (first name, age in years, plan))
 REFERRALS = {
@@ -30,8 +30,6 @@ def _born(years):
 
 
 def seed_referrals(projects):
-    from .models import CPCategory
-
     neglect = CPCategory.objects.get(slug="neglect")
     for code, rows in REFERRALS.items():
         project = projects[code]

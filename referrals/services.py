@@ -11,6 +11,7 @@ from vicp.permissions import granted, manages
 
 from .models import LevelOfNeed, Referral, ReferralChild, ReferralStatusChange
 from .signals import referral_accepted
+from .tasks import notify_managers_of_referral, notify_social_worker_of_decision
 
 CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "plan_type", "cp_category")
 
@@ -155,7 +156,6 @@ def submit_referral(referral, *, by, request=None):
     _change_status(referral, Referral.Status.SUBMITTED, by=by, request=request)
     if referral.social_worker_id:
         remove_perm("referrals.change_referral", referral.social_worker, referral)
-    from .tasks import notify_managers_of_referral
 
     transaction.on_commit(lambda: notify_managers_of_referral.delay(referral.pk))
     return referral
@@ -176,8 +176,6 @@ def _decidable(referral, by, allowed):
 
 
 def _notify_decision(referral):
-    from .tasks import notify_social_worker_of_decision
-
     transaction.on_commit(lambda: notify_social_worker_of_decision.delay(referral.pk))
 
 

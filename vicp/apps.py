@@ -6,4 +6,4 @@ class VicpConfig(AppConfig):
     verbose_name = "ViCP"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from . import signals  # noqa: F401, PLC0415  (connects the sign-in audit receivers)

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from . import audit
 from .models import User
+from .tasks import send_set_password_email
 
 
 def add_service_errors(form, error):
@@ -35,8 +36,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
         return User.objects.filter(email__iexact=email, is_active=True)
 
     def save(self, request=None, **kwargs):
-        from .tasks import send_set_password_email
-
         for user in self.get_users(self.cleaned_data["email"]):
             audit.record("auth.password_reset_requested", obj=user, request=request)
             transaction.on_commit(lambda pk=user.pk: send_set_password_email.delay(pk, "reset"))

@@ -2,8 +2,11 @@
 
 import logging
 
+import redis
 from django.conf import settings
 from django.db import connection
+
+from .celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +23,6 @@ def database_status():
 
 
 def redis_status():
-    import redis
-
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
     except Exception:
@@ -31,8 +32,6 @@ def redis_status():
 
 
 def worker_status():
-    from .celery import app
-
     try:
         replies = app.control.ping(timeout=1.0)
     except Exception:

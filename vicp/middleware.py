@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
+from django_otp import user_has_device
+
+from .audit import current_request, write_events_after_response
 
 
 class NoStoreForSignedInUsers:
@@ -53,8 +56,6 @@ class RequireTwoFactor:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from django_otp import user_has_device
-
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None
@@ -76,8 +77,6 @@ class CurrentRequest:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .audit import current_request, write_events_after_response
-
         token = current_request.set(request)
         try:
             response = self.get_response(request)

@@ -16,6 +16,7 @@ from functools import wraps
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
+from . import audit
 from .models import Project
 
 
@@ -89,7 +90,6 @@ def get_object_for_user(user, queryset, pk, perm, *, project_field="project"):
 
 def audit_refusal(user, model, pk, project_field):
     """Someone asked for a record that exists but is not theirs to see: keep a note."""
-    from . import audit
 
     existing = model._default_manager.filter(pk=pk)
     if not existing.exists():

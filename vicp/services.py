@@ -11,11 +11,10 @@ from guardian.shortcuts import assign_perm
 from . import audit
 from .models import Project, User
 from .permissions import granted, projects_managed_by
+from .tasks import send_set_password_email
 
 
 def _queue_set_password_email(user, kind):
-    from .tasks import send_set_password_email
-
     transaction.on_commit(lambda: send_set_password_email.delay(user.pk, kind))
 
 

@@ -31,6 +31,7 @@ from .models import (
     Volunteer,
     VolunteerStageChange,
 )
+from .tasks import notify_managers_of_application
 
 DBS_RENEWAL_WINDOW_DAYS = 60
 # The pipeline, in order; a volunteer in one of these has not been signed off.
@@ -331,7 +332,6 @@ def submit_application(*, project, request=None, **fields) -> Volunteer:
         volunteer=volunteer, from_stage="", to_stage=Stage.APPLIED, reason="Application received."
     )
     audit.record("volunteer.applied", obj=volunteer, request=request)
-    from .tasks import notify_managers_of_application
 
     transaction.on_commit(lambda: notify_managers_of_application.delay(volunteer.pk))
     return volunteer

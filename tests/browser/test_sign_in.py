@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from vicp.management.commands.seed_demo import DEMO_PASSWORD
+from vicp.composition.management.commands.seed_demo import DEMO_PASSWORD
 
 from .conftest import sign_in
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from families import services
+from families import mileage, services
 from families.models import MileageRate, Visit
 from tests.factories import PASSWORD
 
@@ -29,7 +29,7 @@ def log(match, miles, days_ago=0):
 
 
 def test_the_default_rate_is_45p_a_mile(match):
-    assert services.claim_amount_pence(log(match, 10)) == 450
+    assert mileage.claim_amount_pence(log(match, 10)) == 450
 
 
 def test_the_rate_in_force_on_the_visit_date_is_used(match, cambridgeshire):
@@ -37,12 +37,12 @@ def test_the_rate_in_force_on_the_visit_date_is_used(match, cambridgeshire):
     MileageRate.objects.create(project=cambridgeshire, pence_per_mile=50, valid_from=change)
     before = log(match, 10, days_ago=4)
     on_the_day = log(match, 10, days_ago=3)
-    assert services.claim_amount_pence(before) == 450  # the default still applied then
-    assert services.claim_amount_pence(on_the_day) == 500
+    assert mileage.claim_amount_pence(before) == 450  # the default still applied then
+    assert mileage.claim_amount_pence(on_the_day) == 500
 
 
 def test_no_claim_without_miles(match):
-    assert services.claim_amount_pence(log(match, None)) is None
+    assert mileage.claim_amount_pence(log(match, None)) is None
     assert not services.unpaid_claims(match.started_by).exists()
 
 

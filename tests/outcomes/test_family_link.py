@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Family
-from outcomes import services
+from outcomes import family_links, services
 from outcomes.evaluation_tasks import send_family_evaluation_link
 from outcomes.evaluation_views import FAMILY_POSTS_PER_HOUR, rate_limit_key
 from outcomes.models import Evaluation, FamilyEvaluationLink
@@ -249,7 +249,7 @@ def test_the_manager_is_shown_the_link_once_with_advice(case, alice, client_for)
     assert response.status_code == 200
     page = response.content.decode()
     link = FamilyEvaluationLink.objects.get()
-    url = services.family_link_url(link)
+    url = family_links.family_link_url(link)
     token_start = url.rsplit("/", 2)[1].split(":")[0]
     assert f'value="{settings.VICP_BASE_URL}/outcomes/your-views/{token_start}' in page
     assert 'id="family-link"' in page and "readonly" in page
