@@ -9,5 +9,5 @@ from . import services
 
 
 @receiver(referral_accepted, sender=Referral, dispatch_uid="families.open_case")
-def open_case_for_accepted_referral(sender, *, referral, by, request=None, **kwargs):
-    services.open_case(referral, by=by, request=request)
+def open_case_for_accepted_referral(sender, *, referral, by, **kwargs):
+    services.open_case(referral, by=by)

@@ -45,20 +45,18 @@ def next_case_reference(project, year):
     return f"{project.code}-{year}-{counter.last_number:04d}"
 
 
-def change_status(family, to_status, *, by, reason="", request=None):
+def change_status(family, to_status, *, by, reason=""):
     from_status = family.status if family.pk else ""
     family.status = to_status
     family.save()
     FamilyStatusChange.objects.create(
         family=family, from_status=from_status, to_status=to_status, by=by, reason=reason
     )
-    audit.record(
-        f"family.{to_status}", actor=by, obj=family, request=request, from_status=from_status
-    )
+    audit.record(f"family.{to_status}", actor=by, obj=family, from_status=from_status)
 
 
 @transaction.atomic
-def open_case(referral, *, by, request=None):
+def open_case(referral, *, by):
     """Create the family case of an accepted referral (called by accept_referral)."""
     today = timezone.localdate()
     family = Family(
@@ -79,7 +77,7 @@ def open_case(referral, *, by, request=None):
         accepted_on=today,
     )
     family.full_clean()
-    change_status(family, Family.Status.AWAITING_MATCH, by=by, request=request)
+    change_status(family, Family.Status.AWAITING_MATCH, by=by)
     family.needs.set(referral.needs.all())
     family.risks.set(referral.risks.all())
     bulk_create_with_history(
@@ -176,7 +174,7 @@ def suggest_volunteers(family):
 
 
 @transaction.atomic
-def start_match(*, family, volunteer, by, started_on=None, request=None):
+def start_match(*, family, volunteer, by, started_on=None):
     family = Family.objects.select_for_update().get(pk=family.pk)
     # Lock the volunteer too: two managers matching them at once are served in turn.
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
@@ -210,17 +208,17 @@ def start_match(*, family, volunteer, by, started_on=None, request=None):
         raise ValidationError(
             "This volunteer or this family already has an active match."
         ) from None
-    change_status(family, Family.Status.MATCHED, by=by, request=request)
-    record_matched(volunteer, matched=True, by=by, request=request)
+    change_status(family, Family.Status.MATCHED, by=by)
+    record_matched(volunteer, matched=True, by=by)
     assign_perm("families.view_family", volunteer.user, family)
-    audit.record("match.started", actor=by, obj=match, project=family.project, request=request)
+    audit.record("match.started", actor=by, obj=match, project=family.project)
 
     transaction.on_commit(lambda: notify_volunteer_of_match.delay(match.pk))
     return match
 
 
 @transaction.atomic
-def end_match(match, *, by, reason, ended_on=None, notes="", request=None):
+def end_match(match, *, by, reason, ended_on=None, notes=""):
     """End a match; the volunteer loses access to the family in the same transaction."""
 
     match = Match.objects.select_for_update().select_related("family", "volunteer").get(pk=match.pk)
@@ -244,22 +242,20 @@ def end_match(match, *, by, reason, ended_on=None, notes="", request=None):
         Family.Status.AWAITING_MATCH,
         by=by,
         reason=match.get_end_reason_display(),
-        request=request,
     )
-    record_matched(match.volunteer, matched=False, by=by, reason="Match ended.", request=request)
+    record_matched(match.volunteer, matched=False, by=by, reason="Match ended.")
     audit.record(
         "match.ended",
         actor=by,
         obj=match,
         project=match.family.project,
-        request=request,
         reason=reason,
     )
     return match
 
 
 @transaction.atomic
-def close_case(family, *, by, reason, request=None):
+def close_case(family, *, by, reason):
     family = Family.objects.select_for_update().get(pk=family.pk)
     _require_manager(by, family.project)
     if family.status == Family.Status.CLOSED:
@@ -269,7 +265,7 @@ def close_case(family, *, by, reason, request=None):
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the case is closing."})
     family.closed_on = timezone.localdate()
-    change_status(family, Family.Status.CLOSED, by=by, reason=reason.strip(), request=request)
+    change_status(family, Family.Status.CLOSED, by=by, reason=reason.strip())
     return family
 
 
@@ -294,7 +290,6 @@ def log_visit(
     concern="",
     draft=False,
     visit=None,
-    request=None,
 ):
     """Record a visit (or an attempt: `contact_made=False`) to the matched family.
 
@@ -334,9 +329,9 @@ def log_visit(
     visit.save()
     visit.activities.set(activities)
     action = "visit.draft_saved" if draft else ("visit.finished" if finishing else "visit.logged")
-    audit.record(action, actor=by, obj=visit, project=match.family.project, request=request)
+    audit.record(action, actor=by, obj=visit, project=match.family.project)
     if concern and concern.strip() and not draft:
-        raise_concern(visit=visit, by=by, details=concern, request=request)
+        raise_concern(visit=visit, by=by, details=concern)
     return visit
 
 
@@ -379,7 +374,7 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def edit_visit(visit, *, by, reason="", activities=None, request=None, **fields):
+def edit_visit(visit, *, by, reason="", activities=None, **fields):
     """Change a logged visit; every change is kept (field: before → after).
 
     Afterwards, only a project manager corrects it, giving the reason.
@@ -430,7 +425,6 @@ def edit_visit(visit, *, by, reason="", activities=None, request=None, **fields)
         actor=by,
         obj=visit,
         project=visit.match.family.project,
-        request=request,
         fields=sorted(changes),
     )
     return visit
@@ -443,22 +437,20 @@ def _plain(value):
 
 
 @transaction.atomic
-def raise_concern(*, visit, by, details, request=None):
+def raise_concern(*, visit, by, details):
     if not (details or "").strip():
         raise ValidationError({"concern": "Describe the concern."})
     concern = Concern.objects.create(
         visit=visit, family=visit.match.family, details=details.strip(), raised_by=by
     )
-    audit.record(
-        "concern.raised", actor=by, obj=concern, project=visit.match.family.project, request=request
-    )
+    audit.record("concern.raised", actor=by, obj=concern, project=visit.match.family.project)
 
     transaction.on_commit(lambda: notify_concern.delay(concern.pk))
     return concern
 
 
 @transaction.atomic
-def close_concern(concern, *, by, follow_up, request=None):
+def close_concern(concern, *, by, follow_up):
     concern = (
         Concern.objects.select_for_update().select_related("family__project").get(pk=concern.pk)
     )
@@ -469,9 +461,7 @@ def close_concern(concern, *, by, follow_up, request=None):
         raise ValidationError({"follow_up": "Record what was done to follow the concern up."})
     concern.follow_up, concern.closed_by, concern.closed_at = follow_up.strip(), by, timezone.now()
     concern.save()
-    audit.record(
-        "concern.closed", actor=by, obj=concern, project=concern.family.project, request=request
-    )
+    audit.record("concern.closed", actor=by, obj=concern, project=concern.family.project)
     return concern
 
 
@@ -493,7 +483,7 @@ def unpaid_claims(user):
 
 
 @transaction.atomic
-def mark_claims_paid(visits, *, by, request=None):
+def mark_claims_paid(visits, *, by):
     """Mark these claims paid; each volunteer is emailed what was paid."""
     ids = [visit.pk for visit in visits]
     claims = list(unpaid_claims(by).filter(pk__in=ids).select_for_update(of=("self",)))
@@ -503,9 +493,7 @@ def mark_claims_paid(visits, *, by, request=None):
     for claim in claims:
         claim.claim_paid_at, claim.claim_paid_by = now, by
         claim.save(update_fields=["claim_paid_at", "claim_paid_by"])
-        audit.record(
-            "claim.paid", actor=by, obj=claim, project=claim.match.family.project, request=request
-        )
+        audit.record("claim.paid", actor=by, obj=claim, project=claim.match.family.project)
 
     for user_id in {claim.logged_by_id for claim in claims}:
         paid = [c.pk for c in claims if c.logged_by_id == user_id]
@@ -519,7 +507,7 @@ def mark_claims_paid(visits, *, by, request=None):
 
 
 @transaction.atomic
-def add_goal(*, family, by, description, need=None, star_area="", target_date=None, request=None):
+def add_goal(*, family, by, description, need=None, star_area="", target_date=None):
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can add goals.")
     if family.status == Family.Status.CLOSED:
@@ -536,12 +524,12 @@ def add_goal(*, family, by, description, need=None, star_area="", target_date=No
     )
     goal.full_clean()
     goal.save()
-    audit.record("goal.added", actor=by, obj=goal, project=family.project, request=request)
+    audit.record("goal.added", actor=by, obj=goal, project=family.project)
     return goal
 
 
 @transaction.atomic
-def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None, request=None):
+def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None):
     family = goal.family
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can review goals.")
@@ -560,7 +548,5 @@ def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None, request
     )
     review.full_clean()
     review.save()
-    audit.record(
-        "goal.reviewed", actor=by, obj=goal, project=family.project, request=request, stage=stage
-    )
+    audit.record("goal.reviewed", actor=by, obj=goal, project=family.project, stage=stage)
     return review

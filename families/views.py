@@ -50,7 +50,6 @@ def match_volunteer(request, pk):
                 volunteer=form.cleaned_data["volunteer"],
                 started_on=form.cleaned_data["started_on"],
                 by=request.user,
-                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -79,7 +78,7 @@ def end_match(request, pk):
     form = EndMatchForm(request.POST, prefix="end")
     if form.is_valid():
         try:
-            services.end_match(match, by=request.user, request=request, **form.cleaned_data)
+            services.end_match(match, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -105,7 +104,6 @@ def close_concern(request, pk):
             concern,
             by=request.user,
             follow_up=request.POST.get("concern-follow_up", ""),
-            request=request,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -130,7 +128,6 @@ def _visit_form_page(request, family, match, visit=None):
                 by=request.user,
                 draft=draft,
                 visit=visit,
-                request=request,
                 **form.service_arguments(),
             )
         except ValidationError as error:
@@ -216,7 +213,6 @@ def edit_visit(request, pk):
                 visit,
                 by=user,
                 reason=form.cleaned_data.get("reason", ""),
-                request=request,
                 **arguments,
             )
         except ValidationError as error:
@@ -255,7 +251,7 @@ def claims(request):
         else:
             try:
                 paid = services.mark_claims_paid(
-                    Visit.objects.filter(pk__in=chosen), by=request.user, request=request
+                    Visit.objects.filter(pk__in=chosen), by=request.user
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -273,7 +269,7 @@ def claims(request):
 @password_confirmation_required
 def claims_csv(request):
     rows = _with_amounts(services.unpaid_claims(request.user))
-    audit.record("claims.exported", actor=request.user, request=request, count=len(rows))
+    audit.record("claims.exported", actor=request.user, count=len(rows))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vicp-mileage-claims.csv"'
     writer = csv.writer(response)
@@ -304,7 +300,7 @@ def add_goal(request, pk):
     form = GoalForm(request.POST, prefix="goal")
     if form.is_valid():
         try:
-            services.add_goal(family=family, by=request.user, request=request, **form.cleaned_data)
+            services.add_goal(family=family, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -327,7 +323,7 @@ def review_goal(request, pk):
     form = GoalReviewForm(request.POST, prefix=f"review-{goal.pk}")
     if form.is_valid():
         try:
-            services.review_goal(goal, by=request.user, request=request, **form.cleaned_data)
+            services.review_goal(goal, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -78,7 +78,6 @@ def evaluate(request, pk, respondent):
                 respondent=respondent,
                 answers=form.answers(),
                 by=user,
-                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -119,7 +118,7 @@ def family_evaluation_link(request, pk):
     """Make the family's link and show it once: it is not kept anywhere it can be read."""
     family = family_for_user(request.user, pk)
     try:
-        url = services.family_evaluation_link(family, by=request.user, request=request)
+        url = services.family_evaluation_link(family, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("families:detail", pk=family.pk)
@@ -140,7 +139,7 @@ def family_evaluation_link(request, pk):
 def email_family_evaluation_link(request, pk):
     family = family_for_user(request.user, pk)
     try:
-        address = services.email_family_evaluation_link(family, by=request.user, request=request)
+        address = services.email_family_evaluation_link(family, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -186,7 +185,6 @@ def family_evaluation(request, token):
                 respondent=Respondent.FAMILY,
                 answers=form.answers(),
                 link=link,
-                request=request,
             )
         except ValidationError as error:
             # Answered through another tab or a newer link meanwhile?

@@ -41,9 +41,7 @@ def report_list(request):
         raise Http404("No such page.")
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            report = services.request_report(
-                kind=Report.Kind.IMPACT, by=user, request=request, **form.cleaned_data
-            )
+            report = services.request_report(kind=Report.Kind.IMPACT, by=user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -95,7 +93,6 @@ def report_download(request, pk):
         actor=request.user,
         obj=report,
         project=report.project,
-        request=request,
         kind=report.kind,
     )
     return FileResponse(
@@ -109,7 +106,7 @@ def request_case_closure_report(request, pk):
     family = family_for_user(request.user, pk)
     try:
         report = services.request_report(
-            kind=Report.Kind.CASE_CLOSURE, by=request.user, request=request, family=family
+            kind=Report.Kind.CASE_CLOSURE, by=request.user, family=family
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -124,7 +121,7 @@ def request_volunteer_record(request, pk):
     volunteer = volunteer_for_record_page(request.user, pk)
     try:
         report = services.request_report(
-            kind=Report.Kind.VOLUNTEER_RECORD, by=request.user, request=request, volunteer=volunteer
+            kind=Report.Kind.VOLUNTEER_RECORD, by=request.user, volunteer=volunteer
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

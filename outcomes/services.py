@@ -39,7 +39,7 @@ MAX_ANSWER_LENGTH = 4000
 
 
 @transaction.atomic
-def record_star_reading(*, family, by, stage, taken_on, scores, notes="", request=None):
+def record_star_reading(*, family, by, stage, taken_on, scores, notes=""):
     """Record the family's score on every area of the scale (`scores`: area slug → 1..10).
 
     Taken with the family by their volunteer, or by a project manager.
@@ -79,9 +79,7 @@ def record_star_reading(*, family, by, stage, taken_on, scores, notes="", reques
     StarScore.objects.bulk_create(
         StarScore(reading=reading, area=area, score=scores[area.slug]) for area in areas
     )
-    audit.record(
-        "star_reading.recorded", actor=by, obj=reading, project=family.project, request=request
-    )
+    audit.record("star_reading.recorded", actor=by, obj=reading, project=family.project)
     return reading
 
 
@@ -110,7 +108,6 @@ def record_risk_review(
     child_statuses,
     stage=RiskReview.Stage.REVIEW,
     notes="",
-    request=None,
 ):
     """Record the family's level of need (`caf_level`: the ordinal on the project's scale)
     and each child's plan and school attendance (`child_statuses`: child pk →
@@ -176,7 +173,6 @@ def record_risk_review(
         actor=by,
         obj=review,
         project=family.project,
-        request=request,
         stage=stage,
     )
     return review
@@ -205,9 +201,7 @@ def record_referral_baseline(family, *, by):
 
 
 @transaction.atomic
-def record_measure(
-    *, family, by, measure, stage, taken_on, score, child=None, parent="", request=None
-):
+def record_measure(*, family, by, measure, stage, taken_on, score, child=None, parent=""):
     """A score on a validated measure (SDQ for a child, WEMWBS for a parent) at the
     start or the end of the work."""
     if not policy.may_record_measures(by, family):
@@ -266,7 +260,6 @@ def record_measure(
         actor=by,
         obj=entry,
         project=family.project,
-        request=request,
         measure=measure.slug,
         stage=stage,
     )
@@ -320,7 +313,7 @@ def _require_work_ended(family):
 
 
 @transaction.atomic
-def submit_evaluation(*, family, respondent, answers, by=None, link=None, request=None):
+def submit_evaluation(*, family, respondent, answers, by=None, link=None):
     """Record an end-of-work evaluation; one per family and respondent."""
     family = Family.objects.select_for_update().get(pk=family.pk)
     if respondent not in Respondent.values:
@@ -355,14 +348,13 @@ def submit_evaluation(*, family, respondent, answers, by=None, link=None, reques
         actor=by,
         obj=evaluation,
         project=family.project,
-        request=request,
         respondent=respondent,
     )
     return evaluation
 
 
 @transaction.atomic
-def family_evaluation_link(family, *, by, request=None) -> str:
+def family_evaluation_link(family, *, by) -> str:
     """A signed, single-use link to the family's evaluation, valid for 30 days.
 
     Making a new link retires the family's earlier ones.
@@ -381,12 +373,12 @@ def family_evaluation_link(family, *, by, request=None) -> str:
         created_at=now,
         expires_at=now + datetime.timedelta(days=FAMILY_LINK_DAYS),
     )
-    audit.record("evaluation.link_created", actor=by, obj=family, request=request, link=link.pk)
+    audit.record("evaluation.link_created", actor=by, obj=family, link=link.pk)
     return family_link_url(link)
 
 
 @transaction.atomic
-def email_family_evaluation_link(family, *, by, request=None) -> str:
+def email_family_evaluation_link(family, *, by) -> str:
     """Email the family's current link to the family's email address, once the
     transaction commits. Returns the address."""
 
@@ -397,7 +389,7 @@ def email_family_evaluation_link(family, *, by, request=None) -> str:
     link = current_family_link(family)
     if link is None:
         raise ValidationError("The family has no link that can still be used: make a new one.")
-    audit.record("evaluation.link_emailed", actor=by, obj=family, request=request, link=link.pk)
+    audit.record("evaluation.link_emailed", actor=by, obj=family, link=link.pk)
     transaction.on_commit(lambda: email_task.delay(link.pk))
     return family.email
 
@@ -442,7 +434,7 @@ def _report_target(kind, by, params):
 
 
 @transaction.atomic
-def request_report(*, kind, by, request=None, **params) -> Report:
+def request_report(*, kind, by, **params) -> Report:
     """Create a report and queue its rendering once the transaction commits."""
     project, family, volunteer, parameters = _report_target(kind, by, params)
     report = Report.objects.create(
@@ -453,9 +445,7 @@ def request_report(*, kind, by, request=None, **params) -> Report:
         parameters=parameters,
         requested_by=by,
     )
-    audit.record(
-        "report.requested", actor=by, obj=report, project=project, request=request, kind=kind
-    )
+    audit.record("report.requested", actor=by, obj=report, project=project, kind=kind)
 
     transaction.on_commit(lambda: render_report.delay(report.pk))
     return report

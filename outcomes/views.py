@@ -20,9 +20,7 @@ def record_star_reading(request, pk):
     form = StarReadingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_star_reading(
-                family=family, by=request.user, request=request, **form.service_arguments()
-            )
+            services.record_star_reading(family=family, by=request.user, **form.service_arguments())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -44,7 +42,7 @@ def record_risk_review(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             review = services.record_risk_review(
-                family=family, by=request.user, request=request, **form.service_arguments()
+                family=family, by=request.user, **form.service_arguments()
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -69,7 +67,7 @@ def record_measure(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.record_measure(
-                family=family, by=request.user, request=request, **form.service_arguments()
+                family=family, by=request.user, **form.service_arguments()
             )
         except ValidationError as error:
             add_service_errors(form, error)

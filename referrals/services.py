@@ -28,16 +28,14 @@ def may_refer_to(user, project):
     )
 
 
-def _change_status(referral, to_status, *, by, reason="", request=None):
+def _change_status(referral, to_status, *, by, reason=""):
     from_status = referral.status if referral.pk else ""
     referral.status = to_status
     referral.save()
     ReferralStatusChange.objects.create(
         referral=referral, from_status=from_status, to_status=to_status, by=by, reason=reason
     )
-    audit.record(
-        f"referral.{to_status}", actor=by, obj=referral, request=request, from_status=from_status
-    )
+    audit.record(f"referral.{to_status}", actor=by, obj=referral, from_status=from_status)
 
 
 def _age_problem(child, today):
@@ -55,7 +53,7 @@ def _age_problem(child, today):
 
 
 @transaction.atomic
-def save_referral(referral, *, by, children, needs=(), risks=(), request=None):
+def save_referral(referral, *, by, children, needs=(), risks=()):
     """Create or update a draft referral with its children (a draft may be incomplete).
 
     `children` is a list of dicts with CHILD_FIELDS; it replaces the children
@@ -95,14 +93,14 @@ def save_referral(referral, *, by, children, needs=(), risks=(), request=None):
         raise ValidationError(problems)
     referral.full_clean()
     if creating:
-        _change_status(referral, Referral.Status.DRAFT, by=by, request=request)
+        _change_status(referral, Referral.Status.DRAFT, by=by)
         for perm in ("referrals.view_referral", "referrals.change_referral"):
             assign_perm(perm, by, referral)
         if referral.social_worker_id and referral.social_worker_id != by.pk:
             assign_perm("referrals.view_referral", referral.social_worker, referral)
     else:
         referral.save()
-        audit.record("referral.edited", actor=by, obj=referral, request=request)
+        audit.record("referral.edited", actor=by, obj=referral)
     referral.needs.set(needs)
     referral.risks.set(risks)
     referral.children.all().delete()
@@ -143,7 +141,7 @@ def submission_problems(referral):
 
 
 @transaction.atomic
-def submit_referral(referral, *, by, request=None):
+def submit_referral(referral, *, by):
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.DRAFT:
         raise ValidationError("This referral has already been submitted.")
@@ -153,7 +151,7 @@ def submit_referral(referral, *, by, request=None):
     if problems:
         raise ValidationError(problems)
     referral.submitted_at = timezone.now()
-    _change_status(referral, Referral.Status.SUBMITTED, by=by, request=request)
+    _change_status(referral, Referral.Status.SUBMITTED, by=by)
     if referral.social_worker_id:
         remove_perm("referrals.change_referral", referral.social_worker, referral)
 
@@ -187,44 +185,44 @@ def _reason(reason):
 
 
 @transaction.atomic
-def accept_referral(referral, *, by, request=None):
+def accept_referral(referral, *, by):
     """Accept a referral: the family becomes a case awaiting a volunteer (opened by the
     families app, which receives `referral_accepted`)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _decidable(referral, by, Referral.OPEN)
     referral.decided_by, referral.decided_at = by, timezone.now()
     referral.decision_reason = ""
-    _change_status(referral, Referral.Status.ACCEPTED, by=by, request=request)
-    referral_accepted.send(sender=Referral, referral=referral, by=by, request=request)
+    _change_status(referral, Referral.Status.ACCEPTED, by=by)
+    referral_accepted.send(sender=Referral, referral=referral, by=by)
     _notify_decision(referral)
     return referral.family
 
 
 @transaction.atomic
-def decline_referral(referral, *, by, reason, request=None):
+def decline_referral(referral, *, by, reason):
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     reason = _reason(reason)
     _decidable(referral, by, Referral.OPEN)
     referral.decided_by, referral.decided_at = by, timezone.now()
     referral.decision_reason = reason
-    _change_status(referral, Referral.Status.DECLINED, by=by, reason=reason, request=request)
+    _change_status(referral, Referral.Status.DECLINED, by=by, reason=reason)
     _notify_decision(referral)
     return referral
 
 
 @transaction.atomic
-def waitlist_referral(referral, *, by, reason, request=None):
+def waitlist_referral(referral, *, by, reason):
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     reason = _reason(reason)
     _decidable(referral, by, (Referral.Status.SUBMITTED,))
     referral.decision_reason = reason
-    _change_status(referral, Referral.Status.WAITLISTED, by=by, reason=reason, request=request)
+    _change_status(referral, Referral.Status.WAITLISTED, by=by, reason=reason)
     _notify_decision(referral)
     return referral
 
 
 @transaction.atomic
-def withdraw_referral(referral, *, by, reason="", request=None):
+def withdraw_referral(referral, *, by, reason=""):
     """The referrer (or a project manager) takes back a referral not yet decided."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if by.pk not in (referral.created_by_id, referral.social_worker_id) and not manages(
@@ -236,9 +234,7 @@ def withdraw_referral(referral, *, by, reason="", request=None):
             f"This referral was already {referral.get_status_display().lower()}, so it cannot "
             "be withdrawn."
         )
-    _change_status(
-        referral, Referral.Status.WITHDRAWN, by=by, reason=reason.strip(), request=request
-    )
+    _change_status(referral, Referral.Status.WITHDRAWN, by=by, reason=reason.strip())
     return referral
 
 

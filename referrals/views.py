@@ -73,10 +73,9 @@ def _save(request, form, formset, submitting):
                 children=formset.children(),
                 needs=form.cleaned_data["needs"],
                 risks=form.cleaned_data["risks"],
-                request=request,
             )
             if submitting:
-                services.submit_referral(referral, by=request.user, request=request)
+                services.submit_referral(referral, by=request.user)
     except ValidationError as error:
         if creating:  # the insert was rolled back with everything else
             form.instance.pk = None
@@ -133,7 +132,7 @@ def _decide(request, pk, action):
     referral = selectors.referral_for_user(request.user, pk)
     try:
         if action == "accept":
-            family = services.accept_referral(referral, by=request.user, request=request)
+            family = services.accept_referral(referral, by=request.user)
             messages.success(
                 request,
                 f"Referral accepted: the family's case reference is {family.case_reference}.",
@@ -142,10 +141,10 @@ def _decide(request, pk, action):
         form = DecisionForm(request.POST, prefix=action)
         reason = form.data.get(f"{action}-reason", "")
         if action == "decline":
-            services.decline_referral(referral, by=request.user, reason=reason, request=request)
+            services.decline_referral(referral, by=request.user, reason=reason)
             messages.success(request, "Referral declined. The social worker has been told why.")
         else:
-            services.waitlist_referral(referral, by=request.user, reason=reason, request=request)
+            services.waitlist_referral(referral, by=request.user, reason=reason)
             messages.success(
                 request, "Referral put on the waiting list. The social worker has been told."
             )
@@ -180,7 +179,6 @@ def withdraw(request, pk):
             referral,
             by=request.user,
             reason=request.POST.get("withdraw-reason", ""),
-            request=request,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -50,7 +50,6 @@ class UserAdmin(DjangoUserAdmin):
         data = form.cleaned_data
         user = services.invite_user(
             by=request.user,
-            request=request,
             **{field: data[field] for field in UserInviteForm.Meta.fields},
         )
         # The admin carries on with this object (its change page, the log).
@@ -61,14 +60,14 @@ class UserAdmin(DjangoUserAdmin):
     def resend_invitations(self, request, queryset):
         for user in queryset:
             try:
-                services.resend_invitation(user, by=request.user, request=request)
+                services.resend_invitation(user, by=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
 
     @admin.action(description="Sign out everywhere (end all sessions)")
     def end_all_sessions(self, request, queryset):
         for user in queryset:
-            services.end_sessions(user, by=request.user, request=request)
+            services.end_sessions(user, by=request.user)
         self.message_user(request, f"Ended the sessions of {queryset.count()} people.")
 
 

@@ -19,7 +19,7 @@ def _queue_set_password_email(user, kind):
 
 
 @transaction.atomic
-def invite_user(*, by, email, first_name, last_name, role, request=None, **profile):
+def invite_user(*, by, email, first_name, last_name, role, **profile):
     """Create an account with no password and email its holder a set-password link."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -31,14 +31,14 @@ def invite_user(*, by, email, first_name, last_name, role, request=None, **profi
         user.is_staff = user.is_superuser = True
     user.full_clean()
     user.save()
-    audit.record("user.invited", actor=by, obj=user, request=request, role=role)
+    audit.record("user.invited", actor=by, obj=user, role=role)
     _queue_set_password_email(user, "invitation")
     return user
 
 
 @transaction.atomic
 def invite_social_worker(
-    *, project, by, email, first_name, last_name, organisation="", team="", phone="", request=None
+    *, project, by, email, first_name, last_name, organisation="", team="", phone=""
 ):
     """Give a social worker access to refer to `project`, inviting them if they are new.
 
@@ -58,7 +58,6 @@ def invite_social_worker(
             organisation=organisation,
             team=team,
             phone=phone,
-            request=request,
         )
     elif existing.role != User.Role.SOCIAL_WORKER:
         raise ValidationError(
@@ -70,38 +69,36 @@ def invite_social_worker(
         user = existing
         _queue_set_password_email(user, "project_access")
     assign_perm("vicp.refer_to_project", user, project)
-    audit.record(
-        "project.social_worker_added", actor=by, obj=user, project=project, request=request
-    )
+    audit.record("project.social_worker_added", actor=by, obj=user, project=project)
     return user
 
 
 @transaction.atomic
-def resend_invitation(user, *, by, request=None):
+def resend_invitation(user, *, by):
     if user.has_usable_password():
         raise ValidationError(
             "This person has already set a password; they can reset it from the sign-in page."
         )
-    audit.record("user.invitation_resent", actor=by, obj=user, request=request)
+    audit.record("user.invitation_resent", actor=by, obj=user)
     _queue_set_password_email(user, "invitation")
 
 
 @transaction.atomic
-def create_project(*, by, name, code, local_authority="", managers=(), request=None):
+def create_project(*, by, name, code, local_authority="", managers=()):
     project = Project(name=name, code=code, local_authority=local_authority)
     project.full_clean()
     project.save()
     project.managers.set(managers)
-    audit.record("project.created", actor=by, obj=project, project=project, request=request)
+    audit.record("project.created", actor=by, obj=project, project=project)
     return project
 
 
 @transaction.atomic
-def end_sessions(user, *, by, request=None):
+def end_sessions(user, *, by):
     """Sign `user` out on every device (a lost phone, a colleague who left)."""
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
-    audit.record("user.sessions_ended", actor=by, obj=user, request=request)
+    audit.record("user.sessions_ended", actor=by, obj=user)
 
 
 RECOVERY_CODE_COUNT = 10
@@ -116,7 +113,7 @@ def pending_authenticator(user):
 
 
 @transaction.atomic
-def confirm_authenticator(user, *, token, request=None):
+def confirm_authenticator(user, *, token):
     """Turn on two-step sign-in once the person proves their app shows the right code.
 
     Returns the confirmed device and the new recovery codes (shown once).
@@ -129,25 +126,27 @@ def confirm_authenticator(user, *, token, request=None):
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    codes = regenerate_recovery_codes(user)
-    audit.record("auth.two_factor_enabled", actor=user, obj=user, request=request)
+    codes = regenerate_recovery_codes(user, audited=False)
+    audit.record("auth.two_factor_enabled", actor=user, obj=user)
     return device, codes
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user, *, request=None):
-    """Replace the person's recovery codes; each works once, instead of the app."""
+def regenerate_recovery_codes(user, *, audited=True):
+    """Replace the person's recovery codes; each works once, instead of the app.
+
+    Not `audited` when they come with a new authenticator (that is audited itself)."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    if request is not None:
-        audit.record("auth.recovery_codes_regenerated", actor=user, obj=user, request=request)
+    if audited:
+        audit.record("auth.recovery_codes_regenerated", actor=user, obj=user)
     return codes
 
 
 @transaction.atomic
-def disable_two_factor(user, *, by, request=None):
+def disable_two_factor(user, *, by):
     """Remove a person's authenticator and recovery codes.
 
     People whose role requires two-step sign-in will be asked to set it up again
@@ -157,4 +156,4 @@ def disable_two_factor(user, *, by, request=None):
         raise ValidationError("Only an administrator can turn off someone else's two-step sign-in.")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit.record("auth.two_factor_disabled", actor=by, obj=user, request=request)
+    audit.record("auth.two_factor_disabled", actor=by, obj=user)

@@ -41,9 +41,9 @@ def verify(request):
         device = django_otp.match_token(user, form.cleaned_data["token"])
         if device is not None:
             django_otp.login(request, device)
-            audit.record("auth.two_factor_verified", actor=user, obj=user, request=request)
+            audit.record("auth.two_factor_verified", actor=user, obj=user)
             return redirect(safe_next_url(request))
-        audit.record("auth.two_factor_failed", actor=user, obj=user, request=request)
+        audit.record("auth.two_factor_failed", actor=user, obj=user)
         form.add_error("token", "That code is not right, or has been used. Try the newest code.")
     return render(
         request, "vicp/two_factor_verify.html", {"form": form, "next": safe_next_url(request)}
@@ -59,9 +59,7 @@ def setup(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = services.confirm_authenticator(
-                user, token=form.cleaned_data["token"], request=request
-            )
+            device, codes = services.confirm_authenticator(user, token=form.cleaned_data["token"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -96,7 +94,7 @@ def manage(request):
 def new_recovery_codes(request):
     if not user_has_device(request.user):
         return redirect("vicp:two_factor_setup")
-    codes = services.regenerate_recovery_codes(request.user, request=request)
+    codes = services.regenerate_recovery_codes(request.user)
     return render(request, "vicp/two_factor_recovery_codes.html", {"codes": codes})
 
 
@@ -106,6 +104,6 @@ def turn_off(request):
     if user.role in settings.VICP_TWO_FACTOR_ROLES:
         messages.error(request, "Your role needs two-step sign-in, so it cannot be turned off.")
     else:
-        services.disable_two_factor(user, by=user, request=request)
+        services.disable_two_factor(user, by=user)
         messages.success(request, "Two-step sign-in is off.")
     return redirect("vicp:two_factor")

@@ -61,9 +61,7 @@ def invite_social_worker(request):
     form = SocialWorkerInviteForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invite_social_worker(
-                by=request.user, request=request, **form.cleaned_data
-            )
+            user = services.invite_social_worker(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -79,7 +77,7 @@ def invite_social_worker(request):
 def resend_invitation(request, pk):
     social_worker = get_object_or_404(_social_workers_of(projects_managed_by(request.user)), pk=pk)
     try:
-        services.resend_invitation(social_worker, by=request.user, request=request)
+        services.resend_invitation(social_worker, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -117,7 +115,7 @@ def audit_log_export(request):
     events = audit_events_visible_to(request.user)
     if request.GET:
         events = form.filter(events)
-    audit.record("audit.exported", actor=request.user, request=request, filters=request.GET.dict())
+    audit.record("audit.exported", actor=request.user, filters=request.GET.dict())
     writer = csv.writer(_Echo())
     header = ["when (UTC)", "who", "action", "record type", "record id", "project", "IP address"]
 

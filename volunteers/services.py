@@ -264,7 +264,7 @@ def pipeline_stage(volunteer, *, on=None):
 # --- Changing the stage ----------------------------------------------------------
 
 
-def _change_stage(volunteer, to_stage, *, by, reason="", request=None):
+def _change_stage(volunteer, to_stage, *, by, reason=""):
     from_stage = volunteer.stage
     if from_stage == to_stage:
         return
@@ -279,15 +279,14 @@ def _change_stage(volunteer, to_stage, *, by, reason="", request=None):
         "volunteer.stage_changed",
         actor=by,
         obj=volunteer,
-        request=request,
         from_stage=from_stage,
         to_stage=to_stage,
     )
 
 
-def _recompute_stage(volunteer, *, by, request=None):
+def _recompute_stage(volunteer, *, by):
     if volunteer.stage in PIPELINE:
-        _change_stage(volunteer, pipeline_stage(volunteer), by=by, request=request)
+        _change_stage(volunteer, pipeline_stage(volunteer), by=by)
 
 
 def _lock(volunteer):
@@ -317,7 +316,7 @@ def _not_in_future(day, field):
 
 
 @transaction.atomic
-def submit_application(*, project, request=None, **fields) -> Volunteer:
+def submit_application(*, project, **fields) -> Volunteer:
     """A public application: a new volunteer at stage `applied`; managers are told."""
     if not project.is_active:
         raise ValidationError({"project": "This project is not taking applications."})
@@ -331,14 +330,14 @@ def submit_application(*, project, request=None, **fields) -> Volunteer:
     VolunteerStageChange.objects.create(
         volunteer=volunteer, from_stage="", to_stage=Stage.APPLIED, reason="Application received."
     )
-    audit.record("volunteer.applied", obj=volunteer, request=request)
+    audit.record("volunteer.applied", obj=volunteer)
 
     transaction.on_commit(lambda: notify_managers_of_application.delay(volunteer.pk))
     return volunteer
 
 
 @transaction.atomic
-def record_interview(volunteer, *, kind, outcome, by, held_on, notes="", request=None) -> Interview:
+def record_interview(volunteer, *, kind, outcome, by, held_on, notes="") -> Interview:
     _lock(volunteer)
     _require_open(volunteer)
     _not_in_future(held_on, "held_on")
@@ -356,11 +355,10 @@ def record_interview(volunteer, *, kind, outcome, by, held_on, notes="", request
         "volunteer.interview_recorded",
         actor=by,
         obj=volunteer,
-        request=request,
         kind=kind,
         outcome=outcome,
     )
-    _recompute_stage(volunteer, by=by, request=request)
+    _recompute_stage(volunteer, by=by)
     return interview
 
 
@@ -375,7 +373,6 @@ def record_dbs_check(
     barred_list_checked=True,
     update_service=False,
     last_status_check_on=None,
-    request=None,
 ) -> DBSCheck:
     _lock(volunteer)
     _require_open(volunteer)
@@ -400,13 +397,13 @@ def record_dbs_check(
     check.full_clean()
     check.save()
     # The certificate number never goes into the audit trail.
-    audit.record("volunteer.dbs_recorded", actor=by, obj=volunteer, request=request, result=result)
-    _recompute_stage(volunteer, by=by, request=request)
+    audit.record("volunteer.dbs_recorded", actor=by, obj=volunteer, result=result)
+    _recompute_stage(volunteer, by=by)
     return check
 
 
 @transaction.atomic
-def accept_dbs_disclosure(dbs_check, *, by, risk_assessment, request=None) -> DBSCheck:
+def accept_dbs_disclosure(dbs_check, *, by, risk_assessment) -> DBSCheck:
     """A project manager's risk-assessment decision to accept a DBS disclosure."""
     volunteer = _lock(dbs_check.volunteer)
     _require_open(volunteer)
@@ -424,14 +421,14 @@ def accept_dbs_disclosure(dbs_check, *, by, risk_assessment, request=None) -> DB
     dbs_check.disclosure_risk_assessment = risk_assessment.strip()
     dbs_check.full_clean()
     dbs_check.save()
-    audit.record("volunteer.dbs_disclosure_accepted", actor=by, obj=volunteer, request=request)
-    _recompute_stage(volunteer, by=by, request=request)
+    audit.record("volunteer.dbs_disclosure_accepted", actor=by, obj=volunteer)
+    _recompute_stage(volunteer, by=by)
     return dbs_check
 
 
 @transaction.atomic
 def record_reference(
-    volunteer, *, referee_name, relationship, outcome, received_on, by, request=None
+    volunteer, *, referee_name, relationship, outcome, received_on, by
 ) -> Reference:
     _lock(volunteer)
     _require_open(volunteer)
@@ -446,10 +443,8 @@ def record_reference(
     )
     reference.full_clean()
     reference.save()
-    audit.record(
-        "volunteer.reference_recorded", actor=by, obj=volunteer, request=request, outcome=outcome
-    )
-    _recompute_stage(volunteer, by=by, request=request)
+    audit.record("volunteer.reference_recorded", actor=by, obj=volunteer, outcome=outcome)
+    _recompute_stage(volunteer, by=by)
     return reference
 
 
@@ -483,23 +478,22 @@ def _attendance(volunteer, session, hours, by):
 
 
 @transaction.atomic
-def record_training(volunteer, *, session, hours, by, request=None) -> TrainingAttendance:
+def record_training(volunteer, *, session, hours, by) -> TrainingAttendance:
     _lock(volunteer)
     attendance = _attendance(volunteer, session, hours, by)
     audit.record(
         "volunteer.training_recorded",
         actor=by,
         obj=volunteer,
-        request=request,
         session=session.pk,
         hours=str(attendance.hours),
     )
-    _recompute_stage(volunteer, by=by, request=request)
+    _recompute_stage(volunteer, by=by)
     return attendance
 
 
 @transaction.atomic
-def record_attendance(session, *, volunteers, by, hours=None, request=None):
+def record_attendance(session, *, volunteers, by, hours=None):
     """The register: attendance of several volunteers at one session, all or none."""
     hours = session.hours if hours is None else hours
     errors = []
@@ -517,18 +511,18 @@ def record_attendance(session, *, volunteers, by, hours=None, request=None):
 
 
 @transaction.atomic
-def create_training_session(*, project, by, title, held_on, hours, kind, request=None):
+def create_training_session(*, project, by, title, held_on, hours, kind):
     session = TrainingSession(
         project=project, title=title, held_on=held_on, hours=hours, kind=kind, created_by=by
     )
     session.full_clean()
     session.save()
-    audit.record("training_session.created", actor=by, obj=session, request=request)
+    audit.record("training_session.created", actor=by, obj=session)
     return session
 
 
 @transaction.atomic
-def sign_off(volunteer, *, by, request=None) -> Volunteer:
+def sign_off(volunteer, *, by) -> Volunteer:
     """Ready to work with a family: creates the volunteer's login and invites them."""
     _lock(volunteer)
     if volunteer.stage not in PIPELINE:
@@ -547,7 +541,6 @@ def sign_off(volunteer, *, by, request=None) -> Volunteer:
             last_name=volunteer.last_name,
             role=User.Role.VOLUNTEER,
             phone=volunteer.phone,
-            request=request,
         )
         volunteer.user = user
     assign_perm("volunteers.view_volunteer", volunteer.user, volunteer)
@@ -555,13 +548,13 @@ def sign_off(volunteer, *, by, request=None) -> Volunteer:
     volunteer.signed_off_by = by
     volunteer.full_clean()
     volunteer.save()
-    _change_stage(volunteer, Stage.READY, by=by, reason="Signed off.", request=request)
-    audit.record("volunteer.signed_off", actor=by, obj=volunteer, request=request)
+    _change_stage(volunteer, Stage.READY, by=by, reason="Signed off.")
+    audit.record("volunteer.signed_off", actor=by, obj=volunteer)
     return volunteer
 
 
 @transaction.atomic
-def not_progressed(volunteer, *, by, reason, alternative_suggested, request=None) -> Volunteer:
+def not_progressed(volunteer, *, by, reason, alternative_suggested) -> Volunteer:
     _lock(volunteer)
     errors = {}
     if not (reason or "").strip():
@@ -585,13 +578,12 @@ def not_progressed(volunteer, *, by, reason, alternative_suggested, request=None
         Stage.NOT_PROGRESSED,
         by=by,
         reason=volunteer.not_progressed_reason,
-        request=request,
     )
     return volunteer
 
 
 @transaction.atomic
-def record_leaving(volunteer, *, by, reason, request=None) -> Volunteer:
+def record_leaving(volunteer, *, by, reason) -> Volunteer:
     """A signed-off volunteer stops volunteering; their record and history stay."""
     _lock(volunteer)
     if not (reason or "").strip():
@@ -602,12 +594,12 @@ def record_leaving(volunteer, *, by, reason, request=None) -> Volunteer:
         raise ValidationError(
             'Only a signed-off volunteer can leave; use "not progressed" during recruitment.'
         )
-    _change_stage(volunteer, Stage.LEFT, by=by, reason=reason.strip(), request=request)
+    _change_stage(volunteer, Stage.LEFT, by=by, reason=reason.strip())
     return volunteer
 
 
 @transaction.atomic
-def reopen(volunteer, *, by, reason, request=None) -> Volunteer:
+def reopen(volunteer, *, by, reason) -> Volunteer:
     """Bring back a volunteer who was not progressed, with a reason on record."""
     _lock(volunteer)
     if not (reason or "").strip():
@@ -618,7 +610,7 @@ def reopen(volunteer, *, by, reason, request=None) -> Volunteer:
         to_stage = Stage.READY
     else:
         to_stage = pipeline_stage(volunteer)
-    _change_stage(volunteer, to_stage, by=by, reason=reason.strip(), request=request)
+    _change_stage(volunteer, to_stage, by=by, reason=reason.strip())
     return volunteer
 
 
@@ -627,9 +619,7 @@ def supervision_interval():
 
 
 @transaction.atomic
-def record_supervision(
-    volunteer, *, by, held_on, notes, next_due=None, request=None
-) -> Supervision:
+def record_supervision(volunteer, *, by, held_on, notes, next_due=None) -> Supervision:
     _lock(volunteer)
     if volunteer.stage not in SIGNED_OFF:
         raise ValidationError("Supervision is recorded for signed-off volunteers.")
@@ -648,7 +638,7 @@ def record_supervision(
     )
     supervision.full_clean()
     supervision.save()
-    audit.record("volunteer.supervision_recorded", actor=by, obj=volunteer, request=request)
+    audit.record("volunteer.supervision_recorded", actor=by, obj=volunteer)
     return supervision
 
 
@@ -665,8 +655,6 @@ def next_supervision_due(volunteer, supervisions=None):
     return None
 
 
-def record_matched(volunteer, *, matched, by, reason="", request=None):
+def record_matched(volunteer, *, matched, by, reason=""):
     """Called by the families app when a match starts (matched) or ends (ready again)."""
-    _change_stage(
-        volunteer, Stage.MATCHED if matched else Stage.READY, by=by, reason=reason, request=request
-    )
+    _change_stage(volunteer, Stage.MATCHED if matched else Stage.READY, by=by, reason=reason)

@@ -56,7 +56,7 @@ def apply(request):
             # so it learns nothing; its application is dropped.
             if not form.is_bot:
                 try:
-                    services.submit_application(request=request, **form.application_fields())
+                    services.submit_application(**form.application_fields())
                 except ValidationError as error:
                     add_service_errors(form, error)
             if not form.errors:
@@ -169,7 +169,7 @@ def _step(request, pk, form_key, form, call, success):
 @role_required(*MANAGERS)
 def record_interview(request, pk):
     def call(volunteer, data):
-        services.record_interview(volunteer, by=request.user, request=request, **data)
+        services.record_interview(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -185,7 +185,7 @@ def record_interview(request, pk):
 @role_required(*MANAGERS)
 def record_dbs_check(request, pk):
     def call(volunteer, data):
-        services.record_dbs_check(volunteer, by=request.user, request=request, **data)
+        services.record_dbs_check(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -204,7 +204,7 @@ def accept_disclosure(request, pk, dbs_pk):
         check = volunteer.dbs_checks.filter(pk=dbs_pk).first()
         if check is None:
             raise ValidationError("No such DBS check on this record.")
-        services.accept_dbs_disclosure(check, by=request.user, request=request, **data)
+        services.accept_dbs_disclosure(check, by=request.user, **data)
 
     return _step(
         request,
@@ -220,7 +220,7 @@ def accept_disclosure(request, pk, dbs_pk):
 @role_required(*MANAGERS)
 def record_reference(request, pk):
     def call(volunteer, data):
-        services.record_reference(volunteer, by=request.user, request=request, **data)
+        services.record_reference(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -239,7 +239,7 @@ def record_training(request, pk):
     sessions = TrainingSession.objects.filter(project=volunteer.project_id)
 
     def call(volunteer, data):
-        services.record_training(volunteer, by=request.user, request=request, **data)
+        services.record_training(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -255,7 +255,7 @@ def record_training(request, pk):
 @role_required(*MANAGERS)
 def record_supervision(request, pk):
     def call(volunteer, data):
-        services.record_supervision(volunteer, by=request.user, request=request, **data)
+        services.record_supervision(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -271,7 +271,7 @@ def record_supervision(request, pk):
 @role_required(*MANAGERS)
 def not_progressed(request, pk):
     def call(volunteer, data):
-        services.not_progressed(volunteer, by=request.user, request=request, **data)
+        services.not_progressed(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -287,7 +287,7 @@ def not_progressed(request, pk):
 @role_required(*MANAGERS)
 def record_leaving(request, pk):
     def call(volunteer, data):
-        services.record_leaving(volunteer, by=request.user, request=request, **data)
+        services.record_leaving(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -303,7 +303,7 @@ def record_leaving(request, pk):
 @role_required(*MANAGERS)
 def reopen(request, pk):
     def call(volunteer, data):
-        services.reopen(volunteer, by=request.user, request=request, **data)
+        services.reopen(volunteer, by=request.user, **data)
 
     return _step(
         request,
@@ -320,7 +320,7 @@ def reopen(request, pk):
 def sign_off(request, pk):
     volunteer = selectors.volunteer_for_record_page(request.user, pk)
     try:
-        services.sign_off(volunteer, by=request.user, request=request)
+        services.sign_off(volunteer, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -346,9 +346,7 @@ def training_create(request):
     form = TrainingSessionForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.create_training_session(
-                by=request.user, request=request, **form.cleaned_data
-            )
+            session = services.create_training_session(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -384,7 +382,6 @@ def training_detail(request, pk):
                 volunteers=form.cleaned_data["volunteers"],
                 hours=form.cleaned_data["hours"],
                 by=request.user,
-                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)

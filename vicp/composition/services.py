@@ -11,11 +11,11 @@ from . import tasks
 
 
 @transaction.atomic
-def request_subject_access_export(family, *, by, request=None):
+def request_subject_access_export(family, *, by):
     """Queue the export of everything held about a family (JSON and PDF)."""
     if not manages(by, family.project):
         raise ValidationError("Only a manager of this family's project can do this.")
     export = SubjectAccessExport.objects.create(family=family, requested_by=by)
-    audit.record("sar.requested", actor=by, obj=family, request=request, export=export.pk)
+    audit.record("sar.requested", actor=by, obj=family, export=export.pk)
     transaction.on_commit(lambda: tasks.build_subject_access_export.delay(export.pk))
     return export

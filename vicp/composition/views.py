@@ -128,7 +128,7 @@ def close_case(request, pk):
     family = selectors.family_for_user(request.user, pk)
     try:
         family_services.close_case(
-            family, by=request.user, reason=request.POST.get("close-reason", ""), request=request
+            family, by=request.user, reason=request.POST.get("close-reason", "")
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -146,7 +146,7 @@ def sar_request(request, pk):
     if not reauth.recently_confirmed(request):
         return redirect_to_login(request.get_full_path(), "vicp:confirm_password")
     if request.method == "POST":
-        export = services.request_subject_access_export(family, by=request.user, request=request)
+        export = services.request_subject_access_export(family, by=request.user)
         return redirect("families:sar_detail", pk=export.pk)
     return render(
         request,
