@@ -4,13 +4,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from vicp.scale import seed_scale
+from bench.seed import seed_scale
 
 
 class Command(BaseCommand):
     help = (
         "Fill an empty, migrated database with programme-scale data for benchmarks "
-        "(see vicp/scale.py and bench/). Never on a live system."
+        "(see bench/seed/). Never on a live system."
     )
 
     def add_arguments(self, parser):
