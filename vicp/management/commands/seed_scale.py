@@ -4,7 +4,14 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from bench.seed import seed_scale
+try:
+    from bench.seed import seed_scale
+except ImportError as error:
+    # bench/ is not deployed (the wheel and the image leave it out); any other
+    # missing module is a real error.
+    if error.name not in ("bench", "bench.seed"):
+        raise
+    seed_scale = None
 
 
 class Command(BaseCommand):
@@ -38,6 +45,10 @@ class Command(BaseCommand):
         parser.add_argument("--social-workers", type=int, default=10, help="Per project.")
 
     def handle(self, *args, **options):
+        if seed_scale is None:
+            raise CommandError(
+                "seed_scale needs a checkout of ViCP with bench/ (it is not deployed)."
+            )
         started = time.monotonic()
 
         def log(message):
