@@ -1,7 +1,8 @@
-"""`make bench`: ViCP's pages measured against programme-scale data (issue 8).
+"""`make bench`: ViCP's pages measured against programme-scale data.
 
-Seed a PostgreSQL database first (`manage.py seed_scale`, see README "Benchmarks"),
-then `make bench` runs `bench.run`, which prints, with the targets beside them:
+Seed a PostgreSQL database first (`manage.py seed_scale`, which runs `bench.seed`;
+see README "Benchmarks"), then `make bench` runs `bench.run`, which prints, with the
+targets beside them:
 
 - per main page, its SQL queries and its server time (median, p95), in-process
   (`bench.pages`);
@@ -16,5 +17,6 @@ then `make bench` runs `bench.run`, which prints, with the targets beside them:
 - the impact report's render time and peak memory (`bench.report`).
 
 The floor exists only under `bench.settings` (`bench.urls`); production URLs
-(`vicp.urls`) never include it.
+(`vicp.urls`) never include it. Nothing here is deployed: the wheel and the Docker
+image leave `bench/` out.
 """

@@ -1,4 +1,4 @@
-"""`seed_scale` (vicp/scale.py), run tiny: the data keeps the services' rules, the same
+"""`seed_scale` (bench/seed), run tiny: the data keeps the services' rules, the same
 seed gives the same data, and pages behave as with data made through the services."""
 
 import datetime
@@ -13,13 +13,13 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.seed import seed_scale
 from families.models import CaseReferenceCounter, Family, Match, Visit
 from families.selectors import families_visible_to
 from outcomes.models import ChildStatus, RiskReview, StarReading
 from referrals.models import Referral
 from referrals.selectors import referrals_visible_to
 from vicp.models import Project, User
-from vicp.scale import seed_scale
 from volunteers import services as volunteer_services
 from volunteers.models import DBSCheck, Volunteer
 

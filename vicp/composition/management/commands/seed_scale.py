@@ -4,13 +4,20 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from vicp.scale import seed_scale
+try:
+    from bench.seed import seed_scale
+except ImportError as error:
+    # bench/ is not deployed (the wheel and the image leave it out); any other
+    # missing module is a real error.
+    if error.name not in ("bench", "bench.seed"):
+        raise
+    seed_scale = None
 
 
 class Command(BaseCommand):
     help = (
         "Fill an empty, migrated database with programme-scale data for benchmarks "
-        "(see vicp/scale.py and bench/). Never on a live system."
+        "(see bench/seed/). Never on a live system."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +45,10 @@ class Command(BaseCommand):
         parser.add_argument("--social-workers", type=int, default=10, help="Per project.")
 
     def handle(self, *args, **options):
+        if seed_scale is None:
+            raise CommandError(
+                "seed_scale needs a checkout of ViCP with bench/ (it is not deployed)."
+            )
         started = time.monotonic()
 
         def log(message):
