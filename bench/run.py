@@ -181,7 +181,8 @@ def print_report(results, args):
     actors = results["actors"]
     print()
     print("=" * 100)
-    print(f"ViCP bench, {datetime.datetime.now():%d/%m/%Y %H:%M}: {describe_data()}")
+    now = datetime.datetime.now(datetime.UTC).astimezone()
+    print(f"ViCP bench, {now:%d/%m/%Y %H:%M}: {describe_data()}")
     print(
         f"As: manager and admin; social worker {actors.users['social_worker'].email}; "
         f"volunteer {actors.users['volunteer'].email}; project {actors.project.name}; "

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bench.seed import seed_scale
-from vicp.management.commands import seed_scale as command_module
+from vicp.composition.management.commands import seed_scale as command_module
 
 
 @pytest.fixture
