@@ -1,4 +1,4 @@
-"""`make bench`: ViCP's pages measured against programme-scale data (issue 8).
+"""`make bench`: ViCP's pages measured against programme-scale data.
 
 Seed a PostgreSQL database first (`manage.py seed_scale`, see README "Benchmarks"),
 then `make bench` runs `bench.run`, which prints, with the targets beside them:

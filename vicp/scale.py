@@ -1,4 +1,4 @@
-"""Programme-scale data for measuring performance (issue 8): `manage.py seed_scale`.
+"""Programme-scale data for measuring performance: `manage.py seed_scale`.
 
 Years of a national programme, made in minutes: projects with their manager and
 social workers; volunteers at every stage of recruitment with their interviews,

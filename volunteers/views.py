@@ -122,7 +122,8 @@ def _next_interview_kind(volunteer):
 
 
 def _checklist(volunteer):
-    """The gates of DESIGN.md §1, each with its evidence, from the prefetched rows."""
+    """The sign-off gates in recruitment order, each with its evidence, from the prefetched
+    rows."""
 
     def latest(rows):
         return max(rows, key=lambda row: (row[0], row[1].pk))[1] if rows else None
