@@ -98,7 +98,7 @@ def _url(name, *args):
 
 
 def main_pages(actors):
-    """The pages issue 8 names, each as the role that uses it."""
+    """The main pages of each role (README, "Benchmarks"), each as the role that uses it."""
     heavy, own = actors.heavy_family.pk, actors.volunteer_family.pk
     rows = [
         ("Home: project manager", "manager", "vicp:home", ()),

@@ -32,7 +32,7 @@ def reports_visible_to(user):
     if user.is_project_manager:
         return reports.filter(project__in=projects_managed_by(user))
     # Not volunteers: a closure report holds the referral, the concerns and the other
-    # evaluations, none of which a volunteer may see (DESIGN section 2).
+    # evaluations, none of which a volunteer may see (docs/domain.md, "Who may see what").
     if not user.is_social_worker:
         return reports.none()
     return reports.filter(

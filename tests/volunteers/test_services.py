@@ -1,4 +1,4 @@
-"""The safer-recruitment rules of DESIGN.md §1 and §6, each at its edge."""
+"""The safer-recruitment rules (docs/domain.md, "Rules that must hold"), each at its edge."""
 
 import datetime
 
