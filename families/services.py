@@ -330,7 +330,9 @@ def log_visit(
     visit.activities.set(activities)
     action = "visit.draft_saved" if draft else ("visit.finished" if finishing else "visit.logged")
     audit.record(action, actor=by, obj=visit, project=match.family.project)
-    if concern and concern.strip() and not draft:
+    # A concern cannot wait for the draft to be finished: it is raised, and its alerts
+    # sent, as soon as it is saved.
+    if concern and concern.strip():
         raise_concern(visit=visit, by=by, details=concern)
     return visit
 

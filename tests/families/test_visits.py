@@ -118,6 +118,18 @@ def test_a_concern_alerts_the_manager_and_the_social_worker_at_once(
     assert "bruise" not in message.body  # the email carries no details
 
 
+def test_a_concern_typed_into_a_draft_is_raised_at_once(
+    match, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = log(match, draft=True, concern="Amy said she is scared to go home.")
+    assert draft.status == Visit.Status.DRAFT
+    concern = Concern.objects.get()
+    assert concern.is_open and concern.visit == draft
+    (message,) = mail.outbox[-1:]
+    assert sorted(message.to) == ["alice@example.org", "sam@example.org"]
+
+
 def test_a_concern_is_closed_with_its_follow_up_by_a_manager(match, alice, sam):
     log(match, concern="Worried.")
     concern = Concern.objects.get()
