@@ -1,13 +1,17 @@
 """End-of-work evaluations by the social worker and the volunteer: the service, the
 forms, who may give and read them, closing a case, and the home-page lists."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from families import services as family_services
 from families.models import Family
 from outcomes import policy, services
 from outcomes.models import Evaluation
@@ -18,6 +22,7 @@ from outcomes.selectors import (
 )
 from tests import factories
 from tests.volunteers.helpers import signed_off
+from vicp.composition import reminders
 from vicp.models import AuditEvent
 
 from .helpers import accepted_family, closed, worked_with
@@ -582,3 +587,31 @@ def test_evaluations_are_asked_for_six_months_after_closure(
     case.matches.update(started_on=closed_on - datetime.timedelta(weeks=26), ended_on=closed_on)
     for user in (alice, sam, former):
         assert bool(evaluations_awaiting(user)) is asked, user
+
+
+# --- One rule for who is asked, on the home page and in the reminders -----------------------
+
+
+def test_asked_when_the_match_ends_and_reminded_a_week_after_closure(cambridgeshire, alice, sam):
+    family = accepted_family(cambridgeshire, alice, sam)
+    match = worked_with(family, alice)
+    volunteer = match.volunteer.user
+    family_services.end_match(match, by=alice, reason="planned")
+
+    # The match has ended, the case is still open: asked on the home page, not reminded.
+    assert [f for f, _ in evaluations_awaiting(volunteer)] == [family]
+    assert reminders.volunteer_items(volunteer, timezone.localdate()) == []
+
+    today = timezone.localdate()
+    closed(family, alice, closed_on=today - datetime.timedelta(days=6))
+    for user in (volunteer, sam, alice):
+        assert [f for f, _ in evaluations_awaiting(user)] == [family]  # the home page
+        assert evaluations_awaiting(user, on=today, reminders=True) == []  # day 6: not yet
+    assert not reminders._evaluation_items(volunteer, today)
+
+    closed_on = today - datetime.timedelta(days=7)
+    type(family).objects.filter(pk=family.pk).update(closed_on=closed_on)
+    for user in (volunteer, sam, alice):
+        assert [f for f, _ in evaluations_awaiting(user, on=today, reminders=True)] == [family]
+    (item,) = reminders._evaluation_items(volunteer, today)
+    assert family.case_reference in item.text
