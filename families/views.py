@@ -179,6 +179,7 @@ def visit_detail(request, pk):
             "visit": visit,
             "family": visit.match.family,
             "claim_pence": mileage.claim_amount_pence(visit),
+            "can_edit": policy.may_edit_visit(request.user, visit),
             "clear_draft": saved_key
             if saved_key.startswith(f"vicp-visit-draft:{request.user.pk}:")
             else "",

@@ -405,3 +405,22 @@ def test_the_edit_page_for_the_volunteer_and_the_manager(client_for, match, alic
     manager.post(url, {**data, "reason": "Typo"})
     page = manager.get(reverse("families:visit_detail", args=[visit.pk])).content.decode()
     assert "How long (minutes): 60 → 90" in page
+
+
+def test_the_visit_page_offers_the_change_to_whoever_may_still_make_it(
+    client_for, match, alice, sam
+):
+    import time_machine
+
+    visit = log(match, duration_minutes=60)
+    detail = reverse("families:visit_detail", args=[visit.pk])
+    edit = reverse("families:edit_visit", args=[visit.pk])
+
+    def offered(user):
+        return f'href="{edit}"' in client_for(user).get(detail).content.decode()
+
+    assert offered(match.volunteer.user) and offered(alice)
+    later = timezone.now() + datetime.timedelta(days=7, seconds=1)
+    with time_machine.travel(later):
+        assert not offered(match.volunteer.user)  # past the volunteer's week
+        assert offered(alice)  # a manager corrects it at any time
