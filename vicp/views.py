@@ -2,7 +2,7 @@ import csv
 from datetime import UTC
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import audit, reauth, services
-from .forms import AuditSearchForm, ConfirmPasswordForm, SocialWorkerInviteForm, add_service_errors
+from .forms import (
+    AuditSearchForm,
+    ConfirmPasswordForm,
+    LockoutPasswordChangeForm,
+    SocialWorkerInviteForm,
+    add_service_errors,
+)
 from .health import check_services
 from .http import safe_next_url
 from .models import ProjectUserObjectPermission, User
@@ -157,13 +163,19 @@ def audit_log_export(request):
 def confirm_password(request):
     form = ConfirmPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=request.user.email, password=form.cleaned_data["password"]
-        )
-        if user is not None and user.pk == request.user.pk:
+        if reauth.password_is_right(request, form.cleaned_data["password"]):
             reauth.confirm(request)
             return redirect(safe_next_url(request))
         form.add_error("password", "That is not your password.")
     return render(
         request, "vicp/confirm_password.html", {"form": form, "next": safe_next_url(request)}
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with the old password checked under the sign-in lockout."""
+
+    form_class = LockoutPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
