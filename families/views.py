@@ -1,4 +1,4 @@
-import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from outcomes.selectors import missing_evaluations_of
 from outcomes.services import star_journey
 from vicp import audit, reauth
+from vicp.exports import csv_writer
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
@@ -353,12 +354,13 @@ def claims_csv(request):
     audit.record("claims.exported", actor=request.user, request=request, count=len(rows))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vicp-mileage-claims.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         ["volunteer", "email", "project", "visit date", "miles", "amount (GBP)", "visit id"]
     )
     for row in rows:
-        amount = "" if row.amount_pence is None else f"{row.amount_pence / 100:.2f}"
+        # A number, not text: the spreadsheet adds the amounts up.
+        amount = None if row.amount_pence is None else Decimal(row.amount_pence).scaleb(-2)
         writer.writerow(
             [
                 row.match.volunteer.full_name,

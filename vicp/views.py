@@ -1,4 +1,3 @@
-import csv
 from datetime import UTC
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import audit, reauth, services
+from .exports import csv_writer
 from .forms import (
     AuditSearchForm,
     ConfirmPasswordForm,
@@ -137,7 +137,7 @@ def audit_log_export(request):
     if request.GET:
         events = form.filter(events)
     audit.record("audit.exported", actor=request.user, request=request, filters=request.GET.dict())
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     header = ["when (UTC)", "who", "action", "record type", "record id", "project", "IP address"]
 
     def rows():
