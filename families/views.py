@@ -26,6 +26,7 @@ from .forms import (
     EndMatchForm,
     GoalForm,
     GoalReviewForm,
+    PayClaimsForm,
     StartMatchForm,
     VisitForm,
 )
@@ -327,13 +328,13 @@ def _with_amounts(claims):
 @role_required(*MANAGERS)
 def claims(request):
     if request.method == "POST":
-        chosen = request.POST.getlist("claim")
-        if not chosen:
-            messages.error(request, "Tick the claims you have paid.")
+        form = PayClaimsForm(request.POST, claims=services.unpaid_claims(request.user))
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["claim"]))
         else:
             try:
                 paid = services.mark_claims_paid(
-                    Visit.objects.filter(pk__in=chosen), by=request.user, request=request
+                    form.cleaned_data["claim"], by=request.user, request=request
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))

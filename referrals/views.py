@@ -13,7 +13,15 @@ from vicp.models import User
 from vicp.permissions import projects_visible_to, role_required
 
 from . import selectors, services
-from .forms import ChildForm, ChildFormSet, DecisionForm, ReferralForm, WithdrawForm
+from .forms import (
+    MAX_CHILDREN,
+    ChildForm,
+    ChildFormSet,
+    DecisionForm,
+    ReferralForm,
+    WithdrawForm,
+    posted_child_count,
+)
 from .models import Referral
 
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -36,8 +44,8 @@ def _edit(request, referral=None):
     data = None
     if request.method == "POST":
         data = request.POST.copy()
-        if action == "add_child":
-            new = int(data.get("children-TOTAL_FORMS") or 0)
+        new = posted_child_count(data)
+        if action == "add_child" and new is not None and new < MAX_CHILDREN:
             data["children-TOTAL_FORMS"] = str(new + 1)
             # The new child's form starts as an untouched blank (so no errors show).
             data[f"children-{new}-plan_type"] = ChildForm.base_fields["plan_type"].initial

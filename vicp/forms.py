@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import audit, reauth
@@ -13,6 +14,29 @@ def add_service_errors(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing an id its database column could not hold as not valid.
+
+    Django checks such ids only one at a time; the `IN` query that follows
+    fails on a number beyond 64 bits (OverflowError on SQLite, DataError on
+    PostgreSQL), so a forged value would end in a server error.
+    """
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        key = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        for pk in value:
+            try:
+                key.run_validators(key.to_python(pk))
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        return super()._check_values(value)
 
 
 class SignInForm(AuthenticationForm):
