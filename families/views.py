@@ -14,7 +14,7 @@ from outcomes.selectors import missing_evaluations_of
 from outcomes.services import star_journey
 from vicp import audit, reauth
 from vicp.exports import csv_writer
-from vicp.forms import add_service_errors
+from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 from vicp.reauth import password_confirmation_required
@@ -153,7 +153,7 @@ def close_case(request, pk):
     family = selectors.family_for_user(request.user, pk)
     try:
         services.close_case(
-            family, by=request.user, reason=request.POST.get("close-reason", ""), request=request
+            family, by=request.user, reason=posted_text(request, "close-reason"), request=request
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -178,7 +178,7 @@ def close_concern(request, pk):
         services.close_concern(
             concern,
             by=request.user,
-            follow_up=request.POST.get("concern-follow_up", ""),
+            follow_up=posted_text(request, "concern-follow_up"),
             request=request,
         )
     except ValidationError as error:

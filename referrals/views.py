@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vicp import audit
-from vicp.forms import add_service_errors
+from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
 from vicp.permissions import projects_visible_to, role_required
 
@@ -147,8 +147,7 @@ def _decide(request, pk, action):
                 f"Referral accepted: the family's case reference is {family.case_reference}.",
             )
             return redirect("families:detail", pk=family.pk)
-        form = DecisionForm(request.POST, prefix=action)
-        reason = form.data.get(f"{action}-reason", "")
+        reason = posted_text(request, f"{action}-reason")
         if action == "decline":
             services.decline_referral(referral, by=request.user, reason=reason, request=request)
             messages.success(request, "Referral declined. The social worker has been told why.")
@@ -187,7 +186,7 @@ def withdraw(request, pk):
         services.withdraw_referral(
             referral,
             by=request.user,
-            reason=request.POST.get("withdraw-reason", ""),
+            reason=posted_text(request, "withdraw-reason"),
             request=request,
         )
     except ValidationError as error:

@@ -185,3 +185,50 @@ def test_miles_no_column_can_hold_are_refused_by_their_field(client_for, match):
     )
     assert response.status_code == 400
     assert "miles" in response.context["form"].errors
+
+
+# --- text read straight from the form by the decision buttons ------------------------------
+
+NUL = "Out of area\x00"
+
+
+@pytest.mark.parametrize("action", ["decline", "waitlist", "withdraw"])
+def test_a_nul_in_a_referrals_reason_is_refused(client_for, alice, referral, action):
+    response = client_for(alice).post(
+        reverse(f"referrals:{action}", args=[referral.pk]), {f"{action}-reason": NUL}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SUBMITTED
+
+
+def test_a_nul_in_the_reason_for_closing_a_case_is_refused(client_for, alice, family):
+    response = client_for(alice).post(
+        reverse("families:close_case", args=[family.pk]), {"close-reason": NUL}, follow=True
+    )
+    assert "Null characters are not allowed" in response.content.decode()
+    family.refresh_from_db()
+    assert family.status != family.Status.CLOSED
+
+
+def test_a_nul_in_a_concerns_follow_up_is_refused(client_for, alice, match):
+    from families.services import log_visit
+
+    visit = log_visit(
+        match=match,
+        by=match.volunteer.user,
+        visited_on=timezone.localdate(),
+        duration_minutes=60,
+        engagement=3,
+        concern="Worried",
+    )
+    concern = visit.concerns.get()
+    response = client_for(alice).post(
+        reverse("families:close_concern", args=[concern.pk]),
+        {"concern-follow_up": NUL},
+        follow=True,
+    )
+    assert "Null characters are not allowed" in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.is_open

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 
 from . import audit, reauth
@@ -14,6 +15,17 @@ def add_service_errors(form, error):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def posted_text(request, name):
+    """Text posted as `name`, for a service that explains itself when it is missing.
+
+    Refuses (ValidationError) what no text column can hold: PostgreSQL stores no
+    NUL character, and a form field would refuse one too.
+    """
+    text = request.POST.get(name, "")
+    ProhibitNullCharactersValidator()(text)
+    return text
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
