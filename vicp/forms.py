@@ -1,3 +1,5 @@
+import hashlib
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -5,6 +7,8 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 
 from . import audit, reauth
+from .audit import client_ip
+from .http import over_hourly_limit
 from .models import User
 
 
@@ -74,6 +78,25 @@ class LockoutPasswordChangeForm(PasswordChangeForm):
         return old_password
 
 
+# Reset links sent in an hour: a few for one address (a person who cannot find the
+# email), more for one client address (an office behind one connection).
+RESETS_PER_ADDRESS_PER_HOUR = 3
+RESETS_PER_CLIENT_PER_HOUR = 20
+
+
+def reset_throttled(email, request):
+    """Count a reset request for `email` and for the client; True once either is over
+    its hourly limit. Every request counts, whether or not an account uses the address."""
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()  # no email in keys
+    by_address = over_hourly_limit(
+        f"vicp:password_reset:address:{address}", RESETS_PER_ADDRESS_PER_HOUR
+    )
+    by_client = over_hourly_limit(
+        f"vicp:password_reset:client:{client_ip(request) or 'unknown'}", RESETS_PER_CLIENT_PER_HOUR
+    )
+    return by_address or by_client
+
+
 class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset whose email is sent by a background task.
 
@@ -89,7 +112,13 @@ class QueuedPasswordResetForm(PasswordResetForm):
     def save(self, request=None, **kwargs):
         from .tasks import send_set_password_email
 
-        for user in self.get_users(self.cleaned_data["email"]):
+        email = self.cleaned_data["email"]
+        if reset_throttled(email, request):
+            # Nothing is sent, and the page still says the same, so an unknown
+            # address cannot be told from a known one.
+            audit.record("auth.password_reset_throttled", request=request)
+            return
+        for user in self.get_users(email):
             audit.record("auth.password_reset_requested", obj=user, request=request)
             transaction.on_commit(lambda pk=user.pk: send_set_password_email.delay(pk, "reset"))
 

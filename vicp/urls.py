@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from . import views
-from .forms import QueuedPasswordResetForm, SignInForm
+from .forms import RESETS_PER_ADDRESS_PER_HOUR, QueuedPasswordResetForm, SignInForm
 
 # Only administrators use Django's admin; everyone else signs in through ViCP's page.
 admin.site.login = login_required(admin.site.login)
@@ -24,6 +24,13 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(
+            extra_context={"per_hour": RESETS_PER_ADDRESS_PER_HOUR}
+        ),
+        name="password_reset_done",
     ),
     path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
