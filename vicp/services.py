@@ -4,6 +4,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
@@ -45,10 +46,24 @@ def invite_social_worker(
 
     A social worker who already has an account (say, for a neighbouring
     project) is given access to this project as well, and told by email.
+
+    Returns the social worker, or None when the address is someone else's
+    whom `by` may not see: nothing changes, and the caller answers as for a
+    new invitation, so that a manager cannot find out who has an account in
+    other projects. Administrators see why in the audit log.
     """
     if not projects_managed_by(by).filter(pk=project.pk).exists():
         raise ValidationError("You can only invite social workers to projects you manage.")
     existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None and existing.role != User.Role.SOCIAL_WORKER:
+        if not _known_to(by, existing):
+            audit.record(
+                "project.social_worker_invite_refused", actor=by, obj=existing, request=request
+            )
+            return None
+        raise ValidationError(
+            {"email": "This email address belongs to someone who is not a social worker."}
+        )
     if existing is None:
         user = invite_user(
             by=by,
@@ -61,10 +76,6 @@ def invite_social_worker(
             phone=phone,
             request=request,
         )
-    elif existing.role != User.Role.SOCIAL_WORKER:
-        raise ValidationError(
-            {"email": "This email address belongs to someone who is not a social worker."}
-        )
     elif granted(existing, "vicp.refer_to_project", Project.objects.filter(pk=project.pk)).exists():
         raise ValidationError({"email": "This social worker already works with this project."})
     else:
@@ -75,6 +86,21 @@ def invite_social_worker(
         "project.social_worker_added", actor=by, obj=user, project=project, request=request
     )
     return user
+
+
+def _known_to(manager, user):
+    """Whether `manager` may know that `user` has an account: someone of a project they
+    manage (a fellow manager, a social worker, a volunteer), or anyone for an admin."""
+    if manager.is_admin:
+        return True
+    managed = projects_managed_by(manager)
+    # A fresh queryset: filtering `managed` (a manager's projects) by managers again
+    # would reuse its join and ask for one row managed by both people.
+    theirs = Project.objects.filter(pk__in=managed)
+    return (
+        theirs.filter(Q(managers=user) | Q(volunteers__user=user)).exists()
+        or granted(user, "vicp.refer_to_project", theirs).exists()
+    )
 
 
 @transaction.atomic

@@ -86,8 +86,11 @@ def invite_social_worker(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            # None: the address is someone's the manager may not see; answered as if new.
+            data = form.cleaned_data
+            name = user.get_full_name() if user else f"{data['first_name']} {data['last_name']}"
             messages.success(
-                request, f"{user.get_full_name()} has been emailed a link to set their password."
+                request, f"{name.strip()} has been emailed a link to set their password."
             )
             return redirect("vicp:social_workers")
     return render(request, "vicp/social_worker_invite.html", {"form": form})
