@@ -5,12 +5,18 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
 
 from . import audit
-from .models import Project, User
+from .models import (
+    RECOVERY_CODE_ALPHABET,
+    Project,
+    RecoveryCode,
+    RecoveryCodes,
+    User,
+    recovery_code_digest,
+)
 from .permissions import granted, projects_managed_by
 
 
@@ -161,13 +167,24 @@ def confirm_authenticator(user, *, token, request=None):
     return device, codes
 
 
+def new_recovery_code():
+    """16 random characters, in groups of four to read and type: e.g. 7KQM-X2HD-9PWC-RT4N."""
+    characters = "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(16))
+    return "-".join(characters[i : i + 4] for i in range(0, 16, 4))
+
+
 @transaction.atomic
 def regenerate_recovery_codes(user, *, request=None):
-    """Replace the person's recovery codes; each works once, instead of the app."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    """Replace the person's recovery codes; each works once, instead of the app.
+
+    Returns the codes, to be shown once: only their digests are kept.
+    """
+    device, _ = RecoveryCodes.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    device.codes.all().delete()
+    codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_code_digest(code)) for code in codes
+    )
     if request is not None:
         audit.record("auth.recovery_codes_regenerated", actor=user, obj=user, request=request)
     return codes
@@ -183,5 +200,5 @@ def disable_two_factor(user, *, by, request=None):
     if by != user and not by.is_admin:
         raise ValidationError("Only an administrator can turn off someone else's two-step sign-in.")
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    RecoveryCodes.objects.filter(user=user).delete()
     audit.record("auth.two_factor_disabled", actor=by, obj=user, request=request)
