@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from referrals.models import Need
+from vicp.forms import SafeModelMultipleChoiceField
 from volunteers.models import Volunteer
 
 from .models import Goal, GoalReview, Match, Visit, VisitActivity
@@ -19,6 +20,24 @@ class StartMatchForm(forms.Form):
         self.fields["volunteer"].queryset = Volunteer.objects.filter(
             pk__in=[s.volunteer.pk for s in suggestions]
         )
+
+
+class PayClaimsForm(forms.Form):
+    NOT_PAYABLE = "Some of these claims are already paid or are not yours to pay."
+
+    claim = SafeModelMultipleChoiceField(
+        queryset=Visit.objects.none(),
+        # One answer for a claim already paid, another project's and one that does not exist.
+        error_messages={
+            "required": "Tick the claims you have paid.",
+            "invalid_choice": NOT_PAYABLE,
+            "invalid_pk_value": NOT_PAYABLE,
+        },
+    )
+
+    def __init__(self, *args, claims, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claim"].queryset = claims
 
 
 class EndMatchForm(forms.Form):
@@ -68,7 +87,7 @@ class VisitForm(forms.Form):
     place = forms.ChoiceField(
         label="Where", choices=[("", "—"), *Visit.Place.choices], required=False
     )
-    activities = forms.ModelMultipleChoiceField(
+    activities = SafeModelMultipleChoiceField(
         queryset=VisitActivity.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,

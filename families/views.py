@@ -1,4 +1,4 @@
-import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from vicp import audit
-from vicp.forms import add_service_errors
+from vicp.exports import csv_writer
+from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 from vicp.reauth import password_confirmation_required
@@ -19,6 +20,7 @@ from .forms import (
     EndMatchForm,
     GoalForm,
     GoalReviewForm,
+    PayClaimsForm,
     StartMatchForm,
     VisitForm,
 )
@@ -103,7 +105,7 @@ def close_concern(request, pk):
         services.close_concern(
             concern,
             by=request.user,
-            follow_up=request.POST.get("concern-follow_up", ""),
+            follow_up=posted_text(request, "concern-follow_up"),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -246,14 +248,12 @@ def _with_amounts(claims):
 @role_required(*MANAGERS)
 def claims(request):
     if request.method == "POST":
-        chosen = request.POST.getlist("claim")
-        if not chosen:
-            messages.error(request, "Tick the claims you have paid.")
+        form = PayClaimsForm(request.POST, claims=services.unpaid_claims(request.user))
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["claim"]))
         else:
             try:
-                paid = services.mark_claims_paid(
-                    Visit.objects.filter(pk__in=chosen), by=request.user
-                )
+                paid = services.mark_claims_paid(form.cleaned_data["claim"], by=request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -273,12 +273,13 @@ def claims_csv(request):
     audit.record("claims.exported", actor=request.user, count=len(rows))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vicp-mileage-claims.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         ["volunteer", "email", "project", "visit date", "miles", "amount (GBP)", "visit id"]
     )
     for row in rows:
-        amount = "" if row.amount_pence is None else f"{row.amount_pence / 100:.2f}"
+        # A number, not text: the spreadsheet adds the amounts up.
+        amount = None if row.amount_pence is None else Decimal(row.amount_pence).scaleb(-2)
         writer.writerow(
             [
                 row.match.volunteer.full_name,

@@ -2,8 +2,13 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
+from vicp.forms import SafeModelMultipleChoiceField
+
 from .models import CPCategory, LevelOfNeed, Need, PlanType, Referral, RiskKind
 
+# The most children one referral lists: a large household, and a cap on what
+# one request can make the server build.
+MAX_CHILDREN = 15
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -40,6 +45,10 @@ class ReferralForm(forms.ModelForm):
             "reasons": forms.Textarea(attrs={"rows": 4}),
             "hopes": forms.Textarea(attrs={"rows": 3}),
             "risk_details": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {
+            "needs": SafeModelMultipleChoiceField,
+            "risks": SafeModelMultipleChoiceField,
         }
         labels = {"level_of_need": "Level of need"}
         help_texts = {
@@ -120,6 +129,11 @@ class ChildForm(forms.Form):
 
 
 class BaseChildFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": "A referral can list at most %(num)d children. "
+        "Refer a larger household in two referrals, saying so in the reasons.",
+    }
+
     def __init__(self, *args, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
@@ -137,7 +151,25 @@ class BaseChildFormSet(forms.BaseFormSet):
             raise forms.ValidationError("Add at least one child.")
 
 
-ChildFormSet = formset_factory(ChildForm, formset=BaseChildFormSet, extra=0, can_delete=True)
+# Bound, the formset builds no more than MAX_CHILDREN forms whatever count is posted.
+ChildFormSet = formset_factory(
+    ChildForm,
+    formset=BaseChildFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_CHILDREN,
+    absolute_max=MAX_CHILDREN,
+    validate_max=True,
+)
+
+
+def posted_child_count(data):
+    """The number of children's forms the page says it sent, or None when that is forged."""
+    try:
+        count = int(data.get("children-TOTAL_FORMS") or 0)
+    except ValueError:
+        return None
+    return count if 0 <= count <= MAX_CHILDREN else None
 
 
 class DecisionForm(forms.Form):

@@ -8,12 +8,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vicp import audit
-from vicp.forms import add_service_errors
+from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
 from vicp.permissions import projects_visible_to, role_required
 
 from . import selectors, services
-from .forms import ChildForm, ChildFormSet, DecisionForm, ReferralForm, WithdrawForm
+from .forms import (
+    MAX_CHILDREN,
+    ChildForm,
+    ChildFormSet,
+    DecisionForm,
+    ReferralForm,
+    WithdrawForm,
+    posted_child_count,
+)
 from .models import Referral
 
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -36,8 +44,8 @@ def _edit(request, referral=None):
     data = None
     if request.method == "POST":
         data = request.POST.copy()
-        if action == "add_child":
-            new = int(data.get("children-TOTAL_FORMS") or 0)
+        new = posted_child_count(data)
+        if action == "add_child" and new is not None and new < MAX_CHILDREN:
             data["children-TOTAL_FORMS"] = str(new + 1)
             # The new child's form starts as an untouched blank (so no errors show).
             data[f"children-{new}-plan_type"] = ChildForm.base_fields["plan_type"].initial
@@ -138,8 +146,7 @@ def _decide(request, pk, action):
                 f"Referral accepted: the family's case reference is {family.case_reference}.",
             )
             return redirect("families:detail", pk=family.pk)
-        form = DecisionForm(request.POST, prefix=action)
-        reason = form.data.get(f"{action}-reason", "")
+        reason = posted_text(request, f"{action}-reason")
         if action == "decline":
             services.decline_referral(referral, by=request.user, reason=reason)
             messages.success(request, "Referral declined. The social worker has been told why.")
@@ -178,7 +185,7 @@ def withdraw(request, pk):
         services.withdraw_referral(
             referral,
             by=request.user,
-            reason=request.POST.get("withdraw-reason", ""),
+            reason=posted_text(request, "withdraw-reason"),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -112,3 +112,16 @@ def test_the_confirmation_lasts_ten_minutes(client_for, alice):
         assert client.get(EXPORT).status_code == 200
     with time_machine.travel(time.time() + 11 * 60):
         assert client.get(EXPORT).status_code == 302
+
+
+def test_the_export_never_starts_a_cell_with_a_formula(client_for, alice, cambridgeshire):
+    from .factories import SocialWorkerFactory
+
+    odd = SocialWorkerFactory(email="=1+2@example.org")
+    audit.record("family.viewed", actor=odd, obj=cambridgeshire, project=cambridgeshire)
+    client = client_for(alice)
+    confirm_password(client)
+    export = client.get(EXPORT)
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert "'=1+2@example.org" in [row[1] for row in rows[1:]]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

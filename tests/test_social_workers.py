@@ -105,8 +105,74 @@ def test_a_manager_cannot_invite_to_another_project(client_for, cast, southend):
     assert not User.objects.filter(email="nadia.begum@cambs.example.gov.uk").exists()
 
 
-def test_an_address_already_used_by_a_volunteer_is_refused(client_for, cast, cambridgeshire):
+def test_an_address_of_one_of_the_projects_volunteers_is_refused_by_the_field(
+    client_for, cast, cambridgeshire
+):
+    from tests.volunteers.helpers import signed_off
+
+    from . import factories
+
+    volunteer = signed_off(
+        factories.VolunteerFactory(project=cambridgeshire, email="val.green@example.org"),
+        cast["alice"],
+    )
     response = client_for(cast["alice"]).post(
+        INVITE, invitation(cambridgeshire, email=volunteer.user.email.upper())
+    )
+    assert "not a social worker" in str(response.context["form"].errors["email"])
+
+
+def test_an_address_of_a_fellow_manager_is_refused_by_the_field(client_for, cast, cambridgeshire):
+    from . import factories
+
+    colleague = factories.ProjectManagerFactory(email="colleague@example.org")
+    cambridgeshire.managers.add(colleague)
+    response = client_for(cast["alice"]).post(
+        INVITE, invitation(cambridgeshire, email="colleague@example.org")
+    )
+    assert "not a social worker" in str(response.context["form"].errors["email"])
+
+
+def _answer(response):
+    from django.contrib.messages import get_messages
+
+    return (
+        response.status_code,
+        response.get("Location"),
+        [str(m) for m in get_messages(response.wsgi_request)],
+    )
+
+
+@pytest.mark.parametrize("who", ["vera", "charlie", "ada"])
+def test_an_account_the_manager_may_not_see_is_not_revealed(
+    client_for, cast, cambridgeshire, who, django_capture_on_commit_callbacks
+):
+    """A volunteer with no project of hers, another project's manager, an administrator:
+    Alice gets the answer she would get for an address nobody uses."""
+    from django.test import Client
+
+    from .conftest import sign_in
+
+    other = cast[who]
+    client = client_for(cast["alice"])
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden = _answer(client.post(INVITE, invitation(cambridgeshire, email=other.email)))
+        new = _answer(sign_in(Client(), cast["alice"]).post(INVITE, invitation(cambridgeshire)))
+    assert hidden == new
+    assert hidden[2] == ["Nadia Begum has been emailed a link to set their password."]
+    other.refresh_from_db()
+    assert other.role != User.Role.SOCIAL_WORKER
+    assert cambridgeshire not in projects_visible_to(other) or who == "ada"
+    assert [m.to for m in mail.outbox] == [["nadia.begum@cambs.example.gov.uk"]]
+    event = AuditEvent.objects.get(action="project.social_worker_invite_refused")
+    assert (event.actor, event.object_id, event.project) == (cast["alice"], str(other.pk), None)
+    # Only administrators see why: Alice's audit log does not show the event.
+    log = client.get(reverse("vicp:audit_log")).context["page"]
+    assert event not in list(log)
+
+
+def test_an_admin_is_told_the_address_belongs_to_someone_else(client_for, cast, cambridgeshire):
+    response = client_for(cast["ada"]).post(
         INVITE, invitation(cambridgeshire, email="VERA@example.org")
     )
     assert "not a social worker" in str(response.context["form"].errors["email"])

@@ -10,11 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import hotp
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vicp import services
-from vicp.models import AuditEvent
+from vicp.models import AuditEvent, RecoveryCode
 
 from .factories import PASSWORD
 
@@ -102,7 +101,7 @@ def test_a_recovery_code_works_once(alice):
     again = password_only(alice)
     assert again.post(VERIFY, {"token": codes[0]}).status_code == 200
     assert again.get(HOME).status_code == 302
-    assert StaticToken.objects.filter(device__user=alice).count() == 9
+    assert RecoveryCode.objects.filter(device__user=alice).count() == 9
 
 
 def test_someone_with_only_the_password_cannot_replace_the_authenticator(alice):
@@ -145,7 +144,7 @@ def test_new_recovery_codes_replace_the_old_ones(alice):
     old = set_up(client, alice).context["codes"]
     new = client.post(reverse("vicp:two_factor_recovery_codes")).context["codes"]
     assert set(old).isdisjoint(new)
-    assert StaticToken.objects.filter(device__user=alice).count() == 10
+    assert RecoveryCode.objects.filter(device__user=alice).count() == 10
 
 
 def test_only_an_admin_resets_someone_elses_two_step_sign_in(alice, charlie, ada):

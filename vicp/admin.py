@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import AuditEvent, Project, User
@@ -13,6 +15,11 @@ def _admins_only(request):
 
 
 admin.site.has_permission = _admins_only
+
+# django-otp's admin shows and edits every authenticator's secret. An administrator
+# only resets a person's two-step sign-in (an action on the user), and sees no secret.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 class UserInviteForm(forms.ModelForm):
@@ -33,15 +40,15 @@ class UserAdmin(DjangoUserAdmin):
             "Personal details",
             {"fields": ("first_name", "last_name", "phone", "organisation", "team")},
         ),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "two_step_sign_in")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "two_step_sign_in")
     list_display = ("email", "first_name", "last_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
-    actions = ["resend_invitations", "end_all_sessions"]
+    actions = ["resend_invitations", "end_all_sessions", "reset_two_step_sign_in"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -63,6 +70,20 @@ class UserAdmin(DjangoUserAdmin):
                 services.resend_invitation(user, by=request.user)
             except ValidationError as error:
                 self.message_user(request, f"{user}: {' '.join(error.messages)}", messages.WARNING)
+
+    @admin.display(boolean=True, description="Two-step sign-in")
+    def two_step_sign_in(self, obj):
+        return obj.pk is not None and user_has_device(obj)
+
+    @admin.action(description="Reset two-step sign-in (a lost phone): set it up again")
+    def reset_two_step_sign_in(self, request, queryset):
+        for user in queryset:
+            services.disable_two_factor(user, by=request.user)
+        self.message_user(
+            request,
+            f"Two-step sign-in reset for {queryset.count()} people: it is asked for again "
+            "at their next sign-in where their role needs it.",
+        )
 
     @admin.action(description="Sign out everywhere (end all sessions)")
     def end_all_sessions(self, request, queryset):

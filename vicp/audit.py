@@ -4,7 +4,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 
-from .models import AuditEvent
+from .models import AuditEvent, User
 
 # The request being served, so that events recorded deep in a service or a
 # permission check still carry the client's address.
@@ -30,9 +30,19 @@ def client_ip(request):
 
 
 def typed_username(request, credentials):
-    """The sign-in email as typed, in lower case, so lockouts ignore capitals."""
-    username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return username.strip().lower()
+    """The sign-in email as typed, in lower case, so lockouts ignore capitals.
+
+    django-axes checks for a lockout with the email under the user model's
+    USERNAME_FIELD ("email"), while Django's failure signal carries it under
+    "username": both are read, so that every page that checks a password (not
+    only the sign-in form, whose field is "username") counts its failures and
+    checks its lock under the same name.
+    """
+    credentials = credentials or {}
+    username = credentials.get("username") or credentials.get(User.USERNAME_FIELD)
+    if username is None:
+        username = request.POST.get("username", "")
+    return str(username).strip().lower()
 
 
 def record(

@@ -1,8 +1,14 @@
+import hashlib
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 
-from . import audit
+from . import audit, reauth
+from .audit import client_ip
+from .http import over_hourly_limit
 from .models import User
 from .tasks import send_set_password_email
 
@@ -16,11 +22,80 @@ def add_service_errors(form, error):
         form.add_error(None, error)
 
 
+def posted_text(request, name):
+    """Text posted as `name`, for a service that explains itself when it is missing.
+
+    Refuses (ValidationError) what no text column can hold: PostgreSQL stores no
+    NUL character, and a form field would refuse one too.
+    """
+    text = request.POST.get(name, "")
+    ProhibitNullCharactersValidator()(text)
+    return text
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing an id its database column could not hold as not valid.
+
+    Django checks such ids only one at a time; the `IN` query that follows
+    fails on a number beyond 64 bits (OverflowError on SQLite, DataError on
+    PostgreSQL), so a forged value would end in a server error.
+    """
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        key = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        for pk in value:
+            try:
+                key.run_validators(key.to_python(pk))
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        return super()._check_values(value)
+
+
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+class LockoutPasswordChangeForm(PasswordChangeForm):
+    """A wrong old password counts towards the sign-in lockout, like any other."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not reauth.password_is_right(self.request, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+# Reset links sent in an hour: a few for one address (a person who cannot find the
+# email), more for one client address (an office behind one connection).
+RESETS_PER_ADDRESS_PER_HOUR = 3
+RESETS_PER_CLIENT_PER_HOUR = 20
+
+
+def reset_throttled(email, request):
+    """Count a reset request for `email` and for the client; True once either is over
+    its hourly limit. Every request counts, whether or not an account uses the address."""
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()  # no email in keys
+    by_address = over_hourly_limit(
+        f"vicp:password_reset:address:{address}", RESETS_PER_ADDRESS_PER_HOUR
+    )
+    by_client = over_hourly_limit(
+        f"vicp:password_reset:client:{client_ip(request) or 'unknown'}", RESETS_PER_CLIENT_PER_HOUR
+    )
+    return by_address or by_client
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -36,7 +111,14 @@ class QueuedPasswordResetForm(PasswordResetForm):
         return User.objects.filter(email__iexact=email, is_active=True)
 
     def save(self, request=None, **kwargs):
-        for user in self.get_users(self.cleaned_data["email"]):
+
+        email = self.cleaned_data["email"]
+        if reset_throttled(email, request):
+            # Nothing is sent, and the page still says the same, so an unknown
+            # address cannot be told from a known one.
+            audit.record("auth.password_reset_throttled", request=request)
+            return
+        for user in self.get_users(email):
             audit.record("auth.password_reset_requested", obj=user, request=request)
             transaction.on_commit(lambda pk=user.pk: send_set_password_email.delay(pk, "reset"))
 

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
@@ -5,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_otp.models import Device, ThrottlingMixin
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -228,3 +231,54 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key} to {self.recipient_id}"
+
+
+# Digits and capitals that cannot be mistaken for one another (no 0/O, 1/I/L).
+RECOVERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def recovery_code_digest(typed):
+    """The stored form of a recovery code, however it is typed (case, spaces, hyphens).
+
+    A plain SHA-256 is enough: a code is 16 random characters (about 79 bits),
+    far too many to guess from its hash, unlike a password.
+    """
+    code = "".join(typed.split()).replace("-", "").upper()
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """A person's single-use recovery codes, for signing in without their phone.
+
+    Only the codes' digests are kept (`RecoveryCode`): nobody who reads the
+    database or the admin can use them.
+    """
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        if not allowed or not isinstance(token, str):
+            return False
+        # django_otp.match_token locks this row first, so a code works only once
+        # even when two requests bring it at the same time.
+        used, _ = self.codes.filter(digest=recovery_code_digest(token)).delete()
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_once")
+        ]
+
+    def __str__(self):
+        return f"recovery code {self.pk}"

@@ -3,10 +3,22 @@
 import time
 from functools import wraps
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.views import redirect_to_login
 
 SESSION_KEY = "vicp_password_confirmed_at"
 VALID_SECONDS = 10 * 60
+
+
+def password_is_right(request, password):
+    """Whether `password` is the signed-in person's, checked like a sign-in.
+
+    Going through the authentication backends lets django-axes count a wrong
+    password towards the sign-in lockout and refuse even the right one while
+    the lock lasts: a stolen session is no way to guess the password.
+    """
+    user = authenticate(request, username=request.user.email, password=password)
+    return user is not None and user.pk == request.user.pk
 
 
 def confirm(request):

@@ -4,12 +4,19 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
 
 from . import audit
-from .models import Project, User
+from .models import (
+    RECOVERY_CODE_ALPHABET,
+    Project,
+    RecoveryCode,
+    RecoveryCodes,
+    User,
+    recovery_code_digest,
+)
 from .permissions import granted, projects_managed_by
 from .tasks import send_set_password_email
 
@@ -44,10 +51,22 @@ def invite_social_worker(
 
     A social worker who already has an account (say, for a neighbouring
     project) is given access to this project as well, and told by email.
+
+    Returns the social worker, or None when the address is someone else's
+    whom `by` may not see: nothing changes, and the caller answers as for a
+    new invitation, so that a manager cannot find out who has an account in
+    other projects. Administrators see why in the audit log.
     """
     if not projects_managed_by(by).filter(pk=project.pk).exists():
         raise ValidationError("You can only invite social workers to projects you manage.")
     existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None and existing.role != User.Role.SOCIAL_WORKER:
+        if not _known_to(by, existing):
+            audit.record("project.social_worker_invite_refused", actor=by, obj=existing)
+            return None
+        raise ValidationError(
+            {"email": "This email address belongs to someone who is not a social worker."}
+        )
     if existing is None:
         user = invite_user(
             by=by,
@@ -59,10 +78,6 @@ def invite_social_worker(
             team=team,
             phone=phone,
         )
-    elif existing.role != User.Role.SOCIAL_WORKER:
-        raise ValidationError(
-            {"email": "This email address belongs to someone who is not a social worker."}
-        )
     elif granted(existing, "vicp.refer_to_project", Project.objects.filter(pk=project.pk)).exists():
         raise ValidationError({"email": "This social worker already works with this project."})
     else:
@@ -71,6 +86,21 @@ def invite_social_worker(
     assign_perm("vicp.refer_to_project", user, project)
     audit.record("project.social_worker_added", actor=by, obj=user, project=project)
     return user
+
+
+def _known_to(manager, user):
+    """Whether `manager` may know that `user` has an account: someone of a project they
+    manage (a fellow manager, a social worker, a volunteer), or anyone for an admin."""
+    if manager.is_admin:
+        return True
+    managed = projects_managed_by(manager)
+    # A fresh queryset: filtering `managed` (a manager's projects) by managers again
+    # would reuse its join and ask for one row managed by both people.
+    theirs = Project.objects.filter(pk__in=managed)
+    return (
+        theirs.filter(Q(managers=user) | Q(volunteers__user=user)).exists()
+        or granted(user, "vicp.refer_to_project", theirs).exists()
+    )
 
 
 @transaction.atomic
@@ -131,15 +161,25 @@ def confirm_authenticator(user, *, token):
     return device, codes
 
 
+def new_recovery_code():
+    """16 random characters, in groups of four to read and type: e.g. 7KQM-X2HD-9PWC-RT4N."""
+    characters = "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(16))
+    return "-".join(characters[i : i + 4] for i in range(0, 16, 4))
+
+
 @transaction.atomic
 def regenerate_recovery_codes(user, *, audited=True):
     """Replace the person's recovery codes; each works once, instead of the app.
 
-    Not `audited` when they come with a new authenticator (that is audited itself)."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    Returns the codes, to be shown once: only their digests are kept. Not `audited`
+    when they come with a new authenticator (that is audited itself).
+    """
+    device, _ = RecoveryCodes.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    device.codes.all().delete()
+    codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_code_digest(code)) for code in codes
+    )
     if audited:
         audit.record("auth.recovery_codes_regenerated", actor=user, obj=user)
     return codes
@@ -155,5 +195,5 @@ def disable_two_factor(user, *, by):
     if by != user and not by.is_admin:
         raise ValidationError("Only an administrator can turn off someone else's two-step sign-in.")
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    RecoveryCodes.objects.filter(user=user).delete()
     audit.record("auth.two_factor_disabled", actor=by, obj=user)

