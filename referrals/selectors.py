@@ -23,7 +23,7 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     return referrals
 
 
-def referral_for_user(user: User, pk: object) -> Referral:
+def referral_for_user(user: User, pk: int | str) -> Referral:
     return get_object_for_user(
         user,
         referrals_visible_to(user).prefetch_related(

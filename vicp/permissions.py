@@ -93,7 +93,7 @@ def visible_to(
 def get_object_for_user(
     user: User | AnonymousUser | None,
     queryset: QuerySet[M],
-    pk: object,
+    pk: int | str,
     perm: str,
     *,
     project_field: str | None = "project",
@@ -110,7 +110,7 @@ def get_object_for_user(
 
 
 def audit_refusal(
-    user: User | AnonymousUser | None, model: type[Model], pk: object, project_field: str | None
+    user: User | AnonymousUser | None, model: type[Model], pk: int | str, project_field: str | None
 ) -> None:
     """Someone asked for a record that exists but is not theirs to see: keep a note."""
 

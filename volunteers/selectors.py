@@ -35,7 +35,7 @@ def volunteers_visible_to(user: User) -> QuerySet[Volunteer]:
     )
 
 
-def volunteer_for_record_page(user: User, pk: object) -> Volunteer:
+def volunteer_for_record_page(user: User, pk: int | str) -> Volunteer:
     queryset = (
         volunteers_visible_to(user)
         .select_related("user", "signed_off_by")
