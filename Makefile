@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Local commands run with DEBUG on; production sets its own environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: install run test lint migrations-check worker beat bench clean
+.PHONY: install run test lint typecheck migrations-check worker beat bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -26,10 +26,14 @@ run: install
 	@echo "ViCP is at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-lint: install
+lint: install typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# The services, selectors and policies ([tool.mypy] in pyproject.toml lists them).
+typecheck: install
+	$(DEV_ENV) $(BIN)/mypy
 
 migrations-check: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

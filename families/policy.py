@@ -7,36 +7,38 @@ through `family.matches.all()`, so a page that prefetched them asks no query.
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from vicp.models import User
 from vicp.permissions import manages
 
-from .models import Visit
+from .models import Family, Match, Visit
 
 # A volunteer may change a visit they logged for this long (then a manager corrects it).
 VOLUNTEER_EDIT_DAYS = 7
 
 
-def _active(user) -> bool:
+def _active(user: User | AnonymousUser | None) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def manages_family(user, family) -> bool:
+def manages_family(user: User, family: Family) -> bool:
     """A manager of the family's project, or an administrator."""
     return manages(user, family.project)
 
 
-def is_referring_social_worker(user, family) -> bool:
+def is_referring_social_worker(user: User, family: Family) -> bool:
     """The social worker named on the referral that became this case."""
     return _active(user) and user.is_social_worker and family.referral.social_worker_id == user.pk
 
 
-def active_match(family):
+def active_match(family: Family) -> Match | None:
     """The family's match that has not ended, or None."""
     return next((match for match in family.matches.all() if match.ended_on is None), None)
 
 
-def is_matched_volunteer(user, family) -> bool:
+def is_matched_volunteer(user: User, family: Family) -> bool:
     """The volunteer working with the family now (not one whose match has ended)."""
     if not (_active(user) and user.is_volunteer):
         return False
@@ -44,7 +46,7 @@ def is_matched_volunteer(user, family) -> bool:
     return match is not None and match.volunteer.user_id == user.pk
 
 
-def has_worked_with(user, family) -> bool:
+def has_worked_with(user: User, family: Family) -> bool:
     """A volunteer who has had a match with the family, ended or not."""
     return (
         _active(user)
@@ -53,18 +55,20 @@ def has_worked_with(user, family) -> bool:
     )
 
 
-def may_plan(user, family) -> bool:
+def may_plan(user: User, family: Family) -> bool:
     """The plan of work (goals, Family Star, measures) is kept by the family's managers
     and the volunteer working with the family now."""
     return manages_family(user, family) or is_matched_volunteer(user, family)
 
 
-def may_log_visit(user, match) -> bool:
+def may_log_visit(user: User, match: Match) -> bool:
     """The matched volunteer logs visits; a manager may log one for them."""
     return match.volunteer.user_id == user.pk or manages(user, match.family.project)
 
 
-def volunteer_may_still_edit(visit, user, now=None) -> bool:
+def volunteer_may_still_edit(
+    visit: Visit, user: User, now: datetime.datetime | None = None
+) -> bool:
     """The volunteer who logged a visit may change it for VOLUNTEER_EDIT_DAYS, while
     matched."""
     now = now or timezone.now()
@@ -75,7 +79,7 @@ def volunteer_may_still_edit(visit, user, now=None) -> bool:
     )
 
 
-def may_edit_visit(user, visit) -> bool:
+def may_edit_visit(user: User, visit: Visit) -> bool:
     """A logged visit is changed by its volunteer for a week, and corrected by a manager
     at any time."""
     return visit.status == Visit.Status.LOGGED and (

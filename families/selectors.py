@@ -1,20 +1,25 @@
 """What each person may see of family cases."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from vicp.models import User
 from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
 from vicp.selectors import first_rows
 
 from .models import Child, Concern, Family, Match, Visit
 
+# One edit on the family page: when, by whom, of what, which field, before, after.
+FamilyChange = tuple[datetime.datetime, User | None, str, str, object, object]
 
-def families_visible_to(user):
+
+def families_visible_to(user: User) -> QuerySet[Family]:
     """Managers: their projects' families. Social workers: the families they referred.
     Volunteers: the family of their active match (granted by the matching service)."""
     return visible_to(
@@ -24,7 +29,7 @@ def families_visible_to(user):
     )
 
 
-def family_list(user):
+def family_list(user: User) -> QuerySet[Family]:
     # A subquery rather than Count("children"): no GROUP BY over the whole caseload, and
     # the paginator's count leaves it out.
     children = (
@@ -41,12 +46,12 @@ def family_list(user):
     )
 
 
-def family_for_user(user, pk):
+def family_for_user(user: User, pk: int | str) -> Family:
     """The family with this pk if `user` may see it, else 404 (for forms and actions)."""
     return get_object_for_user(user, _families(), pk, "families.view_family")
 
 
-def family_page_for_user(user, pk):
+def family_page_for_user(user: User, pk: int | str) -> Family:
     """As `family_for_user`, with what the family page shows prefetched."""
     return get_object_for_user(
         user,
@@ -64,11 +69,11 @@ def family_page_for_user(user, pk):
     )
 
 
-def _families():
+def _families() -> QuerySet[Family]:
     return Family.objects.select_related("project", "level_of_need")
 
 
-def visits_visible_to(user):
+def visits_visible_to(user: User) -> QuerySet[Visit]:
     """Managers: their projects' visits. A volunteer: the visits they logged in their
     active match (none once it has ended). Nobody else sees visit notes."""
 
@@ -84,7 +89,7 @@ def visits_visible_to(user):
     return visits.none()
 
 
-def visit_for_user(user, pk):
+def visit_for_user(user: User, pk: int | str) -> Visit:
     visit = visits_visible_to(user).prefetch_related("activities", "concerns").filter(pk=pk).first()
     if visit is None:
         audit_refusal(user, Visit, pk, "match__family__project")
@@ -92,7 +97,7 @@ def visit_for_user(user, pk):
     return visit
 
 
-def visit_summary(family):
+def visit_summary(family: Family) -> dict[str, Any]:
     """Counts for the family page: visits with contact, attempts, hours, last contact,
     and visits a week since the match started (the programme expects one or two)."""
 
@@ -114,10 +119,10 @@ def visit_summary(family):
     return summary
 
 
-def family_changes(family, limit=30):
+def family_changes(family: Family, limit: int = 30) -> list[FamilyChange]:
     """Edits of the family and its children, newest first: who, when, field, before → after."""
 
-    rows = []
+    rows: list[FamilyChange] = []
     histories = [
         ("Family", family.history.select_related("history_user").order_by("history_date")),
         (
@@ -128,7 +133,7 @@ def family_changes(family, limit=30):
         ),
     ]
     for label, records in histories:
-        previous = {}
+        previous: dict[int, Any] = {}
         for record in records:
             before = previous.get(record.id)
             previous[record.id] = record
@@ -153,7 +158,7 @@ def family_changes(family, limit=30):
     return rows[:limit]
 
 
-def active_match_of(user):
+def active_match_of(user: User) -> Match | None:
     """The active match of a volunteer user, or None."""
     if not (user.is_authenticated and user.is_volunteer):
         return None
@@ -167,7 +172,7 @@ def active_match_of(user):
 # --- Home pages ----------------------------------------------------------------------------
 
 
-def quiet_matches(matches, *, on):
+def quiet_matches(matches: QuerySet[Match], *, on: datetime.date) -> QuerySet[Match]:
     """The active matches among `matches` with no visit *with contact* for
     VICP_NO_VISIT_ALERT_DAYS up to `on`, the longest silence first (never contacted last),
     each with `last_contact` (None if never) and `quiet_since`.
@@ -191,7 +196,9 @@ def quiet_matches(matches, *, on):
     )
 
 
-def matches_reaching_their_length(matches, *, on):
+def matches_reaching_their_length(
+    matches: QuerySet[Match], *, on: datetime.date
+) -> QuerySet[Match]:
     """Active matches that have run VICP_MATCH_WEEKS or more by `on`: time to plan the
     ending. Oldest first."""
     weeks = settings.VICP_MATCH_WEEKS
@@ -202,13 +209,13 @@ def matches_reaching_their_length(matches, *, on):
     )
 
 
-def open_concerns(families):
+def open_concerns(families: QuerySet[Family]) -> QuerySet[Concern]:
     return Concern.objects.filter(family__in=families, closed_at=None).select_related(
         "family", "raised_by"
     )
 
 
-def manager_home(user):
+def manager_home(user: User) -> dict[str, object]:
     """The families section of a manager's home page."""
     families = families_visible_to(user)
     today = timezone.localdate()
@@ -227,12 +234,12 @@ def manager_home(user):
     }
 
 
-def social_worker_home(user):
+def social_worker_home(user: User) -> dict[str, object]:
     """The open concerns of the families a social worker referred."""
     return {"concerns": open_concerns(families_visible_to(user))}
 
 
-def volunteer_home(user):
+def volunteer_home(user: User) -> dict[str, object]:
     """The volunteer's family, their unfinished drafts and their last visit."""
     match = active_match_of(user)
     if match is None:

@@ -1,15 +1,20 @@
 """Family cases: opening one from an accepted referral, and its status."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
+from referrals.models import Need, Referral
 from vicp import audit
+from vicp.models import Project, User
 from vicp.permissions import manages, projects_managed_by
 from volunteers.models import Stage, Volunteer
 from volunteers.services import dbs_in_date, record_matched
@@ -25,13 +30,14 @@ from .models import (
     GoalReview,
     Match,
     Visit,
+    VisitActivity,
     VisitChange,
 )
 from .signals import case_opened
 from .tasks import notify_claims_paid, notify_concern, notify_volunteer_of_match
 
 
-def next_case_reference(project, year):
+def next_case_reference(project: Project, year: int) -> str:
     """The next case reference of a project in a year, e.g. CAM-2026-0042.
 
     The counter row is locked until the transaction ends, so two managers
@@ -45,7 +51,7 @@ def next_case_reference(project, year):
     return f"{project.code}-{year}-{counter.last_number:04d}"
 
 
-def change_status(family, to_status, *, by, reason=""):
+def change_status(family: Family, to_status: str, *, by: User, reason: str = "") -> None:
     from_status = family.status if family.pk else ""
     family.status = to_status
     family.save()
@@ -56,7 +62,7 @@ def change_status(family, to_status, *, by, reason=""):
 
 
 @transaction.atomic
-def open_case(referral, *, by):
+def open_case(referral: Referral, *, by: User) -> Family:
     """Create the family case of an accepted referral (called by accept_referral)."""
     today = timezone.localdate()
     family = Family(
@@ -101,7 +107,7 @@ def open_case(referral, *, by):
     return family
 
 
-def _require_manager(user, project):
+def _require_manager(user: User, project: Project) -> None:
     if not manages(user, project):
         raise ValidationError("Only a manager of this family's project can do this.")
 
@@ -111,24 +117,24 @@ def _require_manager(user, project):
 
 @dataclass
 class Suggestion:
-    volunteer: object
+    volunteer: Volunteer
     score: int = 0
-    reasons: list = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
 
-def _district(postcode):
+def _district(postcode: str | None) -> str:
     return (postcode or "").upper().split(" ")[0]
 
 
-def _area(postcode):
+def _area(postcode: str | None) -> str:
     return "".join(ch for ch in _district(postcode) if ch.isalpha())
 
 
-def _words(text):
+def _words(text: str | None) -> set[str]:
     return {w.strip(".,;()").lower() for w in (text or "").replace("/", " ").split() if len(w) > 3}
 
 
-def suggest_volunteers(family):
+def suggest_volunteers(family: Family) -> list[Suggestion]:
     """Ready volunteers of the family's project who could start now, best first,
     each with the reasons for its place."""
 
@@ -174,7 +180,9 @@ def suggest_volunteers(family):
 
 
 @transaction.atomic
-def start_match(*, family, volunteer, by, started_on=None):
+def start_match(
+    *, family: Family, volunteer: Volunteer, by: User, started_on: datetime.date | None = None
+) -> Match:
     family = Family.objects.select_for_update().get(pk=family.pk)
     # Lock the volunteer too: two managers matching them at once are served in turn.
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
@@ -218,7 +226,9 @@ def start_match(*, family, volunteer, by, started_on=None):
 
 
 @transaction.atomic
-def end_match(match, *, by, reason, ended_on=None, notes=""):
+def end_match(
+    match: Match, *, by: User, reason: str, ended_on: datetime.date | None = None, notes: str = ""
+) -> Match:
     """End a match; the volunteer loses access to the family in the same transaction."""
 
     match = Match.objects.select_for_update().select_related("family", "volunteer").get(pk=match.pk)
@@ -255,7 +265,7 @@ def end_match(match, *, by, reason, ended_on=None, notes=""):
 
 
 @transaction.atomic
-def close_case(family, *, by, reason):
+def close_case(family: Family, *, by: User, reason: str) -> Family:
     family = Family.objects.select_for_update().get(pk=family.pk)
     _require_manager(by, family.project)
     if family.status == Family.Status.CLOSED:
@@ -275,22 +285,22 @@ def close_case(family, *, by, reason):
 @transaction.atomic
 def log_visit(
     *,
-    match,
-    by,
-    visited_on,
-    duration_minutes,
-    contact_made=True,
-    medium=Visit.Medium.IN_PERSON,
-    start_time=None,
-    place="",
-    activities=(),
-    notes="",
-    engagement=None,
-    miles=None,
-    concern="",
-    draft=False,
-    visit=None,
-):
+    match: Match,
+    by: User,
+    visited_on: datetime.date,
+    duration_minutes: int,
+    contact_made: bool = True,
+    medium: str = Visit.Medium.IN_PERSON,
+    start_time: datetime.time | None = None,
+    place: str = "",
+    activities: Iterable[VisitActivity] = (),
+    notes: str = "",
+    engagement: int | None = None,
+    miles: int | None = None,
+    concern: str = "",
+    draft: bool = False,
+    visit: Visit | None = None,
+) -> Visit:
     """Record a visit (or an attempt: `contact_made=False`) to the matched family.
 
     `draft=True` keeps it to finish later; `visit` is the draft being finished.
@@ -338,8 +348,15 @@ def log_visit(
 
 
 def _check_visit(
-    match, *, visited_on, duration_minutes, contact_made, engagement, miles, draft=False
-):
+    match: Match,
+    *,
+    visited_on: datetime.date,
+    duration_minutes: int,
+    contact_made: bool,
+    engagement: int | None,
+    miles: int | None,
+    draft: bool = False,
+) -> None:
     errors = {}
     today = timezone.localdate()
     if visited_on > today:
@@ -376,7 +393,14 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def edit_visit(visit, *, by, reason="", activities=None, **fields):
+def edit_visit(
+    visit: Visit,
+    *,
+    by: User,
+    reason: str = "",
+    activities: Iterable[VisitActivity] | None = None,
+    **fields: Any,
+) -> Visit:
     """Change a logged visit; every change is kept (field: before → after).
 
     Afterwards, only a project manager corrects it, giving the reason.
@@ -432,14 +456,14 @@ def edit_visit(visit, *, by, reason="", activities=None, **fields):
     return visit
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value
 
 
 @transaction.atomic
-def raise_concern(*, visit, by, details):
+def raise_concern(*, visit: Visit, by: User, details: str) -> Concern:
     if not (details or "").strip():
         raise ValidationError({"concern": "Describe the concern."})
     concern = Concern.objects.create(
@@ -452,7 +476,7 @@ def raise_concern(*, visit, by, details):
 
 
 @transaction.atomic
-def close_concern(concern, *, by, follow_up):
+def close_concern(concern: Concern, *, by: User, follow_up: str) -> Concern:
     concern = (
         Concern.objects.select_for_update().select_related("family__project").get(pk=concern.pk)
     )
@@ -470,7 +494,7 @@ def close_concern(concern, *, by, follow_up):
 # --- Mileage claims ---------------------------------------------------------------------
 
 
-def unpaid_claims(user):
+def unpaid_claims(user: User) -> QuerySet[Visit]:
     """Logged visits with miles, not yet paid, in the projects `user` manages."""
     return (
         Visit.objects.filter(
@@ -485,7 +509,7 @@ def unpaid_claims(user):
 
 
 @transaction.atomic
-def mark_claims_paid(visits, *, by):
+def mark_claims_paid(visits: Iterable[Visit], *, by: User) -> list[Visit]:
     """Mark these claims paid; each volunteer is emailed what was paid."""
     ids = [visit.pk for visit in visits]
     claims = list(unpaid_claims(by).filter(pk__in=ids).select_for_update(of=("self",)))
@@ -499,8 +523,9 @@ def mark_claims_paid(visits, *, by):
 
     for user_id in {claim.logged_by_id for claim in claims}:
         paid = [c.pk for c in claims if c.logged_by_id == user_id]
+        # The defaults bind this loop's values; mypy cannot infer a lambda's defaults.
         transaction.on_commit(
-            lambda user_id=user_id, paid=paid: notify_claims_paid.delay(user_id, paid)
+            lambda user_id=user_id, paid=paid: notify_claims_paid.delay(user_id, paid)  # type: ignore[misc]
         )
     return claims
 
@@ -509,7 +534,15 @@ def mark_claims_paid(visits, *, by):
 
 
 @transaction.atomic
-def add_goal(*, family, by, description, need=None, star_area="", target_date=None):
+def add_goal(
+    *,
+    family: Family,
+    by: User,
+    description: str,
+    need: Need | None = None,
+    star_area: str = "",
+    target_date: datetime.date | None = None,
+) -> Goal:
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can add goals.")
     if family.status == Family.Status.CLOSED:
@@ -531,7 +564,15 @@ def add_goal(*, family, by, description, need=None, star_area="", target_date=No
 
 
 @transaction.atomic
-def review_goal(goal, *, by, stage, progress, outcome, reviewed_on=None):
+def review_goal(
+    goal: Goal,
+    *,
+    by: User,
+    stage: str,
+    progress: str,
+    outcome: str,
+    reviewed_on: datetime.date | None = None,
+) -> GoalReview:
     family = goal.family
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can review goals.")

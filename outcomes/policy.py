@@ -4,6 +4,9 @@ Risk reviews hold the level of need and each child's plan, which a volunteer nev
 measures and the Family Star are part of the volunteer's work with the family.
 """
 
+from django.contrib.auth.models import AnonymousUser
+
+from families.models import Family
 from families.policy import (
     has_worked_with,
     is_matched_volunteer,
@@ -11,36 +14,37 @@ from families.policy import (
     manages_family,
     may_plan,
 )
+from vicp.models import User
 
 from .models import Respondent
 
 
-def may_see_risk_reviews(user, family) -> bool:
+def may_see_risk_reviews(user: User, family: Family) -> bool:
     """The family's managers and the social worker who referred it; never a volunteer."""
     return manages_family(user, family) or is_referring_social_worker(user, family)
 
 
-def may_record_risk_reviews(user, family) -> bool:
+def may_record_risk_reviews(user: User, family: Family) -> bool:
     return manages_family(user, family)
 
 
-def may_see_measures(user, family) -> bool:
+def may_see_measures(user: User, family: Family) -> bool:
     """Those who see risk reviews, and the volunteer working with the family now."""
     return may_see_risk_reviews(user, family) or is_matched_volunteer(user, family)
 
 
-def may_record_measures(user, family) -> bool:
+def may_record_measures(user: User, family: Family) -> bool:
     """Measures are taken with the family, as the Family Star is."""
     return may_plan(user, family)
 
 
-def may_request_case_closure_report(user, family) -> bool:
+def may_request_case_closure_report(user: User, family: Family) -> bool:
     """The family's managers, or the social worker who referred it (a closure report holds
     the referral, concerns and evaluations, none of which a volunteer may see)."""
     return manages_family(user, family) or is_referring_social_worker(user, family)
 
 
-def may_evaluate(user, family, respondent) -> bool:
+def may_evaluate(user: User | AnonymousUser | None, family: Family, respondent: str) -> bool:
     """Whether `user` may submit the `respondent` evaluation of `family` (the family's own
     comes through its link, without an account)."""
     if user is None or not user.is_authenticated or not user.is_active:

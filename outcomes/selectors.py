@@ -1,16 +1,19 @@
 """What each person may see of outcomes and reports."""
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from families.models import Family, Match
+from families.models import Child, Family, Match
 from families.policy import manages_family
 from families.selectors import families_visible_to
+from vicp.models import Project, User
 from vicp.permissions import audit_refusal, projects_managed_by
 
 from . import charts, policy
@@ -21,7 +24,7 @@ from .models import ChildStatus, Evaluation, Report, Respondent, RiskReview, Sta
 ROLES_ASKED = ("admin", "project_manager", "social_worker", "volunteer")
 
 
-def reports_visible_to(user):
+def reports_visible_to(user: User) -> QuerySet[Report]:
     """Administrators: every report. Project managers: their projects' reports.
     Social workers: the case closure reports of the families they referred."""
     reports = Report.objects.select_related("project", "family", "volunteer", "requested_by")
@@ -40,7 +43,7 @@ def reports_visible_to(user):
     )
 
 
-def report_for_user(user, pk):
+def report_for_user(user: User, pk: int | str) -> Report:
     report = reports_visible_to(user).filter(pk=pk).first()
     if report is None:
         audit_refusal(user, Report, pk, "project")
@@ -48,7 +51,7 @@ def report_for_user(user, pk):
     return report
 
 
-def evaluations_visible_to(user, family):
+def evaluations_visible_to(user: User, family: Family) -> QuerySet[Evaluation]:
     """The evaluations of a family this user may read: managers and the referring social
     worker all three; the family's volunteer only their own."""
     evaluations = family.evaluations.select_related("submitted_by")
@@ -66,7 +69,9 @@ EVALUATIONS_ASKED_DAYS = 183
 EVALUATION_REMINDER_DAYS = 7
 
 
-def lacking_evaluations(families, today=None):
+def lacking_evaluations(
+    families: QuerySet[Family], today: datetime.date | None = None
+) -> QuerySet[Family]:
     """The cases among `families` closed in the last six months that had a volunteer and
     lack at least one of the three evaluations, most recently closed first (a queryset:
     filtered, counted and cut in the database)."""
@@ -90,12 +95,14 @@ def lacking_evaluations(families, today=None):
     )
 
 
-def missing_evaluations(families, limit=None, today=None):
+def missing_evaluations(
+    families: QuerySet[Family], limit: int | None = None, today: datetime.date | None = None
+) -> list[tuple[Family, list[str]]]:
     """[(family, [respondent labels missing])] for the recently closed cases among
     `families` that lack an evaluation (the first `limit` of them)."""
     lacking = lacking_evaluations(families, today)
     chosen = list(lacking[:limit] if limit else lacking)
-    given = {}
+    given: dict[int, set[str]] = {}
     for family_id, respondent in Evaluation.objects.filter(
         family__in=[family.pk for family in chosen]
     ).values_list("family_id", "respondent"):
@@ -109,7 +116,7 @@ def missing_evaluations(families, limit=None, today=None):
     ]
 
 
-def _awaiting(user, on):
+def _awaiting(user: User, on: datetime.date) -> tuple[QuerySet[Family], Respondent | None]:
     """(queryset of families, respondent asked) for the evaluations `user` is asked for
     on the day `on`: the one rule of who is asked, and when.
 
@@ -124,7 +131,7 @@ def _awaiting(user, on):
         families = Family.objects.filter(project__in=projects_managed_by(user))
         return lacking_evaluations(families, today=on), None
 
-    def given_by(respondent):
+    def given_by(respondent: str) -> Exists:
         return Exists(Evaluation.objects.filter(family=OuterRef("pk"), respondent=respondent))
 
     # EXISTS rather than joins: no DISTINCT, so listing and counting stay cheap.
@@ -153,7 +160,9 @@ def _awaiting(user, on):
     return families, Respondent.VOLUNTEER
 
 
-def _asked(user, on, reminders):
+def _asked(
+    user: User, on: datetime.date, reminders: bool
+) -> tuple[QuerySet[Family], Respondent | None]:
     families, respondent = _awaiting(user, on)
     if reminders:
         # Everyone is reminded a week after the case closed, not before.
@@ -162,7 +171,13 @@ def _asked(user, on, reminders):
     return families, respondent
 
 
-def evaluations_awaiting(user, limit=None, *, on=None, reminders=False):
+def evaluations_awaiting(
+    user: User,
+    limit: int | None = None,
+    *,
+    on: datetime.date | None = None,
+    reminders: bool = False,
+) -> list[tuple[Family, list[str]]]:
     """Evaluations this user is asked for: [(family, [respondent labels])], the first
     `limit` of them (see `_awaiting` for who is asked). With `reminders`, only those
     whose case closed at least EVALUATION_REMINDER_DAYS before `on` (the daily
@@ -176,7 +191,9 @@ def evaluations_awaiting(user, limit=None, *, on=None, reminders=False):
     return [(family, [respondent.label]) for family in chosen]
 
 
-def evaluations_awaiting_count(user, *, on=None, reminders=False):
+def evaluations_awaiting_count(
+    user: User, *, on: datetime.date | None = None, reminders: bool = False
+) -> int:
     if not (user.is_authenticated and user.is_active) or user.role not in ROLES_ASKED:
         return 0
     return _asked(user, on or timezone.localdate(), reminders)[0].count()
@@ -184,10 +201,11 @@ def evaluations_awaiting_count(user, *, on=None, reminders=False):
 
 # --- Risk reviews and measures on the family page ------------------------------------------
 
-SHORT_PLAN = {"cp": "CP plan", "cin": "CIN plan", "none": "No plan"}
+# Also looked up for a child missing from a review (None: no plan to show).
+SHORT_PLAN: dict[str | None, str] = {"cp": "CP plan", "cin": "CIN plan", "none": "No plan"}
 
 
-def _direction(change, *, lower_is_better):
+def _direction(change: Decimal | int | None, *, lower_is_better: bool) -> str | None:
     """Whether a change is "better", "worse" or the "same" (None: nothing to compare)."""
     if change is None:
         return None
@@ -196,7 +214,7 @@ def _direction(change, *, lower_is_better):
     return "better" if (change < 0) == lower_is_better else "worse"
 
 
-def risk_journey(family):
+def risk_journey(family: Family) -> dict[str, object] | None:
     """The family's risk reviews, and the level of need and each child's plan and school
     attendance from the first review (the one at referral) to the latest (the one at
     closure, once there is one), as the impact figures compare them. None without
@@ -212,12 +230,14 @@ def risk_journey(family):
     latest = next((r for r in reviews if r.stage == RiskReview.Stage.CLOSURE), reviews[-1])
     compared = latest is not first
     level_change = latest.level_of_need.ordinal - first.level_of_need.ordinal if compared else None
-    children, attendance = {}, {}
+    children: dict[int, Child] = {}
+    attendance: dict[int, list[Decimal]] = {}
     for review in reviews:
-        review.status_rows = []
+        # For the page, not a field of the review.
+        review.status_rows = []  # type: ignore[attr-defined]
         for status in review.child_statuses.all():
             children[status.child_id] = status.child
-            review.status_rows.append(
+            review.status_rows.append(  # type: ignore[attr-defined]
                 {
                     "child": status.child,
                     "plan": SHORT_PLAN[status.plan_type],
@@ -262,11 +282,11 @@ def risk_journey(family):
     }
 
 
-def measure_journey(family):
+def measure_journey(family: Family) -> list[dict[str, Any]]:
     """Per measure and person (a child, or a parent by their label): the start and end
     scores, the change, and whether that is better (which way is better depends on the
     measure). One query."""
-    rows = {}
+    rows: dict[tuple[int, int | None, str], dict[str, Any]] = {}
     for entry in family.measure_scores.select_related("measure", "child"):
         key = (entry.measure_id, entry.child_id, entry.parent)
         row = rows.setdefault(
@@ -302,7 +322,7 @@ def measure_journey(family):
 # --- Evaluations ------------------------------------------------------------------------------
 
 
-def families_worked_with(user):
+def families_worked_with(user: User) -> QuerySet[Family]:
     """Families a volunteer has had a match with, the ended ones included: a volunteer
     evaluates the work after the match ends, though the family page is closed to them."""
     if not (user.is_authenticated and user.is_active and user.is_volunteer):
@@ -310,7 +330,7 @@ def families_worked_with(user):
     return Family.objects.filter(matches__volunteer__user=user).distinct()
 
 
-def family_worked_with(user, pk):
+def family_worked_with(user: User, pk: int | str) -> Family:
     family = families_worked_with(user).filter(pk=pk).first()
     if family is None:
         audit_refusal(user, Family, pk, "project")
@@ -318,7 +338,7 @@ def family_worked_with(user, pk):
     return family
 
 
-def missing_evaluations_of(family):
+def missing_evaluations_of(family: Family) -> list[str]:
     """Labels of the evaluations a family's case still lacks (none before it has had a
     volunteer: there is no work to evaluate)."""
     if not family.matches.exists():
@@ -327,7 +347,7 @@ def missing_evaluations_of(family):
     return [label for value, label in Respondent.choices if value not in given]
 
 
-def star_journey(family):
+def star_journey(family: Family) -> dict[str, object] | None:
     """Per area: the start score, the latest score and the change, for the family page."""
     readings = list(family.star_readings.prefetch_related("scores__area"))
     if not readings:
@@ -343,7 +363,9 @@ def star_journey(family):
             {"area": score.area.name, "start": before, "latest": score.score, "change": change}
         )
 
-    series = [(reading.get_stage_display(), reading) for reading in {start, latest} - {None}]
+    series = [
+        (reading.get_stage_display(), reading) for reading in {start, latest} if reading is not None
+    ]
     series.sort(key=lambda item: (item[1].taken_on, item[1].pk))
     names = [score.area.name for score in latest.scores.all()]
     chart = charts.star_chart(
@@ -369,18 +391,18 @@ AWAITING_SHOWN = 25
 IMPACT_PANEL_SECONDS = 5 * 60
 
 
-def evaluations_awaiting_panel(user):
+def evaluations_awaiting_panel(user: User) -> dict[str, object]:
     """Home page: the evaluations this user is asked for (a constant number of queries)."""
     rows = evaluations_awaiting(user, limit=AWAITING_SHOWN)
     more = evaluations_awaiting_count(user) - len(rows)  # always asked: constant queries
     return {"rows": rows, "more": more, "role": user.role}
 
 
-def impact_panels(user):
+def impact_panels(user: User) -> dict[str, object]:
     """The last twelve months' headline figures: each managed project, or the whole
     organisation for an administrator."""
     start, end = default_period()
-    projects = [None] if user.is_admin else list(projects_managed_by(user))
+    projects: list[Project | None] = [None] if user.is_admin else list(projects_managed_by(user))
     return {
         "panels": [_impact_panel(project, start, end) for project in projects],
         "start": start,
@@ -388,7 +410,9 @@ def impact_panels(user):
     }
 
 
-def _impact_panel(project, start, end):
+def _impact_panel(
+    project: Project | None, start: datetime.date, end: datetime.date
+) -> dict[str, object]:
     """One project's figures and chart, kept for a few minutes: programme figures need not
     be to the second, and the home page is every manager's first request."""
     key = f"vicp:impact-panel:{project.pk if project else 'all'}:{start}:{end}"
@@ -403,13 +427,13 @@ def _impact_panel(project, start, end):
     return panel
 
 
-def _work_state(family):
+def _work_state(family: Family) -> tuple[bool, bool]:
     """(has had a volunteer, the work with volunteers has ended)."""
     ended = [match.ended_on for match in family.matches.all()]  # prefetched on the page
     return bool(ended), bool(ended) and all(ended)
 
 
-def family_evaluations(user, family):
+def family_evaluations(user: User, family: Family) -> dict[str, object]:
     """The family page's evaluations: the ones this user may read, the ones they may give,
     and for managers the family's link and what is missing."""
     has_worked, work_ended = _work_state(family)
@@ -451,7 +475,7 @@ def family_evaluations(user, family):
     }
 
 
-def evaluations_due(user, family):
+def evaluations_due(user: User, family: Family) -> dict[str, object]:
     """At the top of a closed case: the evaluations still to come, for whoever is asked
     (managers: any of the three; the referring social worker: their own)."""
     if family.status != Family.Status.CLOSED or user.is_volunteer:
@@ -470,7 +494,7 @@ def evaluations_due(user, family):
     return {"missing": []}
 
 
-def family_reports(user, family):
+def family_reports(user: User, family: Family) -> dict[str, object]:
     """The family's case closure reports this person may see, and whether they may ask
     for one."""
     reports = reports_visible_to(user).filter(family=family, kind=Report.Kind.CASE_CLOSURE)
@@ -481,7 +505,7 @@ def family_reports(user, family):
     }
 
 
-def risk_and_measures(user, family):
+def risk_and_measures(user: User, family: Family) -> dict[str, object]:
     """Risk reviews and measures on the family page, for those who may see them."""
     sees_risk = policy.may_see_risk_reviews(user, family)
     sees_measures = policy.may_see_measures(user, family)
@@ -496,7 +520,7 @@ def risk_and_measures(user, family):
     }
 
 
-def family_outcomes(user, family):
+def family_outcomes(user: User, family: Family) -> dict[str, object]:
     """Every outcomes section of the family page, gathered by its view."""
     return {
         "journey": star_journey(family),

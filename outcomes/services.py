@@ -3,16 +3,20 @@ reports. Each service runs in one transaction, checks its rules, and audits."""
 
 import datetime
 import secrets
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from families.models import Family
+from families.models import Child, Family
 from families.policy import may_plan
 from referrals.models import LevelOfNeed, PlanType
 from vicp import audit
+from vicp.models import Project, User
 from vicp.permissions import manages
 from volunteers.models import Volunteer
 
@@ -39,7 +43,15 @@ MAX_ANSWER_LENGTH = 4000
 
 
 @transaction.atomic
-def record_star_reading(*, family, by, stage, taken_on, scores, notes=""):
+def record_star_reading(
+    *,
+    family: Family,
+    by: User,
+    stage: str,
+    taken_on: datetime.date,
+    scores: Mapping[str, Any],
+    notes: str = "",
+) -> StarReading:
     """Record the family's score on every area of the scale (`scores`: area slug → 1..10).
 
     Taken with the family by their volunteer, or by a project manager.
@@ -86,7 +98,7 @@ def record_star_reading(*, family, by, stage, taken_on, scores, notes=""):
 # --- Risk reviews ---------------------------------------------------------------------------
 
 
-def _percent(value):
+def _percent(value: object) -> Decimal | str | None:
     if value is None or value == "":
         return None
     try:
@@ -101,14 +113,14 @@ def _percent(value):
 @transaction.atomic
 def record_risk_review(
     *,
-    family,
-    by,
-    reviewed_on,
-    caf_level,
-    child_statuses,
-    stage=RiskReview.Stage.REVIEW,
-    notes="",
-):
+    family: Family,
+    by: User,
+    reviewed_on: datetime.date,
+    caf_level: int,
+    child_statuses: Mapping[int | str, Mapping[str, Any]] | None,
+    stage: str = RiskReview.Stage.REVIEW,
+    notes: str = "",
+) -> RiskReview:
     """Record the family's level of need (`caf_level`: the ordinal on the project's scale)
     and each child's plan and school attendance (`child_statuses`: child pk →
     {"plan_type": "cp" | "cin" | "none", "school_attendance": percent or None})."""
@@ -127,7 +139,7 @@ def record_risk_review(
     unknown = set(statuses) - set(children)
     if unknown:
         errors["__all__"] = "Some children are not in this family."
-    rows = []
+    rows: list[tuple[Child, str, Decimal | None]] = []
     for pk, child in children.items():
         status = statuses.get(pk) or {}
         plan_type = status.get("plan_type")
@@ -136,7 +148,8 @@ def record_risk_review(
             errors[f"plan_{pk}"] = f"Choose {child.first_name}'s plan."
         if attendance == "invalid":
             errors[f"attendance_{pk}"] = "School attendance is a percentage from 0 to 100."
-        rows.append((child, plan_type, attendance))
+        # A row with an unknown plan or an invalid attendance stops at `errors` below.
+        rows.append((child, plan_type, attendance))  # type: ignore[arg-type]
     if errors:
         raise ValidationError(errors)
     review = RiskReview(
@@ -162,11 +175,12 @@ def record_risk_review(
         # The latest review says where the case stands now: the case record follows it
         # (with its change history), so the family page and lists are not left stale.
         if family.level_of_need_id != level.pk:
-            family.level_of_need, family._history_user = level, by
+            # simple_history takes the author of the change it records from _history_user.
+            family.level_of_need, family._history_user = level, by  # type: ignore[attr-defined]
             family.save(update_fields=["level_of_need"])
         for child, plan_type, _ in rows:
             if child.plan_type != plan_type:
-                child.plan_type, child._history_user = plan_type, by
+                child.plan_type, child._history_user = plan_type, by  # type: ignore[attr-defined]
                 child.save(update_fields=["plan_type"])
     audit.record(
         "risk_review.recorded",
@@ -178,7 +192,7 @@ def record_risk_review(
     return review
 
 
-def record_referral_baseline(family, *, by):
+def record_referral_baseline(family: Family, *, by: User) -> RiskReview | None:
     """The first risk review of a new case, from the referral as accepted."""
     if family.level_of_need_id is None:
         return None
@@ -201,7 +215,17 @@ def record_referral_baseline(family, *, by):
 
 
 @transaction.atomic
-def record_measure(*, family, by, measure, stage, taken_on, score, child=None, parent=""):
+def record_measure(
+    *,
+    family: Family,
+    by: User,
+    measure: Measure,
+    stage: str,
+    taken_on: datetime.date,
+    score: int | None,
+    child: Child | None = None,
+    parent: str = "",
+) -> MeasureScore:
     """A score on a validated measure (SDQ for a child, WEMWBS for a parent) at the
     start or the end of the work."""
     if not policy.may_record_measures(by, family):
@@ -244,7 +268,7 @@ def record_measure(*, family, by, measure, stage, taken_on, score, child=None, p
         parent=parent,
         stage=stage,
         taken_on=taken_on,
-        score=score,
+        score=score,  # type: ignore[misc]  # a missing score stops at `errors` above
         recorded_by=by,
     )
     try:
@@ -269,10 +293,11 @@ def record_measure(*, family, by, measure, stage, taken_on, score, child=None, p
 # --- Evaluations ----------------------------------------------------------------------------
 
 
-def clean_answers(questionnaire, answers):
+def clean_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, int | str]:
     """Answers checked against the questionnaire: {slug: 1..5 or text}, or ValidationError
     with one message per question."""
-    errors, cleaned = {}, {}
+    errors: dict[str, str] = {}
+    cleaned: dict[str, int | str] = {}
     for question in questionnaire.questions.filter(is_active=True):
         value = answers.get(question.slug)
         if question.kind == question.Kind.RATING:
@@ -281,7 +306,7 @@ def clean_answers(questionnaire, answers):
                     errors[question.slug] = "Choose a rating from 1 to 5."
                 continue
             try:
-                rating = int(value)
+                rating = int(value)  # type: ignore[arg-type]  # None raises TypeError, caught
             except (TypeError, ValueError):
                 rating = None
             if rating is None or not 1 <= rating <= 5:
@@ -303,7 +328,7 @@ def clean_answers(questionnaire, answers):
     return cleaned
 
 
-def _require_work_ended(family):
+def _require_work_ended(family: Family) -> None:
     if not family.matches.exists():
         raise ValidationError("The family has not worked with a volunteer yet.")
     if family.matches.filter(ended_on=None).exists():
@@ -313,7 +338,14 @@ def _require_work_ended(family):
 
 
 @transaction.atomic
-def submit_evaluation(*, family, respondent, answers, by=None, link=None):
+def submit_evaluation(
+    *,
+    family: Family,
+    respondent: str,
+    answers: Mapping[str, Any],
+    by: User | AnonymousUser | None = None,
+    link: FamilyEvaluationLink | None = None,
+) -> Evaluation:
     """Record an end-of-work evaluation; one per family and respondent."""
     family = Family.objects.select_for_update().get(pk=family.pk)
     if respondent not in Respondent.values:
@@ -354,7 +386,7 @@ def submit_evaluation(*, family, respondent, answers, by=None, link=None):
 
 
 @transaction.atomic
-def family_evaluation_link(family, *, by) -> str:
+def family_evaluation_link(family: Family, *, by: User) -> str:
     """A signed, single-use link to the family's evaluation, valid for 30 days.
 
     Making a new link retires the family's earlier ones.
@@ -378,7 +410,7 @@ def family_evaluation_link(family, *, by) -> str:
 
 
 @transaction.atomic
-def email_family_evaluation_link(family, *, by) -> str:
+def email_family_evaluation_link(family: Family, *, by: User) -> str:
     """Email the family's current link to the family's email address, once the
     transaction commits. Returns the address."""
 
@@ -397,7 +429,9 @@ def email_family_evaluation_link(family, *, by) -> str:
 # --- Reports --------------------------------------------------------------------------------
 
 
-def _report_target(kind, by, params):
+def _report_target(
+    kind: str, by: User, params: Mapping[str, Any]
+) -> tuple[Project | None, Family | None, Volunteer | None, dict[str, str]]:
     """(project, family, volunteer, parameters) of a report request, or ValidationError."""
 
     if kind == Report.Kind.IMPACT:
@@ -415,7 +449,9 @@ def _report_target(kind, by, params):
             errors["end"] = "The period ends before it starts."
         if errors:
             raise ValidationError(errors)
-        return project, None, None, {"start": start.isoformat(), "end": end.isoformat()}
+        # Both are dates here: anything else stopped at `errors` above.
+        period = {"start": start.isoformat(), "end": end.isoformat()}  # type: ignore[union-attr]
+        return project, None, None, period
     if kind == Report.Kind.CASE_CLOSURE:
         family = params.get("family")
         if not isinstance(family, Family):
@@ -434,7 +470,7 @@ def _report_target(kind, by, params):
 
 
 @transaction.atomic
-def request_report(*, kind, by, **params) -> Report:
+def request_report(*, kind: str, by: User, **params: Any) -> Report:
     """Create a report and queue its rendering once the transaction commits."""
     project, family, volunteer, parameters = _report_target(kind, by, params)
     report = Report.objects.create(

@@ -2,14 +2,15 @@
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from vicp.models import User
 from vicp.permissions import get_object_for_user, visible_to
 
 from .models import Referral
 
 
-def referrals_visible_to(user):
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """Social workers: the referrals they made. Managers: their projects' referrals,
     except other people's drafts. Admins: every referral but other people's drafts."""
     referrals = visible_to(
@@ -22,7 +23,7 @@ def referrals_visible_to(user):
     return referrals
 
 
-def referral_for_user(user, pk):
+def referral_for_user(user: User, pk: int | str) -> Referral:
     return get_object_for_user(
         user,
         referrals_visible_to(user).prefetch_related(
@@ -33,7 +34,7 @@ def referral_for_user(user, pk):
     )
 
 
-def decision_queue(user):
+def decision_queue(user: User) -> QuerySet[Referral]:
     """Referrals waiting for a decision in the projects `user` manages, oldest first."""
     if not (user.is_project_manager or user.is_admin):
         return Referral.objects.none()
@@ -46,7 +47,7 @@ def decision_queue(user):
     )
 
 
-def working_days_between(start, end):
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Monday-to-Friday days after `start` up to and including `end`."""
     days, day = 0, start
     while day < end:
@@ -56,7 +57,7 @@ def working_days_between(start, end):
     return days
 
 
-def queue_summary(user):
+def queue_summary(user: User) -> dict[str, object]:
     """The manager's home: how many referrals wait for a decision, and the oldest."""
     queue = decision_queue(user)
     return {"waiting": queue.count(), "oldest": queue.first()}

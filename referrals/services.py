@@ -1,22 +1,28 @@
 """Referral rules: who may refer, what a submitted referral needs, and decisions."""
 
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from vicp import audit
+from vicp.models import Project, User
 from vicp.permissions import granted, manages
 
-from .models import LevelOfNeed, Referral, ReferralChild, ReferralStatusChange
+from .models import LevelOfNeed, Need, Referral, ReferralChild, ReferralStatusChange, RiskKind
 from .signals import referral_accepted
 from .tasks import notify_managers_of_referral, notify_social_worker_of_decision
 
 CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "plan_type", "cp_category")
 
 
-def may_refer_to(user, project):
+def may_refer_to(user: User, project: Project) -> bool:
     """Social workers granted the project, and the project's managers (paper referrals)."""
     if manages(user, project):
         return True
@@ -28,7 +34,7 @@ def may_refer_to(user, project):
     )
 
 
-def _change_status(referral, to_status, *, by, reason=""):
+def _change_status(referral: Referral, to_status: str, *, by: User, reason: str = "") -> None:
     from_status = referral.status if referral.pk else ""
     referral.status = to_status
     referral.save()
@@ -38,7 +44,7 @@ def _change_status(referral, to_status, *, by, reason=""):
     audit.record(f"referral.{to_status}", actor=by, obj=referral, from_status=from_status)
 
 
-def _age_problem(child, today):
+def _age_problem(child: Mapping[str, Any], today: datetime.date) -> str | None:
     dob = child["date_of_birth"]
     name = child.get("first_name") or "A child"
     if dob > today:
@@ -53,7 +59,14 @@ def _age_problem(child, today):
 
 
 @transaction.atomic
-def save_referral(referral, *, by, children, needs=(), risks=()):
+def save_referral(
+    referral: Referral,
+    *,
+    by: User,
+    children: Sequence[Mapping[str, Any]],
+    needs: Iterable[Need] = (),
+    risks: Iterable[RiskKind] = (),
+) -> Referral:
     """Create or update a draft referral with its children (a draft may be incomplete).
 
     `children` is a list of dicts with CHILD_FIELDS; it replaces the children
@@ -112,7 +125,7 @@ def save_referral(referral, *, by, children, needs=(), risks=()):
     return referral
 
 
-def submission_problems(referral):
+def submission_problems(referral: Referral) -> list[str]:
     """Everything a referral still lacks before it can be submitted."""
     problems = []
     if not referral.consent_given:
@@ -141,7 +154,7 @@ def submission_problems(referral):
 
 
 @transaction.atomic
-def submit_referral(referral, *, by):
+def submit_referral(referral: Referral, *, by: User) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != Referral.Status.DRAFT:
         raise ValidationError("This referral has already been submitted.")
@@ -159,7 +172,7 @@ def submit_referral(referral, *, by):
     return referral
 
 
-def _decidable(referral, by, allowed):
+def _decidable(referral: Referral, by: User, allowed: Iterable[str]) -> None:
     if not manages(by, referral.project):
         raise ValidationError("Only a manager of this project can decide on its referrals.")
     if referral.status in Referral.DECIDED:
@@ -173,11 +186,11 @@ def _decidable(referral, by, allowed):
         )
 
 
-def _notify_decision(referral):
+def _notify_decision(referral: Referral) -> None:
     transaction.on_commit(lambda: notify_social_worker_of_decision.delay(referral.pk))
 
 
-def _reason(reason):
+def _reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason; the social worker will see it."})
@@ -185,7 +198,7 @@ def _reason(reason):
 
 
 @transaction.atomic
-def accept_referral(referral, *, by):
+def accept_referral(referral: Referral, *, by: User) -> Model:
     """Accept a referral: the family becomes a case awaiting a volunteer (opened by the
     families app, which receives `referral_accepted`)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -199,7 +212,7 @@ def accept_referral(referral, *, by):
 
 
 @transaction.atomic
-def decline_referral(referral, *, by, reason):
+def decline_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     reason = _reason(reason)
     _decidable(referral, by, Referral.OPEN)
@@ -211,7 +224,7 @@ def decline_referral(referral, *, by, reason):
 
 
 @transaction.atomic
-def waitlist_referral(referral, *, by, reason):
+def waitlist_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     reason = _reason(reason)
     _decidable(referral, by, (Referral.Status.SUBMITTED,))
@@ -222,7 +235,7 @@ def waitlist_referral(referral, *, by, reason):
 
 
 @transaction.atomic
-def withdraw_referral(referral, *, by, reason=""):
+def withdraw_referral(referral: Referral, *, by: User, reason: str = "") -> Referral:
     """The referrer (or a project manager) takes back a referral not yet decided."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if by.pk not in (referral.created_by_id, referral.social_worker_id) and not manages(
@@ -242,13 +255,13 @@ def withdraw_referral(referral, *, by, reason=""):
 CASE_CLOSED = "closed"
 
 
-def format_postcode(postcode):
+def format_postcode(postcode: str | None) -> str:
     """UK postcodes in one form (CB1 2AB), so that lookups can compare them."""
     compact = "".join((postcode or "").split()).upper()
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
-def possible_duplicates(referral):
+def possible_duplicates(referral: Referral) -> list[Model]:
     """Open referrals and open cases of the same project at the same postcode with a
     child of the same first name and date of birth.
 
@@ -276,11 +289,12 @@ def possible_duplicates(referral):
         .select_related("family")
         .prefetch_related("family__children")
     ]
+    # Referrals and cases both have children; this app cannot name the families app's model.
     return [
         other
         for other in [*referrals, *cases]
         if any(
             (c.first_name.strip().lower(), c.date_of_birth) in children
-            for c in other.children.all()
+            for c in other.children.all()  # type: ignore[attr-defined]
         )
     ]

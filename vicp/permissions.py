@@ -11,20 +11,27 @@ Model-level (global) permissions never widen access: `accept_global_perms` is
 always False, so a stray "can view family" on a user cannot open every case.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeGuard, TypeVar
 
-from django.http import Http404
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from guardian.shortcuts import get_objects_for_user
 
 from . import audit
-from .models import Project
+from .models import Project, User
+
+M = TypeVar("M", bound=Model)
+ViewFunction = Callable[..., HttpResponse]
 
 
-def _active(user):
+def _active(user: User | AnonymousUser | None) -> TypeGuard[User]:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def projects_managed_by(user):
+def projects_managed_by(user: User | AnonymousUser | None) -> QuerySet[Project]:
     """Projects whose whole caseload this user may see and change."""
     if not _active(user):
         return Project.objects.none()
@@ -35,7 +42,7 @@ def projects_managed_by(user):
     return Project.objects.none()
 
 
-def manages(user, project):
+def manages(user: User | AnonymousUser | None, project: Project) -> bool:
     """Whether `user` manages `project` (administrators manage every project)."""
     if not _active(user) or not (user.is_admin or user.is_project_manager):
         return False
@@ -45,11 +52,12 @@ def manages(user, project):
     ids = getattr(user, "_vicp_managed_project_ids", None)
     if ids is None:
         ids = set(user.managed_projects.values_list("pk", flat=True))
-        user._vicp_managed_project_ids = ids
+        # A per-request cache on the instance, not a field: User does not declare it.
+        user._vicp_managed_project_ids = ids  # type: ignore[attr-defined]
     return project.pk in ids
 
 
-def granted(user, perm, queryset):
+def granted(user: User, perm: str, queryset: QuerySet[M]) -> QuerySet[M]:
     """Objects in `queryset` on which a service granted `user` the permission `perm`."""
     # ViCP grants to users only (no groups): leaving groups out keeps the query to one
     # semi-join on the direct foreign-key permission table.
@@ -58,7 +66,13 @@ def granted(user, perm, queryset):
     )
 
 
-def visible_to(user, queryset, perm, *, project_field="project"):
+def visible_to(
+    user: User | AnonymousUser | None,
+    queryset: QuerySet[M],
+    perm: str,
+    *,
+    project_field: str | None = "project",
+) -> QuerySet[M]:
     """Restrict `queryset` to the rows `user` may see.
 
     `perm` is the object permission granted to volunteers and social workers
@@ -76,7 +90,14 @@ def visible_to(user, queryset, perm, *, project_field="project"):
     return granted(user, perm, queryset)
 
 
-def get_object_for_user(user, queryset, pk, perm, *, project_field="project"):
+def get_object_for_user(
+    user: User | AnonymousUser | None,
+    queryset: QuerySet[M],
+    pk: int | str,
+    perm: str,
+    *,
+    project_field: str | None = "project",
+) -> M:
     """The object with this pk if `user` may see it; otherwise 404, never 403.
 
     A 404 does not confirm that a record about a child exists.
@@ -88,7 +109,9 @@ def get_object_for_user(user, queryset, pk, perm, *, project_field="project"):
     return obj
 
 
-def audit_refusal(user, model, pk, project_field):
+def audit_refusal(
+    user: User | AnonymousUser | None, model: type[Model], pk: int | str, project_field: str | None
+) -> None:
     """Someone asked for a record that exists but is not theirs to see: keep a note."""
 
     existing = model._default_manager.filter(pk=pk)
@@ -104,7 +127,7 @@ def audit_refusal(user, model, pk, project_field):
     )
 
 
-def projects_visible_to(user):
+def projects_visible_to(user: User | AnonymousUser | None) -> QuerySet[Project]:
     """Projects a user works in: managed ones, or ones a social worker refers to."""
     if not _active(user):
         return Project.objects.none()
@@ -113,12 +136,12 @@ def projects_visible_to(user):
     return granted(user, "vicp.refer_to_project", Project.objects.all())
 
 
-def role_required(*roles):
+def role_required(*roles: str) -> Callable[[ViewFunction], ViewFunction]:
     """Limit a view to these roles; anyone else gets the same 404 as a missing page."""
 
-    def decorator(view):
+    def decorator(view: ViewFunction) -> ViewFunction:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _active(request.user) or request.user.role not in roles:
                 raise Http404("No such page.")
             return view(request, *args, **kwargs)

@@ -1,10 +1,14 @@
 """Reads of core records that depend on who is asking."""
 
-from .models import AuditEvent
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+
+from .models import AuditEvent, User
 from .permissions import projects_managed_by
 
 
-def audit_events_visible_to(user):
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     """Admins see the whole trail; project managers the events of their projects."""
     events = AuditEvent.objects.select_related("actor", "project")
     if user.is_admin:
@@ -16,8 +20,11 @@ def audit_events_visible_to(user):
 
 HOME_LIST_LIMIT = 25
 
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
-def first_rows(rows, limit=HOME_LIST_LIMIT):
+
+def first_rows(rows: list[T] | QuerySet[M, T], limit: int = HOME_LIST_LIMIT) -> tuple[list[T], int]:
     """(the first `limit` rows, how many more there are): lists on home pages stay short
     however large the caseload grows."""
     if isinstance(rows, list):

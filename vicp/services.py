@@ -1,6 +1,7 @@
 """Accounts and projects: provisioning people (nobody registers themselves)."""
 
 import secrets
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,12 +22,14 @@ from .permissions import granted, projects_managed_by
 from .tasks import send_set_password_email
 
 
-def _queue_set_password_email(user, kind):
+def _queue_set_password_email(user: User, kind: str) -> None:
     transaction.on_commit(lambda: send_set_password_email.delay(user.pk, kind))
 
 
 @transaction.atomic
-def invite_user(*, by, email, first_name, last_name, role, **profile):
+def invite_user(
+    *, by: User, email: str, first_name: str, last_name: str, role: str, **profile: str
+) -> User:
     """Create an account with no password and email its holder a set-password link."""
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
@@ -45,8 +48,16 @@ def invite_user(*, by, email, first_name, last_name, role, **profile):
 
 @transaction.atomic
 def invite_social_worker(
-    *, project, by, email, first_name, last_name, organisation="", team="", phone=""
-):
+    *,
+    project: Project,
+    by: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: str = "",
+    team: str = "",
+    phone: str = "",
+) -> User:
     """Give a social worker access to refer to `project`, inviting them if they are new.
 
     A social worker who already has an account (say, for a neighbouring
@@ -104,7 +115,7 @@ def _known_to(manager, user):
 
 
 @transaction.atomic
-def resend_invitation(user, *, by):
+def resend_invitation(user: User, *, by: User) -> None:
     if user.has_usable_password():
         raise ValidationError(
             "This person has already set a password; they can reset it from the sign-in page."
@@ -114,7 +125,9 @@ def resend_invitation(user, *, by):
 
 
 @transaction.atomic
-def create_project(*, by, name, code, local_authority="", managers=()):
+def create_project(
+    *, by: User, name: str, code: str, local_authority: str = "", managers: Iterable[User] = ()
+) -> Project:
     project = Project(name=name, code=code, local_authority=local_authority)
     project.full_clean()
     project.save()
@@ -124,7 +137,7 @@ def create_project(*, by, name, code, local_authority="", managers=()):
 
 
 @transaction.atomic
-def end_sessions(user, *, by):
+def end_sessions(user: User, *, by: User) -> None:
     """Sign `user` out on every device (a lost phone, a colleague who left)."""
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
@@ -134,7 +147,7 @@ def end_sessions(user, *, by):
 RECOVERY_CODE_COUNT = 10
 
 
-def pending_authenticator(user):
+def pending_authenticator(user: User) -> TOTPDevice:
     """The authenticator being set up (created on first call, kept until confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -143,7 +156,7 @@ def pending_authenticator(user):
 
 
 @transaction.atomic
-def confirm_authenticator(user, *, token):
+def confirm_authenticator(user: User, *, token: str) -> tuple[TOTPDevice, list[str]]:
     """Turn on two-step sign-in once the person proves their app shows the right code.
 
     Returns the confirmed device and the new recovery codes (shown once).
@@ -168,7 +181,7 @@ def new_recovery_code():
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user, *, audited=True):
+def regenerate_recovery_codes(user: User, *, audited: bool = True) -> list[str]:
     """Replace the person's recovery codes; each works once, instead of the app.
 
     Returns the codes, to be shown once: only their digests are kept. Not `audited`
@@ -186,7 +199,7 @@ def regenerate_recovery_codes(user, *, audited=True):
 
 
 @transaction.atomic
-def disable_two_factor(user, *, by):
+def disable_two_factor(user: User, *, by: User) -> None:
     """Remove a person's authenticator and recovery codes.
 
     People whose role requires two-step sign-in will be asked to set it up again

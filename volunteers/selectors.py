@@ -1,11 +1,13 @@
 """What each person may see of recruitment records."""
 
 import datetime
+from typing import TypedDict
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from vicp.models import User
 from vicp.permissions import get_object_for_user, granted, projects_managed_by, visible_to
 from vicp.selectors import first_rows
 
@@ -23,7 +25,7 @@ from .models import (
 )
 
 
-def volunteers_visible_to(user):
+def volunteers_visible_to(user: User) -> QuerySet[Volunteer]:
     """Recruitment records: managers see their projects', admins all. A volunteer's
     grant on their own record is only used by `own_volunteer_record`."""
     if not (user.is_authenticated and (user.is_admin or user.is_project_manager)):
@@ -33,7 +35,7 @@ def volunteers_visible_to(user):
     )
 
 
-def volunteer_for_record_page(user, pk):
+def volunteer_for_record_page(user: User, pk: int | str) -> Volunteer:
     queryset = (
         volunteers_visible_to(user)
         .select_related("user", "signed_off_by")
@@ -55,7 +57,7 @@ def volunteer_for_record_page(user, pk):
     return get_object_for_user(user, queryset, pk, "volunteers.view_volunteer")
 
 
-def own_volunteer_record(user):
+def own_volunteer_record(user: User) -> Volunteer | None:
     """A volunteer's own record, through the grant made at sign-off; None if none."""
     if not (user.is_authenticated and user.is_volunteer):
         return None
@@ -76,23 +78,23 @@ def own_volunteer_record(user):
     ).first()
 
 
-def board_queryset(user):
+def board_queryset(user: User) -> QuerySet[Volunteer]:
     return volunteers_visible_to(user).order_by("stage_changed_at", "pk")
 
 
-def stage_counts(queryset):
+def stage_counts(queryset: QuerySet[Volunteer]) -> list[tuple[Stage, int]]:
     counts = dict(
         queryset.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
     )
     return [(stage, counts.get(stage.value, 0)) for stage in Stage]
 
 
-def training_sessions_visible_to(user):
+def training_sessions_visible_to(user: User) -> QuerySet[TrainingSession]:
     projects = projects_managed_by(user)
     return TrainingSession.objects.filter(project__in=projects).select_related("project")
 
 
-def supervision_overdue(user, *, on=None):
+def supervision_overdue(user: User, *, on: datetime.date | None = None) -> list[Volunteer]:
     """Signed-off volunteers of the manager's projects whose supervision is overdue."""
     on = on or timezone.localdate()
     interval = services.supervision_interval()
@@ -107,16 +109,23 @@ def supervision_overdue(user, *, on=None):
             Q(latest_next_due__lt=on) | Q(latest_next_due=None, signed_off_on__lt=on - interval)
         )
     )
-    overdue = []
+    overdue: list[Volunteer] = []
     for volunteer in rows:
-        volunteer.supervision_due_on = volunteer.latest_next_due or (
-            volunteer.signed_off_on + interval
+        # For the page, not a field. Never supervised means signed off (the filter above).
+        volunteer.supervision_due_on = volunteer.latest_next_due or (  # type: ignore[attr-defined]
+            volunteer.signed_off_on + interval  # type: ignore[operator]
         )
         overdue.append(volunteer)
     return overdue
 
 
-def dbs_renewals(user, *, on=None):
+class DBSRenewal(TypedDict):
+    volunteer: Volunteer
+    status: str
+    recheck_on: datetime.date
+
+
+def dbs_renewals(user: User, *, on: datetime.date | None = None) -> list[DBSRenewal]:
     """Latest DBS checks of active volunteers that are due for renewal or lapsed."""
     on = on or timezone.localdate()
     active = (Stage.TRAINING, Stage.READY, Stage.MATCHED)
@@ -138,10 +147,10 @@ def dbs_renewals(user, *, on=None):
         .select_related("volunteer__project")
         .order_by("volunteer_id", "-issued_on", "-pk")
     )
-    latest = {}
+    latest: dict[int, DBSCheck] = {}
     for check in checks:
         latest.setdefault(check.volunteer_id, check)
-    rows = []
+    rows: list[DBSRenewal] = []
     for check in latest.values():
         status = services.dbs_status(check, on=on)
         if status != "in_date":
@@ -155,9 +164,12 @@ def dbs_renewals(user, *, on=None):
     return sorted(rows, key=lambda row: row["recheck_on"])
 
 
-def recruitment_summary(user):
+def recruitment_summary(user: User) -> dict[str, object]:
     """The manager's home: volunteers at each stage, overdue supervision, DBS renewals."""
-    overdue = sorted(supervision_overdue(user), key=lambda v: v.supervision_due_on)
+    overdue = sorted(
+        supervision_overdue(user),
+        key=lambda v: v.supervision_due_on,  # type: ignore[attr-defined]  # set by supervision_overdue
+    )
     overdue, overdue_more = first_rows(overdue)
     renewals, renewals_more = first_rows(dbs_renewals(user))
     return {
@@ -169,7 +181,7 @@ def recruitment_summary(user):
     }
 
 
-def my_record_summary(user):
+def my_record_summary(user: User) -> dict[str, object]:
     """The volunteer's home: their training hours and when supervision is next due."""
     volunteer = own_volunteer_record(user)
     if volunteer is None:

@@ -7,17 +7,20 @@ reached through `sign_off`; `matched` belongs to the families app.
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from vicp import audit
-from vicp.models import User
+from vicp.models import Project, User
 from vicp.services import invite_user
 
 from .models import (
@@ -43,30 +46,30 @@ SIGNED_OFF = (Stage.READY, Stage.MATCHED)
 # --- Reading the recorded steps ------------------------------------------------
 
 
-def _today():
+def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def required_training_hours():
+def required_training_hours() -> Decimal:
     return Decimal(str(settings.VICP_REQUIRED_TRAINING_HOURS))
 
 
-def add_years(day, years):
+def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year that has none
         return day.replace(year=day.year + years, day=28)
 
 
-def dbs_recheck_on(dbs_check):
+def dbs_recheck_on(dbs_check: DBSCheck) -> datetime.date:
     return add_years(dbs_check.issued_on, settings.VICP_DBS_VALID_YEARS)
 
 
-def dbs_renewal_opens_on(dbs_check):
+def dbs_renewal_opens_on(dbs_check: DBSCheck) -> datetime.date:
     return dbs_recheck_on(dbs_check) - datetime.timedelta(days=DBS_RENEWAL_WINDOW_DAYS)
 
 
-def dbs_status(dbs_check, *, on=None):
+def dbs_status(dbs_check: DBSCheck, *, on: datetime.date | None = None) -> str:
     """ "in_date", "renewal_due" (within 60 days of the re-check date) or "lapsed"."""
     on = on or _today()
     if on > dbs_recheck_on(dbs_check):
@@ -76,18 +79,18 @@ def dbs_status(dbs_check, *, on=None):
     return "in_date"
 
 
-def latest_dbs_check(volunteer):
+def latest_dbs_check(volunteer: Volunteer) -> DBSCheck | None:
     return DBSCheck.objects.filter(volunteer=volunteer).order_by("-issued_on", "-pk").first()
 
 
-def dbs_in_date(volunteer, *, on=None):
+def dbs_in_date(volunteer: Volunteer, *, on: datetime.date | None = None) -> bool:
     """True when the volunteer's latest DBS check is acceptable and not past its
     re-check date on `on` (today by default). Matching relies on this."""
     check = latest_dbs_check(volunteer)
     return check is not None and check.acceptable and dbs_status(check, on=on) != "lapsed"
 
 
-def format_hours(hours):
+def format_hours(hours: Decimal) -> str:
     return f"{Decimal(hours).normalize():f}"
 
 
@@ -95,13 +98,13 @@ def format_hours(hours):
 class RecordedSteps:
     """A volunteer's recruitment rows, read once: the gates are judged from these."""
 
-    interviews: list
-    dbs_checks: list
-    references: list
-    initial_training: list
+    interviews: list[Interview]
+    dbs_checks: list[DBSCheck]
+    references: list[Reference]
+    initial_training: list[TrainingAttendance]
 
     @classmethod
-    def of(cls, volunteer, *, prefetched=False):
+    def of(cls, volunteer: Volunteer, *, prefetched: bool = False) -> Self:
         """Fresh from the database; or, with `prefetched`, from the rows a page has
         prefetched on `volunteer` (interviews, dbs_checks, references,
         training_attendances with their sessions)."""
@@ -126,17 +129,17 @@ class RecordedSteps:
             ],
         )
 
-    def latest_interview(self, kind):
+    def latest_interview(self, kind: str) -> Interview | None:
         rows = [i for i in self.interviews if i.kind == kind]
         return max(rows, key=lambda i: (i.held_on, i.pk)) if rows else None
 
-    def latest_dbs_check(self):
+    def latest_dbs_check(self) -> DBSCheck | None:
         return max(self.dbs_checks, key=lambda c: (c.issued_on, c.pk)) if self.dbs_checks else None
 
-    def satisfactory_references(self):
+    def satisfactory_references(self) -> list[Reference]:
         return [r for r in self.references if r.outcome == Reference.Outcome.SATISFACTORY]
 
-    def training_hours(self):
+    def training_hours(self) -> Decimal:
         return sum((a.hours for a in self.initial_training), start=Decimal("0"))
 
 
@@ -147,14 +150,16 @@ class Gate:
 
     label: str
     blocker: str | None
-    evidence: list
+    evidence: list[tuple[datetime.date, User, str]]
 
     @property
-    def done(self):
+    def done(self) -> bool:
         return self.blocker is None
 
 
-def recruitment_gates(volunteer, *, on=None, steps=None) -> list[Gate]:
+def recruitment_gates(
+    volunteer: Volunteer, *, on: datetime.date | None = None, steps: RecordedSteps | None = None
+) -> list[Gate]:
     """The sign-off gates in the order they are passed: informal and formal interviews,
     an acceptable in-date enhanced DBS, the references, the training hours, the
     post-training interview. The one definition of "ready": sign-off, the stage and the
@@ -193,7 +198,7 @@ def recruitment_gates(volunteer, *, on=None, steps=None) -> list[Gate]:
     ]
 
 
-def _dbs_blocker(check, on):
+def _dbs_blocker(check: DBSCheck | None, on: datetime.date) -> str | None:
     if check is None:
         return "No enhanced DBS check has been recorded."
     if check.level != DBSCheck.Level.ENHANCED:
@@ -213,7 +218,7 @@ def _dbs_blocker(check, on):
     return None
 
 
-def _references_blocker(steps):
+def _references_blocker(steps: RecordedSteps) -> str | None:
     required = settings.VICP_REQUIRED_REFERENCES
     satisfactory = len(steps.satisfactory_references())
     if satisfactory >= required:
@@ -227,7 +232,7 @@ def _references_blocker(steps):
     return message + "."
 
 
-def _interview_gate(steps, kind):
+def _interview_gate(steps: RecordedSteps, kind: str) -> Gate:
     interview = steps.latest_interview(kind)
     label = Interview.Kind(kind).label
     if interview is None:
@@ -244,12 +249,14 @@ def _interview_gate(steps, kind):
     return Gate(label, blocker, evidence)
 
 
-def sign_off_blockers(volunteer, *, on=None) -> list[str]:
+def sign_off_blockers(volunteer: Volunteer, *, on: datetime.date | None = None) -> list[str]:
     """Every gate still unmet before `volunteer` can be signed off (empty when ready)."""
-    return [gate.blocker for gate in recruitment_gates(volunteer, on=on) if not gate.done]
+    return [
+        gate.blocker for gate in recruitment_gates(volunteer, on=on) if gate.blocker is not None
+    ]
 
 
-def pipeline_stage(volunteer, *, on=None):
+def pipeline_stage(volunteer: Volunteer, *, on: datetime.date | None = None) -> Stage:
     """The furthest pipeline stage whose prerequisites all hold."""
     informal, formal, dbs, references, *_ = recruitment_gates(volunteer, on=on)
     if not informal.done:
@@ -264,7 +271,7 @@ def pipeline_stage(volunteer, *, on=None):
 # --- Changing the stage ----------------------------------------------------------
 
 
-def _change_stage(volunteer, to_stage, *, by, reason=""):
+def _change_stage(volunteer: Volunteer, to_stage: str, *, by: User, reason: str = "") -> None:
     from_stage = volunteer.stage
     if from_stage == to_stage:
         return
@@ -284,12 +291,12 @@ def _change_stage(volunteer, to_stage, *, by, reason=""):
     )
 
 
-def _recompute_stage(volunteer, *, by):
+def _recompute_stage(volunteer: Volunteer, *, by: User) -> None:
     if volunteer.stage in PIPELINE:
         _change_stage(volunteer, pipeline_stage(volunteer), by=by)
 
 
-def _lock(volunteer):
+def _lock(volunteer: Volunteer) -> Volunteer:
     """Re-read the volunteer under a row lock, so two steps recorded at once
     cannot both compute the stage from stale data."""
     fresh = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
@@ -299,7 +306,7 @@ def _lock(volunteer):
     return volunteer
 
 
-def _require_open(volunteer):
+def _require_open(volunteer: Volunteer) -> None:
     if volunteer.stage in CLOSED:
         raise ValidationError(
             f"{volunteer.full_name} is {volunteer.get_stage_display().lower()}: "
@@ -307,7 +314,7 @@ def _require_open(volunteer):
         )
 
 
-def _not_in_future(day, field):
+def _not_in_future(day: datetime.date, field: str) -> None:
     if day > _today():
         raise ValidationError({field: "This date is in the future."})
 
@@ -316,7 +323,7 @@ def _not_in_future(day, field):
 
 
 @transaction.atomic
-def submit_application(*, project, **fields) -> Volunteer:
+def submit_application(*, project: Project, **fields: Any) -> Volunteer:
     """A public application: a new volunteer at stage `applied`; managers are told."""
     if not project.is_active:
         raise ValidationError({"project": "This project is not taking applications."})
@@ -337,7 +344,15 @@ def submit_application(*, project, **fields) -> Volunteer:
 
 
 @transaction.atomic
-def record_interview(volunteer, *, kind, outcome, by, held_on, notes="") -> Interview:
+def record_interview(
+    volunteer: Volunteer,
+    *,
+    kind: str,
+    outcome: str,
+    by: User,
+    held_on: datetime.date,
+    notes: str = "",
+) -> Interview:
     _lock(volunteer)
     _require_open(volunteer)
     _not_in_future(held_on, "held_on")
@@ -364,15 +379,15 @@ def record_interview(volunteer, *, kind, outcome, by, held_on, notes="") -> Inte
 
 @transaction.atomic
 def record_dbs_check(
-    volunteer,
+    volunteer: Volunteer,
     *,
-    certificate_number,
-    issued_on,
-    result,
-    by,
-    barred_list_checked=True,
-    update_service=False,
-    last_status_check_on=None,
+    certificate_number: str,
+    issued_on: datetime.date,
+    result: str,
+    by: User,
+    barred_list_checked: bool = True,
+    update_service: bool = False,
+    last_status_check_on: datetime.date | None = None,
 ) -> DBSCheck:
     _lock(volunteer)
     _require_open(volunteer)
@@ -403,7 +418,7 @@ def record_dbs_check(
 
 
 @transaction.atomic
-def accept_dbs_disclosure(dbs_check, *, by, risk_assessment) -> DBSCheck:
+def accept_dbs_disclosure(dbs_check: DBSCheck, *, by: User, risk_assessment: str) -> DBSCheck:
     """A project manager's risk-assessment decision to accept a DBS disclosure."""
     volunteer = _lock(dbs_check.volunteer)
     _require_open(volunteer)
@@ -428,7 +443,13 @@ def accept_dbs_disclosure(dbs_check, *, by, risk_assessment) -> DBSCheck:
 
 @transaction.atomic
 def record_reference(
-    volunteer, *, referee_name, relationship, outcome, received_on, by
+    volunteer: Volunteer,
+    *,
+    referee_name: str,
+    relationship: str,
+    outcome: str,
+    received_on: datetime.date,
+    by: User,
 ) -> Reference:
     _lock(volunteer)
     _require_open(volunteer)
@@ -448,7 +469,9 @@ def record_reference(
     return reference
 
 
-def _attendance(volunteer, session, hours, by):
+def _attendance(
+    volunteer: Volunteer, session: TrainingSession, hours: Decimal, by: User
+) -> TrainingAttendance:
     if volunteer.project_id != session.project_id:
         raise ValidationError(f"{volunteer.full_name} belongs to another project.")
     if volunteer.stage in CLOSED:
@@ -478,7 +501,9 @@ def _attendance(volunteer, session, hours, by):
 
 
 @transaction.atomic
-def record_training(volunteer, *, session, hours, by) -> TrainingAttendance:
+def record_training(
+    volunteer: Volunteer, *, session: TrainingSession, hours: Decimal, by: User
+) -> TrainingAttendance:
     _lock(volunteer)
     attendance = _attendance(volunteer, session, hours, by)
     audit.record(
@@ -493,7 +518,13 @@ def record_training(volunteer, *, session, hours, by) -> TrainingAttendance:
 
 
 @transaction.atomic
-def record_attendance(session, *, volunteers, by, hours=None):
+def record_attendance(
+    session: TrainingSession,
+    *,
+    volunteers: Iterable[Volunteer],
+    by: User,
+    hours: Decimal | None = None,
+) -> list[TrainingAttendance]:
     """The register: attendance of several volunteers at one session, all or none."""
     hours = session.hours if hours is None else hours
     errors = []
@@ -511,7 +542,9 @@ def record_attendance(session, *, volunteers, by, hours=None):
 
 
 @transaction.atomic
-def create_training_session(*, project, by, title, held_on, hours, kind):
+def create_training_session(
+    *, project: Project, by: User, title: str, held_on: datetime.date, hours: Decimal, kind: str
+) -> TrainingSession:
     session = TrainingSession(
         project=project, title=title, held_on=held_on, hours=hours, kind=kind, created_by=by
     )
@@ -522,7 +555,7 @@ def create_training_session(*, project, by, title, held_on, hours, kind):
 
 
 @transaction.atomic
-def sign_off(volunteer, *, by) -> Volunteer:
+def sign_off(volunteer: Volunteer, *, by: User) -> Volunteer:
     """Ready to work with a family: creates the volunteer's login and invites them."""
     _lock(volunteer)
     if volunteer.stage not in PIPELINE:
@@ -554,7 +587,9 @@ def sign_off(volunteer, *, by) -> Volunteer:
 
 
 @transaction.atomic
-def not_progressed(volunteer, *, by, reason, alternative_suggested) -> Volunteer:
+def not_progressed(
+    volunteer: Volunteer, *, by: User, reason: str, alternative_suggested: str
+) -> Volunteer:
     _lock(volunteer)
     errors = {}
     if not (reason or "").strip():
@@ -583,7 +618,7 @@ def not_progressed(volunteer, *, by, reason, alternative_suggested) -> Volunteer
 
 
 @transaction.atomic
-def record_leaving(volunteer, *, by, reason) -> Volunteer:
+def record_leaving(volunteer: Volunteer, *, by: User, reason: str) -> Volunteer:
     """A signed-off volunteer stops volunteering; their record and history stay."""
     _lock(volunteer)
     if not (reason or "").strip():
@@ -599,7 +634,7 @@ def record_leaving(volunteer, *, by, reason) -> Volunteer:
 
 
 @transaction.atomic
-def reopen(volunteer, *, by, reason) -> Volunteer:
+def reopen(volunteer: Volunteer, *, by: User, reason: str) -> Volunteer:
     """Bring back a volunteer who was not progressed, with a reason on record."""
     _lock(volunteer)
     if not (reason or "").strip():
@@ -614,12 +649,19 @@ def reopen(volunteer, *, by, reason) -> Volunteer:
     return volunteer
 
 
-def supervision_interval():
+def supervision_interval() -> datetime.timedelta:
     return datetime.timedelta(days=settings.VICP_SUPERVISION_INTERVAL_DAYS)
 
 
 @transaction.atomic
-def record_supervision(volunteer, *, by, held_on, notes, next_due=None) -> Supervision:
+def record_supervision(
+    volunteer: Volunteer,
+    *,
+    by: User,
+    held_on: datetime.date,
+    notes: str,
+    next_due: datetime.date | None = None,
+) -> Supervision:
     _lock(volunteer)
     if volunteer.stage not in SIGNED_OFF:
         raise ValidationError("Supervision is recorded for signed-off volunteers.")
@@ -642,7 +684,9 @@ def record_supervision(volunteer, *, by, held_on, notes, next_due=None) -> Super
     return supervision
 
 
-def next_supervision_due(volunteer, supervisions=None):
+def next_supervision_due(
+    volunteer: Volunteer, supervisions: Sequence[Supervision] | QuerySet[Supervision] | None = None
+) -> datetime.date | None:
     """When the next supervision is due: as recorded at the last one, or one
     interval after sign-off for someone never supervised."""
     if supervisions is None:
@@ -655,6 +699,6 @@ def next_supervision_due(volunteer, supervisions=None):
     return None
 
 
-def record_matched(volunteer, *, matched, by, reason=""):
+def record_matched(volunteer: Volunteer, *, matched: bool, by: User, reason: str = "") -> None:
     """Called by the families app when a match starts (matched) or ends (ready again)."""
     _change_stage(volunteer, Stage.MATCHED if matched else Stage.READY, by=by, reason=reason)

@@ -3,15 +3,16 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from families.models import SubjectAccessExport
+from families.models import Family, SubjectAccessExport
 from vicp import audit
+from vicp.models import User
 from vicp.permissions import manages
 
 from . import tasks
 
 
 @transaction.atomic
-def request_subject_access_export(family, *, by):
+def request_subject_access_export(family: Family, *, by: User) -> SubjectAccessExport:
     """Queue the export of everything held about a family (JSON and PDF)."""
     if not manages(by, family.project):
         raise ValidationError("Only a manager of this family's project can do this.")
