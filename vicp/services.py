@@ -57,7 +57,7 @@ def invite_social_worker(
     organisation: str = "",
     team: str = "",
     phone: str = "",
-) -> User:
+) -> User | None:
     """Give a social worker access to refer to `project`, inviting them if they are new.
 
     A social worker who already has an account (say, for a neighbouring
@@ -99,7 +99,7 @@ def invite_social_worker(
     return user
 
 
-def _known_to(manager, user):
+def _known_to(manager: User, user: User) -> bool:
     """Whether `manager` may know that `user` has an account: someone of a project they
     manage (a fellow manager, a social worker, a volunteer), or anyone for an admin."""
     if manager.is_admin:
@@ -174,7 +174,7 @@ def confirm_authenticator(user: User, *, token: str) -> tuple[TOTPDevice, list[s
     return device, codes
 
 
-def new_recovery_code():
+def new_recovery_code() -> str:
     """16 random characters, in groups of four to read and type: e.g. 7KQM-X2HD-9PWC-RT4N."""
     characters = "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(16))
     return "-".join(characters[i : i + 4] for i in range(0, 16, 4))
