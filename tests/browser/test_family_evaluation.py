@@ -22,6 +22,7 @@ def question(page, text):
     return page.get_by_role("group", name=text)
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_a_family_answers_on_a_phone(
     page, small_phone, cambridgeshire, alice, sam, transactional_db
 ):

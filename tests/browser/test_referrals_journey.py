@@ -27,6 +27,7 @@ def fill_child(page, index, first_name, dob, plan, category=None):
         page.select_option(f"#id_children-{index}-cp_category", label=category)
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_db):
     sign_in(page, "sam@example.org", PASSWORD)
     page.get_by_role("link", name="Refer a family").first.click()

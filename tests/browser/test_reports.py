@@ -15,6 +15,7 @@ from .conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_an_impact_report_asked_for_followed_and_downloaded(
     page, alice, cambridgeshire, settings, tmp_path, transactional_db
 ):

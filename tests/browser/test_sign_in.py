@@ -18,7 +18,7 @@ HOMES = [
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, reference_data):
     call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 

@@ -49,6 +49,7 @@ def record_reference(page, name):
     assert page.get_by_text("Reference recorded.").is_visible()
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire, mailoutbox):
     cache.delete(rate_limit_key("127.0.0.1"))
     page.set_viewport_size(DESKTOP)
@@ -133,17 +134,17 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
 
 
 def test_a_volunteer_reads_their_record_on_a_phone(page, alice, cambridgeshire):
-    from tests.volunteers.helpers import signed_off
-
-    volunteer = factories.VolunteerFactory(
-        project=cambridgeshire, first_name="Vic", last_name="Tor", email="vic@example.org"
+    volunteer = factories.ReadyVolunteerFactory(
+        project=cambridgeshire,
+        first_name="Vic",
+        last_name="Tor",
+        email="vic@example.org",
+        signed_off_by=alice,
     )
-    signed_off(volunteer, alice)
     user = volunteer.user
     user.set_password(factories.PASSWORD)
     user.save()
-    other = factories.VolunteerFactory(project=cambridgeshire, first_name="Olive")
-    signed_off(other, alice)
+    factories.ReadyVolunteerFactory(project=cambridgeshire, first_name="Olive", signed_off_by=alice)
 
     assert page.viewport_size == {"width": 390, "height": 844}
     sign_in(page, "vic@example.org")

@@ -45,6 +45,7 @@ def test_lists_contain_only_what_each_person_may_see(
     assert client_for(cast["vera"]).get(LIST).status_code == 404
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_the_list_issues_the_same_queries_for_2_or_50_families(
     client_for, alice, sam, cambridgeshire, django_assert_max_num_queries
 ):

@@ -19,7 +19,7 @@ from vicp.models import AuditEvent
 from .helpers import accepted_family, closed, worked_with
 from .test_family_link import mentions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 SW_ANSWERS = {
     "helpful": 4,
