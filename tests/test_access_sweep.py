@@ -227,6 +227,14 @@ def test_every_route_with_a_parameter_is_covered():
     assert not missing, f"add these routes to RECORDS in {__file__}: {missing}"
 
 
+def test_the_walk_finds_every_route_the_sweep_knows():
+    """A walker that finds nothing would leave the sweeps below with no cases, and
+    pytest skips a test with none: that must fail here instead."""
+    assert len(ROUTES) >= 30, f"the URL walk found only {len(ROUTES)} routes with a record"
+    unfound = sorted(set(RECORDS) - {route.name for route in ROUTES})
+    assert not unfound, f"routes in RECORDS that the URL walk did not find: {unfound}"
+
+
 def _url(route, made):
     kwargs = made if isinstance(made, dict) else {route.params[0]: made.pk}
     return reverse(route.name, kwargs=kwargs)
