@@ -57,8 +57,11 @@ def postgres(db):
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
+def celery_worker(request, transactional_db):
     """A real Celery worker, in a thread, consuming from Redis."""
+    assert request.node.get_closest_marker("worker"), (
+        "a test with a Celery worker is marked `worker`, so that no other overlaps it"
+    )
     need(bool(django_settings.REDIS_URL), "needs Redis and a Celery worker (set REDIS_URL)")
     from celery.contrib.testing.worker import start_worker
 
@@ -196,6 +199,16 @@ def sign_in(client, user):
 def client_for(client):
     """A test client signed in as the given user (two-step sign-in done)."""
     return lambda user: sign_in(client, user)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked `worker` use Redis as Celery's broker, where every worker started
+    by a test (a thread or a process) answers the health check's ping and consumes
+    from the shared queue: under pytest-xdist they all run, one after another, on
+    one xdist worker (`--dist loadgroup`), so no two of them ever overlap."""
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-broker"))
 
 
 @pytest.hookimpl(hookwrapper=True)
