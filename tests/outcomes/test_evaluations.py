@@ -13,7 +13,6 @@ from outcomes import services
 from outcomes.models import Evaluation
 from outcomes.selectors import evaluations_awaiting, missing_evaluations_of
 from tests import factories
-from tests.volunteers.helpers import signed_off
 from vicp.models import AuditEvent
 
 from .helpers import accepted_family, closed, worked_with
@@ -443,7 +442,7 @@ def test_home_pages_list_the_evaluations_each_person_is_asked_for(
 def test_home_page_lists_take_the_same_queries_for_2_and_50_closed_cases(
     who, cambridgeshire, alice, sam, rf
 ):
-    volunteer = signed_off(factories.VolunteerFactory(project=cambridgeshire), alice)
+    volunteer = factories.ReadyVolunteerFactory(project=cambridgeshire, signed_off_by=alice)
     user = {"manager": alice, "social_worker": sam, "volunteer": volunteer.user}[who]
     panel = Template("{% load outcomes_evaluation_tags %}{% evaluations_awaiting_panel %}")
     request = rf.get("/")
