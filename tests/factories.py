@@ -15,6 +15,7 @@ from itertools import pairwise
 import factory
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from guardian.utils import get_user_obj_perms_model
@@ -135,6 +136,7 @@ class ReadyVolunteerFactory(VolunteerFactory):
     signed_off_on = factory.LazyFunction(timezone.localdate)
 
     @classmethod
+    @transaction.atomic  # as the services: all of it or nothing, and rows locked meanwhile
     def _create(cls, model_class, *args, **kwargs):
         volunteer = model_class(*args, **kwargs)
         volunteer.save_without_historical_record()
@@ -400,6 +402,7 @@ class AcceptedFamilyFactory(factory.django.DjangoModelFactory):
     accepted_by = factory.LazyAttribute(lambda o: manager_of(o.project))
 
     @classmethod
+    @transaction.atomic  # as the services: all of it or nothing, and rows locked meanwhile
     def _create(
         cls,
         model_class,
@@ -571,6 +574,7 @@ class ActiveMatchFactory(factory.django.DjangoModelFactory):
     started_on = factory.LazyFunction(timezone.localdate)
 
     @classmethod
+    @transaction.atomic  # as the services: all of it or nothing, and rows locked meanwhile
     def _create(cls, model_class, *, family, volunteer, started_by, **fields):
         from families.models import Family, FamilyStatusChange
         from volunteers.models import Volunteer, VolunteerStageChange

@@ -18,10 +18,6 @@ from django.db import models, transaction
 AUDIT_DETAIL_IDS = {"session": "volunteers.TrainingSession"}
 
 
-class _RolledBack(Exception):
-    pass
-
-
 def _tables():
     return sorted(apps.get_models(include_auto_created=True), key=lambda m: m._meta.label)
 
@@ -88,44 +84,43 @@ def rows_written(build):
     """{table: [row, ...]} for the rows `build()` inserted, and under "changed"
     {table: {key: {column: (before, after)} or "deleted"}} for rows that were there
     before; nothing of it is kept."""
-    written = {}
-    try:
-        with transaction.atomic():
-            before = _read_all()
-            build()
-            after = _read_all()
-            new = {
-                model: [key for key in sorted(rows) if key not in before[model]]
-                for model, rows in after.items()
-            }
-            labels = {
-                (model._meta.label, key): f"{model._meta.label}#{position}"
-                for model, keys in new.items()
-                for position, key in enumerate(keys, start=1)
-            }
-            for model, keys in new.items():
-                if keys:
-                    written[model._meta.label] = [
-                        _describe(model, after[model][key], labels) for key in keys
-                    ]
-            changed = {}
-            for model, rows in before.items():
-                for key, row in rows.items():
-                    now = after[model].get(key)
-                    old = _describe(model, row, labels)
-                    if now is None:
-                        changed.setdefault(model._meta.label, {})[key] = "deleted"
-                        continue
-                    new_row = _describe(model, now, labels)
-                    if new_row != old:
-                        changed.setdefault(model._meta.label, {})[key] = {
-                            column: (old[column], new_row[column])
-                            for column in old
-                            if old[column] != new_row[column]
-                        }
-            if changed:
-                written["changed"] = changed
-            raise _RolledBack
-    except _RolledBack:
-        pass
+    with transaction.atomic():
+        before = _read_all()
+        build()
+        after = _read_all()
+        transaction.set_rollback(True)
+    inserted = {
+        model: [key for key in sorted(rows) if key not in before[model]]
+        for model, rows in after.items()
+    }
+    labels = {
+        (model._meta.label, key): f"{model._meta.label}#{position}"
+        for model, keys in inserted.items()
+        for position, key in enumerate(keys, start=1)
+    }
+    written = {
+        model._meta.label: [_describe(model, after[model][key], labels) for key in keys]
+        for model, keys in inserted.items()
+        if keys
+    }
+    changed = _changed(before, after, labels)
+    if changed:
+        written["changed"] = changed
     return written
+
+
+def _changed(before, after, labels):
+    changed = {}
+    for model, rows in before.items():
+        for key, row in rows.items():
+            if key not in after[model]:
+                changed.setdefault(model._meta.label, {})[key] = "deleted"
+                continue
+            old, new = _describe(model, row, labels), _describe(model, after[model][key], labels)
+            if new != old:
+                changed.setdefault(model._meta.label, {})[key] = {
+                    column: (old[column], new[column])
+                    for column in old
+                    if old[column] != new[column]
+                }
+    return changed
