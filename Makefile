@@ -38,8 +38,11 @@ typecheck: install
 migrations-check: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Two pytest processes (pytest-xdist), one a core; tests marked `worker` stay together.
+PYTEST_PROCESSES ?= 2
+
 test: lint migrations-check
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_PROCESSES) --dist loadgroup
 
 worker: install
 	$(BIN)/celery -A vicp worker --loglevel=INFO

@@ -57,8 +57,11 @@ def postgres(db):
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
+def celery_worker(request, transactional_db):
     """A real Celery worker, in a thread, consuming from Redis."""
+    assert request.node.get_closest_marker("worker"), (
+        "a test with a Celery worker is marked `worker`, so that no other overlaps it"
+    )
     need(bool(django_settings.REDIS_URL), "needs Redis and a Celery worker (set REDIS_URL)")
     from celery.contrib.testing.worker import start_worker
 
@@ -198,6 +201,16 @@ def client_for(client):
     return lambda user: sign_in(client, user)
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked `worker` use Redis as Celery's broker, where every worker started
+    by a test (a thread or a process) answers the health check's ping and consumes
+    from the shared queue: under pytest-xdist they all run, one after another, on
+    one xdist worker (`--dist loadgroup`), so no two of them ever overlap."""
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-broker"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """With VICP_REQUIRE_SERVICES=1 (CI on PostgreSQL and Redis), a skip is a failure."""
@@ -217,57 +230,112 @@ def applicant(cambridgeshire):
 
 
 @pytest.fixture
-def referral(sam, cambridgeshire):
+def referral(sam, cambridgeshire, reference_data):
     """Sam's submitted referral of the Doe family (Amy, 7, CP plan; Ben, 3, CIN plan)."""
     return factories.make_referral(cambridgeshire, sam, submit=True)
 
 
 @pytest.fixture
-def family(referral, alice):
-    """The Doe family, accepted by Alice: case CAM-<year>-0001."""
-    from referrals import services
+def family(sam, alice, cambridgeshire, reference_data):
+    """The Doe family of Sam's referral, accepted by Alice: case CAM-<year>-0001."""
+    return factories.AcceptedFamilyFactory(
+        project=cambridgeshire, social_worker=sam, accepted_by=alice
+    )
 
-    return services.accept_referral(referral, by=alice)
+
+# The reference data the migrations write and admins edit, in an order it can be written in.
+REFERENCE_MODELS = [
+    "referrals.LevelOfNeed",
+    "referrals.CPCategory",
+    "referrals.Need",
+    "referrals.RiskKind",
+    "families.VisitActivity",
+    "families.MileageRate",
+    "outcomes.OutcomeScale",
+    "outcomes.OutcomeArea",
+    "outcomes.Measure",
+    "outcomes.Questionnaire",
+    "outcomes.Question",
+    "outcomes.UnitCosts",
+]
+# The other rows the migrations leave: Django's own content types and permissions.
+MIGRATED_MODELS = {"contenttypes.ContentType", "auth.Permission"}
+_reference_rows = {}  # model: [{column: value}], as the migrations wrote them
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Reference data comes from a data migration; a transactional test's flush
-    removes it, so put it back for every test that uses the database."""
-    marker = request.node.get_closest_marker("django_db")
-    fixtures = set(request.fixturenames)
-    if {"transactional_db", "live_server"} & fixtures or (
-        marker and marker.kwargs.get("transaction")
-    ):
-        request.getfixturevalue("transactional_db")
-    elif marker or "db" in fixtures:
-        request.getfixturevalue("db")
-    else:
-        return
+def _ensure_reference_data():
     from django.apps import apps
 
     from families.reference_data import ensure_reference_data as ensure_family_data
     from outcomes.reference_data import ensure_reference_data as ensure_outcome_data
-    from referrals.reference_data import ensure_reference_data
+    from referrals.reference_data import ensure_reference_data as ensure_referral_data
 
-    ensure_reference_data(apps)
+    ensure_referral_data(apps)
     ensure_family_data(apps)
     ensure_outcome_data(apps)
 
 
+def _take_out_reference_data():
+    from django.apps import apps
+
+    # A database kept from an earlier run (--reuse-db) had it taken out already.
+    _ensure_reference_data()
+    models = [apps.get_model(label) for label in REFERENCE_MODELS]
+    for model in models:
+        _reference_rows[model] = list(model._base_manager.order_by("pk").values())
+    for model in reversed(models):
+        model._base_manager.all().delete()
+    left = sorted(
+        model._meta.label
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.label not in MIGRATED_MODELS and model._base_manager.exists()
+    )
+    assert not left, (
+        f"the migrations wrote rows to {left}: add the tables to REFERENCE_MODELS in {__file__}"
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, without the reference data (kept aside for `reference_data`).
+
+    A test sees reference data only if it asks for it, so one that needs it and does
+    not ask fails every time, rather than only after a transactional test's flush.
+    """
+    with django_db_blocker.unblock():
+        _take_out_reference_data()
+
+
+@pytest.fixture
+def reference_data(request):
+    """The reference data the migrations write (levels of need, CP categories, needs,
+    risks, visit activities, the mileage rate, the Family Star, measures,
+    questionnaires, unit costs): the same rows, keys included, one insert a table.
+
+    Fixtures and factories that need it ask for it; so does a test of its own."""
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker and marker.kwargs.get("transaction")
+    ):
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    for model, rows in _reference_rows.items():
+        model._base_manager.bulk_create(model(**row) for row in rows)
+
+
 @pytest.fixture
 def ready_volunteer(cambridgeshire, alice):
-    """Val, signed off and free in Cambridgeshire (her login is `ready_volunteer.user`)."""
-    from tests.volunteers.helpers import signed_off
-
-    volunteer = factories.VolunteerFactory(
+    """Val, signed off by Alice and free in Cambridgeshire (her login is
+    `ready_volunteer.user`)."""
+    return factories.ReadyVolunteerFactory(
         project=cambridgeshire,
         first_name="Val",
         last_name="Green",
         email="val@example.org",
         postcode="CB4 2ZZ",
+        signed_off_by=alice,
     )
-    return signed_off(volunteer, alice)
 
 
 @pytest.fixture
@@ -277,11 +345,9 @@ def match(family, ready_volunteer, alice):
 
     from django.utils import timezone
 
-    from families.services import start_match
-
-    return start_match(
+    return factories.ActiveMatchFactory(
         family=family,
         volunteer=ready_volunteer,
-        by=alice,
+        started_by=alice,
         started_on=timezone.localdate() - datetime.timedelta(days=28),
     )

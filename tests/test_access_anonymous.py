@@ -29,8 +29,12 @@ ROUTES = all_routes()
 
 
 def test_it_finds_the_routes():
+    """Every test below walks ROUTES; a walker that found few would let them pass."""
     names = {route.name for route in ROUTES}
     assert {"vicp:home", "login", "healthz", "vicp:social_workers", "admin:index"} <= names
+    unfound = sorted(PUBLIC - names)
+    assert not unfound, f"public pages the URL walk did not find: {unfound}"
+    assert len([name for name in names if not name.startswith("admin:")]) >= 60
 
 
 def test_only_the_public_list_is_marked_public():

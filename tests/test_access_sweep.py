@@ -11,7 +11,7 @@ from django.utils import timezone
 from . import factories
 from .urlwalk import all_routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 # Routes whose parameters are not record ids: tokens of public links, and
 # Django's admin (administrators only; the admin has its own permission checks).
@@ -53,26 +53,27 @@ def _draft_referral(cast, project):
 
 
 def _family(cast, project):
-    """A family whose first volunteer's match has ended (cast["ended"])."""
+    """Sam's referral, accepted: a family whose first volunteer's match has ended
+    (cast["ended"])."""
     from families.models import Family
-    from families.services import end_match, start_match
-    from referrals.services import accept_referral
-    from tests.volunteers.helpers import signed_off
+    from families.services import end_match
 
-    family = accept_referral(_referral(cast, project), by=cast["alice"])
-    former = signed_off(factories.VolunteerFactory(project=project), cast["alice"])
-    match = start_match(family=family, volunteer=former, by=cast["alice"])
-    end_match(match, by=cast["alice"], reason="volunteer_left")
+    alice = cast["alice"]
+    family = factories.AcceptedFamilyFactory(
+        project=project, social_worker=cast["sam"], accepted_by=alice
+    )
+    former = factories.ReadyVolunteerFactory(project=project, signed_off_by=alice)
+    match = factories.ActiveMatchFactory(family=family, volunteer=former, started_by=alice)
+    end_match(match, by=alice, reason="volunteer_left")
     cast["ended"] = former.user
     return Family.objects.get(pk=family.pk)
 
 
 def _match(cast, project):
-    from families.services import start_match
-    from tests.volunteers.helpers import signed_off
-
-    volunteer = signed_off(factories.VolunteerFactory(project=project), cast["alice"])
-    return start_match(family=_family(cast, project), volunteer=volunteer, by=cast["alice"])
+    volunteer = factories.ReadyVolunteerFactory(project=project, signed_off_by=cast["alice"])
+    return factories.ActiveMatchFactory(
+        family=_family(cast, project), volunteer=volunteer, started_by=cast["alice"]
+    )
 
 
 def _visit(cast, project, **extra):
@@ -224,6 +225,14 @@ ROUTES = [
 def test_every_route_with_a_parameter_is_covered():
     missing = sorted(route.name for route in ROUTES if route.name not in RECORDS)
     assert not missing, f"add these routes to RECORDS in {__file__}: {missing}"
+
+
+def test_the_walk_finds_every_route_the_sweep_knows():
+    """A walker that finds nothing would leave the sweeps below with no cases, and
+    pytest skips a test with none: that must fail here instead."""
+    assert len(ROUTES) >= 30, f"the URL walk found only {len(ROUTES)} routes with a record"
+    unfound = sorted(set(RECORDS) - {route.name for route in ROUTES})
+    assert not unfound, f"routes in RECORDS that the URL walk did not find: {unfound}"
 
 
 def _url(route, made):

@@ -5,7 +5,6 @@ from django.test import override_settings
 from django.urls import Resolver404, get_resolver
 from guardian.shortcuts import assign_perm
 
-from referrals.services import accept_referral
 from tests import factories
 
 
@@ -27,13 +26,15 @@ def test_it_is_not_in_the_production_urls():
 
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF="bench.urls")
+@pytest.mark.usefixtures("reference_data")
 def test_it_lists_25_families_without_signing_in(client):
     manager = factories.ProjectManagerFactory()
     project = factories.ProjectFactory(managers=[manager])
     social_worker = factories.SocialWorkerFactory()
     assign_perm("vicp.refer_to_project", social_worker, project)
-    for _ in range(26):
-        accept_referral(factories.make_referral(project, social_worker, submit=True), by=manager)
+    factories.AcceptedFamilyFactory.create_batch(
+        26, project=project, social_worker=social_worker, accepted_by=manager
+    )
     response = client.get("/bench/floor/")
     assert response.status_code == 200
     assert response.content.count(b"<tr>") == 25

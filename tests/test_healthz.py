@@ -48,12 +48,14 @@ def test_a_real_database_outage_is_reported(client, settings, monkeypatch):
     assert response.status_code == 503
 
 
+@pytest.mark.worker
 def test_it_reports_redis_and_a_live_worker(client, settings, celery_worker):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200, response.json()
     assert response.json() == {"status": "ok", "database": "ok", "redis": "ok", "worker": "ok"}
 
 
+@pytest.mark.worker  # no other test's worker may answer meanwhile
 def test_without_a_worker_it_says_so(client, settings):
     need(bool(settings.REDIS_URL), "needs Redis (set REDIS_URL)")
     response = client.get(reverse("healthz"))

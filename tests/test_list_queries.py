@@ -24,6 +24,7 @@ def query_counts(client, url, grow, django_assert_max_num_queries):
     return counts
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_your_referrals(client_for, sam, cambridgeshire, django_assert_max_num_queries):
     from referrals.models import Referral
 

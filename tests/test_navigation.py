@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from .conftest import sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 MENUS = {
     "ada": [

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from vicp.models import Project, User
 from vicp.permissions import projects_managed_by, projects_visible_to
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def run(**options):

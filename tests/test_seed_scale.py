@@ -23,7 +23,7 @@ from vicp.models import Project, User
 from volunteers import services as volunteer_services
 from volunteers.models import DBSCheck, Volunteer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 TINY = {"projects": 2, "families": 30, "volunteers": 10, "visits": 200}
 EXTRA_CLOSED = 6

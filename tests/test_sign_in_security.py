@@ -95,6 +95,7 @@ def test_forwarded_addresses_are_trusted_only_as_far_as_our_proxies(rf, settings
 
 
 @pytest.mark.parametrize("url", ["/", "/accounts/login/", "/social-workers/", "/nowhere/"])
+@pytest.mark.usefixtures("reference_data")
 def test_every_page_carries_the_security_headers(client_for, alice, url):
     response = client_for(alice).get(url)
     policy = response["Content-Security-Policy"]
@@ -124,6 +125,7 @@ def test_ending_sessions_signs_a_person_out_everywhere(alice, ada):
     assert AuditEvent.objects.filter(action="user.sessions_ended", actor=ada).exists()
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_changing_the_password_ends_the_other_sessions_but_not_this_one(alice):
     this, other = sign_in(Client(), alice), sign_in(Client(), alice)
     new = "gravel-sunrise-otter-58"

@@ -53,6 +53,7 @@ def test_a_project_manager_must_set_up_two_step_sign_in_before_anything_else(ali
 
 
 @pytest.mark.parametrize("who", ["alice", "ada"])
+@pytest.mark.usefixtures("reference_data")
 def test_setting_up_shows_ten_recovery_codes_and_opens_the_site(cast, who):
     user = cast[who]
     client = password_only(user)
@@ -72,6 +73,7 @@ def test_a_wrong_code_at_set_up_is_refused_by_the_field(alice):
     assert client.get(HOME).status_code == 302
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_the_next_sign_in_asks_for_a_code(alice):
     set_up(password_only(alice), alice)
     client = password_only(alice)
@@ -93,6 +95,7 @@ def test_the_next_sign_in_asks_for_a_code(alice):
     assert client.get(HOME).status_code == 200
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_a_recovery_code_works_once(alice):
     codes = set_up(password_only(alice), alice).context["codes"]
     first = password_only(alice)

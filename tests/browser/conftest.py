@@ -2,14 +2,23 @@
 
 Every page a browser test loads is checked with axe-core; a serious or
 critical accessibility violation fails the test that loaded it.
+
+A step waits for the state it needs, never for a length of time: a click that
+loads a page waits for the new page (`click_to_load`), a menu is used once it
+has opened (`open_menu`), and anything that appears later is awaited with
+Playwright's `expect`. The time limits are generous, as the machine may be busy:
+a passing step takes as long as it takes, and only a failing one waits that long.
 """
 
 import base64
 import os
+import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import need
 
@@ -34,6 +43,8 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 SERIOUS = {"serious", "critical"}
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 # Runs axe once per loaded document (after it has finished loading), and
 # answers null for a document already checked.
 RUN_AXE = """async () => {
@@ -106,7 +117,7 @@ def _checked_page(browser, live_server, viewport):
     context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-GB")
     context.add_init_script(path=str(AXE))
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     checked = CheckedPage(page)
     yield checked
     page.wait_for_load_state()
@@ -148,8 +159,22 @@ def totp_code(key, *, not_before=None):
     return f"{hotp(key, step, digits=6):06d}"
 
 
+def click_to_load(page, target):
+    """Click `target`, which loads a page (a link, or a button that sends a form), and
+    wait until the new document has loaded, even when it has the same address (a
+    refused form shown again)."""
+    page.evaluate("() => { window.__vicpLeaving = true; }")
+    target.click()
+    page.wait_for_function("() => !window.__vicpLeaving && document.readyState === 'complete'")
+
+
+def _path(url):
+    return urlsplit(url).path
+
+
 def sign_in(page, email, password):
-    """Sign in through the pages, doing the second step as a person would.
+    """Sign in through the pages, doing the second step as a person would, and wait
+    for the signed-in page.
 
     A first sign-in of a project manager or admin sets up an authenticator by
     reading the key shown on the page (as one would type it into a phone app).
@@ -159,16 +184,49 @@ def sign_in(page, email, password):
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    if "/account/two-step/set-up/" in page.url:
+    click_to_load(page, page.get_by_role("button", name="Sign in"))
+    if _path(page.url) == "/account/two-step/set-up/":
         key = "".join(page.locator("code").inner_text().split())
         secret = base64.b32decode(key + "=" * (-len(key) % 8))
         page.get_by_label("Code").fill(totp_code(secret))
-        page.get_by_role("button", name="Turn on two-step sign-in").click()
-        page.get_by_role("link", name="I have kept them safe").click()
-    elif "/account/two-step/verify/" in page.url:
+        click_to_load(page, page.get_by_role("button", name="Turn on two-step sign-in"))
+        click_to_load(page, page.get_by_role("link", name="I have kept them safe"))
+    elif _path(page.url) == "/account/two-step/verify/":
         device = TOTPDevice.objects.get(user__email=email, confirmed=True)
         page.get_by_label("Code").fill(totp_code(device.bin_key, not_before=device.last_t))
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+        click_to_load(page, page.get_by_role("button", name="Continue"))
+    assert _path(page.url) != "/accounts/login/", "the sign-in was refused"
+    expect(page.locator("#account-menu")).to_be_attached()
+
+
+# Bootstrap marks the collapsed menu "collapsing" while it opens, "show" once open.
+OPENED = re.compile(r"^(?!.*\bcollapsing\b).*\bshow\b")
+
+
+def open_menu(page):
+    """Open the main menu where the screen is too narrow to show it (a phone: the
+    "Show menu" button), and wait until it has finished opening."""
+    page.wait_for_load_state()  # Bootstrap's script runs before the page's load event
+    toggle = page.get_by_role("button", name="Show menu")
+    if not toggle.is_visible():
+        return
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#main-nav")).to_have_class(OPENED)
+
+
+def open_account_menu(page):
+    """Open the account menu (Change password, Sign out...), and wait until it shows."""
+    open_menu(page)
+    account = page.locator("#account-menu")
+    if account.get_attribute("aria-expanded") != "true":
+        account.click()
+    expect(account).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("ul[aria-labelledby=account-menu]")).to_be_visible()
+
+
+def sign_out(page):
+    open_account_menu(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")

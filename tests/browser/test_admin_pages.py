@@ -8,6 +8,7 @@ from .conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_an_administrator_opens_the_admin_pages(page, transactional_db):
     AdminFactory(email="ada@example.org")
     page.set_viewport_size({"width": 1280, "height": 900})

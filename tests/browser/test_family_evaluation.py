@@ -6,13 +6,14 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from outcomes.evaluation_views import rate_limit_key
 from outcomes.models import Evaluation
 from tests.factories import PASSWORD
 from tests.outcomes.helpers import accepted_family, closed, worked_with
 
-from .conftest import SMALL_PHONE, sign_in
+from .conftest import SMALL_PHONE, click_to_load, sign_in
 
 pytestmark = pytest.mark.browser
 BEST = "Someone on our side at the school meetings."
@@ -22,6 +23,7 @@ def question(page, text):
     return page.get_by_role("group", name=text)
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_a_family_answers_on_a_phone(
     page, small_phone, cambridgeshire, alice, sam, transactional_db
 ):
@@ -33,11 +35,10 @@ def test_a_family_answers_on_a_phone(
     sign_in(page, alice.email, PASSWORD)
     page.goto(reverse("families:detail", args=[family.pk]))
     assert page.get_by_text("This case is closed. Evaluations still to come:").is_visible()
-    page.get_by_role("button", name="Make a link for the family").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Make a link for the family"))
     assert page.get_by_text("This link is shown only once").is_visible()
     page.get_by_role("button", name="Copy the link").click()
-    assert page.get_by_role("status").filter(has_text="link").last.inner_text() != ""
+    expect(page.locator("#copy-family-link-status")).not_to_be_empty()
     link = page.get_by_label("The family's link").input_value()
     assert link.startswith(settings.VICP_BASE_URL + "/outcomes/your-views/")
     link = link.removeprefix(settings.VICP_BASE_URL)
@@ -59,8 +60,7 @@ def test_a_family_answers_on_a_phone(
     helpful.get_by_label("5 (very)").check()
     question(page, "How much more confident do you feel as a parent?").get_by_label("4").check()
     page.get_by_label("What was the best thing about having a volunteer?").fill(BEST)
-    page.get_by_role("button", name="Send my answers").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Send my answers"))
 
     # The missing rating is explained beside its question; nothing typed is lost.
     listened = question(page, "How well did your volunteer listen to you?")
@@ -77,8 +77,7 @@ def test_a_family_answers_on_a_phone(
     assert not Evaluation.objects.exists()
 
     listened.get_by_label("4").check()
-    page.get_by_role("button", name="Send my answers").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Send my answers"))
     assert page.get_by_role("heading", name="Thank you").is_visible()
     assert "your-views" not in page.evaluate("document.referrer")  # the token is not passed on
     evaluation = Evaluation.objects.get(family=family, respondent="family")

@@ -8,7 +8,7 @@ import pytest
 from outcomes.models import MeasureScore
 from tests.factories import PASSWORD
 
-from .conftest import SMALL_PHONE, sign_in
+from .conftest import SMALL_PHONE, click_to_load, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +20,7 @@ def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
     page.set_viewport_size(SMALL_PHONE)
     sign_in(page, val.email, PASSWORD)
     page.goto(f"/families/{match.family.pk}/")
-    page.get_by_role("link", name="Record a measure").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("link", name="Record a measure"))
     assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
     for name in ("Save", "Save and record another"):
         assert page.get_by_role("button", name=name, exact=True).bounding_box()["height"] >= 44
@@ -32,16 +31,14 @@ def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
     page.get_by_label("Which parent or carer").fill("Mother")
     page.get_by_label("Start", exact=True).check()
     page.get_by_label("Score").fill("71")
-    page.get_by_role("button", name="Save and record another").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save and record another"))
 
     # Refused next to the score; what was typed is still there.
     assert page.get_by_text("scores run from 14 to 70").is_visible()
     assert page.get_by_label("Which parent or carer").input_value() == "Mother"
     assert not MeasureScore.objects.exists()
     page.get_by_label("Score").fill("48")
-    page.get_by_role("button", name="Save and record another").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save and record another"))
 
     # The next score: same stage, and now a child's questionnaire.
     assert page.get_by_text("saved: Mother, start, score 48").is_visible()
@@ -51,8 +48,7 @@ def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
     assert not page.get_by_label("Which parent or carer").is_visible()
     page.get_by_label("Which child").select_option(label="Amy, 7")
     page.get_by_label("Score").fill("22")
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save", exact=True))
 
     assert page.get_by_role("heading", name="Measures").is_visible()
     assert sorted(MeasureScore.objects.values_list("score", flat=True)) == [22, 48]

@@ -5,16 +5,18 @@ ready, and the PDF downloads."""
 from unittest import mock
 
 import pytest
+from playwright.sync_api import expect
 
 from outcomes.models import Report
 from outcomes.tasks import render_report
 from tests.factories import PASSWORD
 
-from .conftest import sign_in
+from .conftest import click_to_load, open_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_an_impact_report_asked_for_followed_and_downloaded(
     page, alice, cambridgeshire, settings, tmp_path, transactional_db
 ):
@@ -22,29 +24,26 @@ def test_an_impact_report_asked_for_followed_and_downloaded(
     alice.set_password(PASSWORD)
     alice.save()
     sign_in(page, alice.email, PASSWORD)
-    page.get_by_role("button", name="Show menu").click()
-    page.get_by_role("link", name="Reports").click()
-    page.wait_for_load_state()
+    open_menu(page)
+    click_to_load(page, page.get_by_role("link", name="Reports"))
 
     page.get_by_label("From").fill("01/04/2026")
     page.get_by_label("To").fill("31/03/2026")
-    page.get_by_role("button", name="Make the report").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Make the report"))
     assert page.get_by_text("The period ends before it starts.").is_visible()
     assert page.get_by_label("From").input_value() == "01/04/2026"
 
     page.get_by_label("From").fill("01/04/2025")
     # Queue it without rendering, to watch the page while the report waits.
     with mock.patch.object(render_report, "delay"):
-        page.get_by_role("button", name="Make the report").click()
-        page.wait_for_load_state()
+        click_to_load(page, page.get_by_role("button", name="Make the report"))
     report = Report.objects.get()
     assert page.get_by_text("Queued", exact=True).is_visible()
     assert page.get_by_text("This page updates itself.").is_visible()
 
     render_report.apply(args=[report.pk])
     download_link = page.get_by_role("link", name="Download the PDF")
-    download_link.wait_for(timeout=15_000)  # the page polls every 2 seconds
+    expect(download_link).to_be_visible()  # the page asks every 2 seconds
     assert page.get_by_text("Ready", exact=True).is_visible()
     with page.expect_download() as download:
         download_link.click()

@@ -6,7 +6,7 @@ import pytest
 from outcomes.models import RiskReview
 from tests.factories import PASSWORD
 
-from .conftest import sign_in
+from .conftest import click_to_load, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,23 +17,20 @@ def test_a_risk_review_recorded_by_the_manager(page, family, alice, transactiona
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, alice.email, PASSWORD)
     page.goto(f"/families/{family.pk}/")
-    page.get_by_role("link", name="Record a risk review").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("link", name="Record a risk review"))
 
     page.get_by_label("Level of need").select_option(label="3 Targeted")
     page.get_by_label("Amy's plan").select_option(label="Child in need plan")
     page.get_by_label("Amy's school attendance (%)").fill("100.1")
     page.get_by_label("Notes").fill("Conference stepped Amy down.")
-    page.get_by_role("button", name="Save the review").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save the review"))
 
     assert page.get_by_text("School attendance is a percentage from 0 to 100").is_visible()
     assert page.get_by_label("Notes").input_value() == "Conference stepped Amy down."
     assert page.get_by_label("Amy's plan").input_value() == "cin"
     assert RiskReview.objects.count() == 1
     page.get_by_label("Amy's school attendance (%)").fill("91")
-    page.get_by_role("button", name="Save the review").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save the review"))
 
     assert page.get_by_text("Risk review saved").is_visible()
     assert page.get_by_text("4 Specialist / statutory → 3 Targeted").is_visible()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from vicp.composition.management.commands.seed_demo import DEMO_PASSWORD
 
-from .conftest import sign_in
+from .conftest import click_to_load, open_account_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ HOMES = [
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, reference_data):
     call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
@@ -32,8 +32,8 @@ def test_each_role_signs_in_and_sees_their_home(demo, page, email, heading):
     # The menu collapses on a phone, and opens from its button.
     sign_out = page.get_by_role("button", name="Sign out")
     assert not sign_out.is_visible()
-    page.get_by_role("button", name="Show menu").click()
-    page.locator("#account-menu").click()
+    assert page.get_by_role("button", name="Show menu").is_visible()
+    open_account_menu(page)
     sign_out.click()
     page.wait_for_url("**/accounts/login/")
 
@@ -42,7 +42,6 @@ def test_a_wrong_password_shows_a_message_and_keeps_the_email(demo, page):
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill("pm.cam@example.org")
     page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Sign in"))
     assert "correct email address and password" in page.content()
     assert page.get_by_label("Email address").input_value() == "pm.cam@example.org"

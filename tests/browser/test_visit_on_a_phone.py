@@ -3,15 +3,19 @@ keeps the draft, and a concern reaches the manager and the social worker."""
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from families.models import Concern, Visit
 from tests.factories import PASSWORD
 
-from .conftest import sign_in
-from .test_referrals_journey import sign_out
+from .conftest import click_to_load, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 NOTES = "Walked to school together; mum managed the morning routine on her own."
+# The form's draft on the device has caught up with the duration last typed.
+DRAFT_SAYS_90_MINUTES = """() => Object.keys(localStorage)
+  .filter(key => key.startsWith("vicp-visit-draft:"))
+  .some(key => JSON.parse(localStorage.getItem(key)).values.duration_minutes === "90")"""
 
 
 def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, transactional_db):
@@ -19,8 +23,7 @@ def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, trans
     val.set_password(PASSWORD)
     val.save()
     sign_in(page, val.email, PASSWORD)
-    page.get_by_role("link", name="Log a visit").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("link", name="Log a visit"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
 
     page.get_by_label("How long (minutes)").fill("600")
@@ -30,8 +33,7 @@ def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, trans
     page.get_by_label("How engaged was the family?").select_option("4")
     page.get_by_label("I have a safeguarding concern").check()
     page.get_by_label("Your concern").fill("Amy had a bruise on her arm she would not explain.")
-    page.get_by_role("button", name="Save visit").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save visit"))
 
     # Refused: the duration is explained next to the field, and nothing typed is lost.
     assert page.get_by_text("between 15 minutes and 8 hours").is_visible()
@@ -42,15 +44,14 @@ def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, trans
     # The device keeps the draft: going back to the form (say, after a dropped
     # connection) brings everything back.
     page.get_by_label("How long (minutes)").fill("90")
-    page.wait_for_timeout(500)
+    page.wait_for_function(DRAFT_SAYS_90_MINUTES)
     page.goto(page.url)
-    assert page.get_by_text("We restored what you typed on this device").is_visible()
+    expect(page.get_by_text("We restored what you typed on this device")).to_be_visible()
     assert page.get_by_label("Notes").input_value() == NOTES
     assert page.get_by_label("How long (minutes)").input_value() == "90"
     assert page.get_by_label("I have a safeguarding concern").is_checked()
 
-    page.get_by_role("button", name="Save visit").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save visit"))
     assert page.get_by_text("Visit logged").is_visible()
     visit = Visit.objects.get()
     assert (visit.duration_minutes, visit.notes) == (90, NOTES)

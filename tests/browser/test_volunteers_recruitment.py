@@ -10,6 +10,7 @@ from tests import factories
 from volunteers.models import Stage, Volunteer
 from volunteers.views import rate_limit_key
 
+from .conftest import click_to_load
 from .conftest import sign_in as sign_in_with_password
 
 pytestmark = pytest.mark.browser
@@ -32,8 +33,7 @@ def record_interview(page, kind, held_on):
     step.get_by_label("Interview").select_option(label=kind)
     step.get_by_label("Passed").check()
     step.get_by_label("Date held").fill(held_on)
-    step.get_by_role("button", name="Save interview").click()
-    page.wait_for_load_state()
+    click_to_load(page, step.get_by_role("button", name="Save interview"))
     assert page.get_by_text("Interview recorded.").is_visible()
 
 
@@ -44,11 +44,11 @@ def record_reference(page, name):
     step.get_by_label("Relationship to the applicant").fill("Employer")
     step.get_by_label("Satisfactory", exact=True).check()
     step.get_by_label("Date received").fill(days_ago(20))
-    step.get_by_role("button", name="Save reference").click()
-    page.wait_for_load_state()
+    click_to_load(page, step.get_by_role("button", name="Save reference"))
     assert page.get_by_text("Reference recorded.").is_visible()
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire, mailoutbox):
     cache.delete(rate_limit_key("127.0.0.1"))
     page.set_viewport_size(DESKTOP)
@@ -72,9 +72,9 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
 
     # 2. The project manager finds her on the board.
     sign_in(page, alice.email)
-    page.get_by_role("link", name="Volunteers", exact=True).click()
+    click_to_load(page, page.get_by_role("link", name="Volunteers", exact=True))
     page.get_by_label("Search").fill("osei")
-    page.get_by_role("button", name="Filter").click()
+    click_to_load(page, page.get_by_role("button", name="Filter"))
     page.get_by_role("link", name="Nia Osei").click()
     page.wait_for_url(f"**/volunteers/{nia.pk}/")
     assert "Informal interview: not recorded yet." in page.locator("#blockers").inner_text()
@@ -90,13 +90,11 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
     step.get_by_label("Certificate number").fill("12345")
     step.get_by_label("Date of issue").fill(days_ago(40))
     step.get_by_label("Clear").check()
-    step.get_by_role("button", name="Save DBS check").click()
-    page.wait_for_load_state()
+    click_to_load(page, step.get_by_role("button", name="Save DBS check"))
     assert "12 digits" in page.locator("#dbs-step").inner_text()  # shown by the field
     step = page.locator("#dbs-step")
     step.get_by_label("Certificate number").fill("0012 3456 7890")
-    step.get_by_role("button", name="Save DBS check").click()
-    page.wait_for_load_state()
+    click_to_load(page, step.get_by_role("button", name="Save DBS check"))
     assert page.get_by_text("DBS check recorded.").is_visible()
     assert page.get_by_text("001234567890").is_visible()  # in full, on the manager's page
 
@@ -105,26 +103,23 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
     assert page.locator("#stage").inner_text() == "Training"
 
     # 4. Training: a session and its register.
-    page.get_by_role("link", name="Training", exact=True).click()
-    page.get_by_role("link", name="Add a session").click()
+    click_to_load(page, page.get_by_role("link", name="Training", exact=True))
+    click_to_load(page, page.get_by_role("link", name="Add a session"))
     page.get_by_label("Title").fill("Initial training (all day)")
     page.get_by_label("Date").fill(days_ago(10))
     page.get_by_label("Hours").fill("18")
-    page.get_by_role("button", name="Save session").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Save session"))
     page.get_by_role("button", name="Tick everyone").click()
     assert page.get_by_label("Nia Osei (Training)").is_checked()
-    page.get_by_role("button", name="Record attendance").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Record attendance"))
     assert page.get_by_text("Attendance recorded for 1.").is_visible()
-    page.get_by_role("link", name="Nia Osei").click()
+    click_to_load(page, page.get_by_role("link", name="Nia Osei"))
 
     record_interview(page, "Post-training interview", days_ago(2))
     assert page.locator("#blockers").count() == 0
 
     # 5. Sign-off.
-    page.get_by_role("button", name="Sign off as ready to work with a family").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.get_by_role("button", name="Sign off as ready to work with a family"))
     assert page.locator("#stage").inner_text() == "Ready"
     assert page.get_by_text("is signed off").is_visible()
     nia.refresh_from_db()
@@ -133,17 +128,17 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
 
 
 def test_a_volunteer_reads_their_record_on_a_phone(page, alice, cambridgeshire):
-    from tests.volunteers.helpers import signed_off
-
-    volunteer = factories.VolunteerFactory(
-        project=cambridgeshire, first_name="Vic", last_name="Tor", email="vic@example.org"
+    volunteer = factories.ReadyVolunteerFactory(
+        project=cambridgeshire,
+        first_name="Vic",
+        last_name="Tor",
+        email="vic@example.org",
+        signed_off_by=alice,
     )
-    signed_off(volunteer, alice)
     user = volunteer.user
     user.set_password(factories.PASSWORD)
     user.save()
-    other = factories.VolunteerFactory(project=cambridgeshire, first_name="Olive")
-    signed_off(other, alice)
+    factories.ReadyVolunteerFactory(project=cambridgeshire, first_name="Olive", signed_off_by=alice)
 
     assert page.viewport_size == {"width": 390, "height": 844}
     sign_in(page, "vic@example.org")

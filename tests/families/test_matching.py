@@ -12,7 +12,7 @@ from django.utils import timezone
 from families import services
 from families.models import Family, Match
 from tests import factories
-from tests.volunteers.helpers import clear_dbs, signed_off
+from tests.volunteers.helpers import clear_dbs
 from vicp.permissions import granted
 from volunteers.models import Stage
 
@@ -24,13 +24,10 @@ def test_suggestions_rank_ready_volunteers_with_their_reasons(family, alice, cam
     family.postcode = "CB4 1AA"
     family.languages = "Polish, English"
     family.save()
-    near = signed_off(
-        factories.VolunteerFactory(
-            project=cambridgeshire, postcode="CB4 3XY", languages="Polish", drives=True
-        ),
-        alice,
+    near = factories.ReadyVolunteerFactory(
+        project=cambridgeshire, postcode="CB4 3XY", languages="Polish", drives=True
     )
-    far = signed_off(factories.VolunteerFactory(project=cambridgeshire, postcode="PE1 1AA"), alice)
+    far = factories.ReadyVolunteerFactory(project=cambridgeshire, postcode="PE1 1AA")
     factories.VolunteerFactory(project=cambridgeshire)  # not signed off: never suggested
     suggestions = services.suggest_volunteers(family)
     assert [s.volunteer for s in suggestions] == [near, far]
@@ -78,16 +75,15 @@ def test_only_a_manager_of_the_project_matches(family, ready_volunteer, charlie,
 
 
 def test_a_volunteer_has_one_family_at_a_time(match, alice, sam, cambridgeshire):
-    other = factories.make_referral(cambridgeshire, sam, submit=True, family_name="Other")
-    from referrals.services import accept_referral
-
-    second_family = accept_referral(other, by=alice)
+    second_family = factories.AcceptedFamilyFactory(
+        project=cambridgeshire, social_worker=sam, accepted_by=alice, family_name="Other"
+    )
     with pytest.raises(ValidationError, match="not signed off and free"):
         services.start_match(family=second_family, volunteer=match.volunteer, by=alice)
 
 
 def test_a_family_has_one_volunteer_at_a_time(match, alice, cambridgeshire):
-    another = signed_off(factories.VolunteerFactory(project=cambridgeshire), alice)
+    another = factories.ReadyVolunteerFactory(project=cambridgeshire, signed_off_by=alice)
     with pytest.raises(ValidationError, match="not awaiting a volunteer"):
         services.start_match(family=match.family, volunteer=another, by=alice)
 
@@ -128,17 +124,15 @@ def test_a_case_closes_only_after_the_match_ends(match, alice):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_matching_one_volunteer_at_once_make_one_match(
-    postgres, sam, alice, cambridgeshire
+    postgres, sam, alice, cambridgeshire, reference_data
 ):
-    from referrals.services import accept_referral
-
     families = [
-        accept_referral(
-            factories.make_referral(cambridgeshire, sam, submit=True, family_name=n), by=alice
+        factories.AcceptedFamilyFactory(
+            project=cambridgeshire, social_worker=sam, accepted_by=alice, family_name=name
         )
-        for n in "AB"
+        for name in "AB"
     ]
-    volunteer = signed_off(factories.VolunteerFactory(project=cambridgeshire), alice)
+    volunteer = factories.ReadyVolunteerFactory(project=cambridgeshire, signed_off_by=alice)
     clear_dbs(volunteer, alice)
     start = threading.Barrier(2)
     outcomes = []

@@ -187,6 +187,7 @@ def test_a_failure_is_recorded_with_its_reason(
     assert export.status == "failed" and "fonts missing" in export.error
 
 
+@pytest.mark.worker
 def test_the_export_is_built_by_a_real_worker(celery_worker, alice, family):
     export = composed_services.request_subject_access_export(family, by=alice)
     assert wait_for(

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from referrals import services
-from tests.factories import make_referral
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("families:list")
@@ -38,13 +37,16 @@ def test_the_record_shows_children_with_ages_plans_and_history(client_for, alice
 def test_lists_contain_only_what_each_person_may_see(
     client_for, cast, family, sally, charlie, southend
 ):
-    other = services.accept_referral(make_referral(southend, sally, submit=True), by=charlie)
+    other = factories.AcceptedFamilyFactory(
+        project=southend, social_worker=sally, accepted_by=charlie
+    )
     assert list(client_for(cast["alice"]).get(LIST).context["page"]) == [family]
     assert list(client_for(cast["sam"]).get(LIST).context["page"]) == [family]
     assert list(client_for(cast["sally"]).get(LIST).context["page"]) == [other]
     assert client_for(cast["vera"]).get(LIST).status_code == 404
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_the_list_issues_the_same_queries_for_2_or_50_families(
     client_for, alice, sam, cambridgeshire, django_assert_max_num_queries
 ):
@@ -53,8 +55,12 @@ def test_the_list_issues_the_same_queries_for_2_or_50_families(
     client = client_for(alice)
     counts = []
     for total in (2, 50):
-        while Family.objects.count() < total:
-            services.accept_referral(make_referral(cambridgeshire, sam, submit=True), by=alice)
+        factories.AcceptedFamilyFactory.create_batch(
+            total - Family.objects.count(),
+            project=cambridgeshire,
+            social_worker=sam,
+            accepted_by=alice,
+        )
         with django_assert_max_num_queries(15) as queries:
             client.get(LIST)
         counts.append(len(queries))

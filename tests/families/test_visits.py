@@ -80,10 +80,9 @@ def test_only_the_matched_volunteer_or_a_manager_logs(
     match, alice, charlie, ready_volunteer, cambridgeshire
 ):
     from tests import factories
-    from tests.volunteers.helpers import signed_off
 
     log(match, by=alice)
-    other = signed_off(factories.VolunteerFactory(project=cambridgeshire), alice)
+    other = factories.ReadyVolunteerFactory(project=cambridgeshire, signed_off_by=alice)
     for person in (charlie, other.user):
         with pytest.raises(ValidationError, match="Only the matched volunteer"):
             log(match, by=person)
@@ -286,15 +285,15 @@ def test_the_managers_home_lists_matches_reaching_26_weeks(client_for, match, al
 @pytest.fixture
 def second_match(cambridgeshire, sam, alice):
     """Another family of Cambridgeshire, matched with another volunteer today."""
-    from referrals.services import accept_referral
     from tests import factories
-    from tests.volunteers.helpers import signed_off
 
-    family = accept_referral(factories.make_referral(cambridgeshire, sam, submit=True), by=alice)
-    volunteer = signed_off(
-        factories.VolunteerFactory(project=cambridgeshire, email="wes@example.org"), alice
+    family = factories.AcceptedFamilyFactory(
+        project=cambridgeshire, social_worker=sam, accepted_by=alice
     )
-    return services.start_match(family=family, volunteer=volunteer, by=alice)
+    volunteer = factories.ReadyVolunteerFactory(
+        project=cambridgeshire, email="wes@example.org", signed_off_by=alice
+    )
+    return factories.ActiveMatchFactory(family=family, volunteer=volunteer, started_by=alice)
 
 
 def quiet_matches(client_for, alice):

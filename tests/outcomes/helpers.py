@@ -1,29 +1,32 @@
-"""Families through the whole journey, for outcome and report tests."""
+"""Families through the whole journey, for outcome and report tests: accepted and
+matched as the services leave them (tests/factories.py), then ended and closed
+through the services."""
 
 import datetime
 
 from django.utils import timezone
 
 from families import services as family_services
-from referrals import services as referral_services
 from tests import factories
-from tests.volunteers.helpers import signed_off
 
 
 def accepted_family(project, manager, social_worker, **referral_fields):
     """A family accepted from `social_worker`'s referral (default: the Doe family,
     Amy 7 on a CP plan and Ben 3 on a CIN plan, level of need 4)."""
-    referral = factories.make_referral(project, social_worker, submit=True, **referral_fields)
-    return referral_services.accept_referral(referral, by=manager)
+    return factories.AcceptedFamilyFactory(
+        project=project, social_worker=social_worker, accepted_by=manager, **referral_fields
+    )
 
 
 def worked_with(family, manager, *, weeks=26, volunteer=None):
     """A signed-off volunteer matched with `family` `weeks` weeks ago (the match)."""
-    volunteer = volunteer or signed_off(factories.VolunteerFactory(project=family.project), manager)
-    return family_services.start_match(
+    volunteer = volunteer or factories.ReadyVolunteerFactory(
+        project=family.project, signed_off_by=manager
+    )
+    return factories.ActiveMatchFactory(
         family=family,
         volunteer=volunteer,
-        by=manager,
+        started_by=manager,
         started_on=timezone.localdate() - datetime.timedelta(weeks=weeks),
     )
 

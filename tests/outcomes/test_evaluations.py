@@ -21,14 +21,13 @@ from outcomes.selectors import (
     missing_evaluations_of,
 )
 from tests import factories
-from tests.volunteers.helpers import signed_off
 from vicp.composition import reminders
 from vicp.models import AuditEvent
 
 from .helpers import accepted_family, closed, worked_with
 from .test_family_link import mentions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 SW_ANSWERS = {
     "helpful": 4,
@@ -452,7 +451,7 @@ def test_home_pages_list_the_evaluations_each_person_is_asked_for(
 def test_home_page_lists_take_the_same_queries_for_2_and_50_closed_cases(
     who, cambridgeshire, alice, sam, rf
 ):
-    volunteer = signed_off(factories.VolunteerFactory(project=cambridgeshire), alice)
+    volunteer = factories.ReadyVolunteerFactory(project=cambridgeshire, signed_off_by=alice)
     user = {"manager": alice, "social_worker": sam, "volunteer": volunteer.user}[who]
     panel = Template('{% load vicp_panels %}{% panel "outcomes/_evaluations_awaiting.html" data %}')
     request = rf.get("/")

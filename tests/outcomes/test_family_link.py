@@ -25,7 +25,7 @@ from vicp.models import AuditEvent
 
 from .helpers import accepted_family, closed, worked_with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 ANSWERS = {
     "helpful": "5",

@@ -10,7 +10,7 @@ from outcomes.reference_data import FAMILY_STAR_PLUS
 
 from .helpers import accepted_family, closed, worked_with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 AREAS = [slug for slug, _ in FAMILY_STAR_PLUS]
 
 

@@ -45,6 +45,7 @@ def record(match, slug="sdq-total", score=20, stage="start", by=None, **kwargs):
 # --- The service --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_the_measures_are_data_with_their_ranges():
     assert [
         (m.slug, m.about, m.min_score, m.max_score, m.higher_is_better)

@@ -15,7 +15,7 @@ from tests import factories
 
 from .helpers import accepted_family, closed, worked_with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 TODAY = timezone.localdate()
 YEAR_AGO = TODAY - datetime.timedelta(days=364)
 

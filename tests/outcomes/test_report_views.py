@@ -15,7 +15,7 @@ from vicp.models import AuditEvent
 
 from .helpers import accepted_family, worked_with
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from vicp.celery import app as celery_app
 
 from .report_journeys import closed_case, pdf_text
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("reference_data")]
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 

@@ -19,7 +19,7 @@ from volunteers import services as volunteer_services
 
 from .report_journeys import closed_case, days_ago, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 AREA_NAMES = [name for _, name in FAMILY_STAR_PLUS]
 
 

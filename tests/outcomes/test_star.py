@@ -30,6 +30,7 @@ def record(match, stage="start", by=None, **kwargs):
     )
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_the_default_scale_is_the_family_star_plus_ten_areas():
     scale = OutcomeScale.default()
     assert [a.name for a in scale.areas.all()][:2] == ["Physical health", "Your well-being"]

@@ -9,6 +9,8 @@ from django.utils import timezone
 from referrals import services
 from tests.factories import make_referral
 
+pytestmark = pytest.mark.usefixtures("reference_data")
+
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("already_accepted", [0, 1], ids=["first-of-the-year", "counter-exists"])

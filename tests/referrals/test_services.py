@@ -14,7 +14,7 @@ from tests.factories import make_referral, years_ago
 from vicp.models import AuditEvent
 from vicp.permissions import granted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def child(first_name="Amy", dob=None, plan="none"):

@@ -11,7 +11,7 @@ from referrals.models import CPCategory, LevelOfNeed, Referral
 from tests import factories
 from tests.factories import make_referral, years_ago
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 CREATE = reverse("referrals:create")
 QUEUE = reverse("referrals:queue")
 MINE = reverse("referrals:mine")

@@ -1,15 +1,10 @@
-"""Recording a volunteer's recruitment steps in tests, all or up to a point."""
-
-import datetime
+"""Recording a volunteer's recruitment steps through the services, all or up to a
+point. `factories.ReadyVolunteerFactory` writes the end state of `signed_off` at once,
+for tests that are not about recruitment."""
 
 from tests import factories
+from tests.factories import CERTIFICATE, days_ago
 from volunteers import services
-
-CERTIFICATE = "001234567890"
-
-
-def days_ago(n, today=None):
-    return (today or datetime.date.today()) - datetime.timedelta(days=n)
 
 
 def pass_interviews(volunteer, by, *kinds, held_on=None):

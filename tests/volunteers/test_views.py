@@ -486,6 +486,7 @@ def test_the_training_list_issues_a_constant_number_of_queries(
 # --- Home pages -----------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("reference_data")
 def test_the_managers_home_shows_counts_overdue_supervision_and_dbs_renewals(
     cast, client_for, applicant, cambridgeshire, southend
 ):
