@@ -5,17 +5,24 @@ worker for each, volunteers, and an administrator. "Charlie" is anyone who must
 not see Alice's things: the other project's manager, the other social worker.
 """
 
+import datetime
 import os
 import time
 import uuid
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.shortcuts import assign_perm
 
+from families.reference_data import ensure_reference_data as ensure_family_data
+from outcomes.reference_data import ensure_reference_data as ensure_outcome_data
+from referrals.reference_data import ensure_reference_data as ensure_referral_data
 from vicp.celery import app as celery_app
 from vicp.middleware import SESSION_RENEWED_AT
 
@@ -63,7 +70,6 @@ def celery_worker(request, transactional_db):
         "a test with a Celery worker is marked `worker`, so that no other overlaps it"
     )
     need(bool(django_settings.REDIS_URL), "needs Redis and a Celery worker (set REDIS_URL)")
-    from celery.contrib.testing.worker import start_worker
 
     celery_app.conf.task_always_eager = False
     try:
@@ -264,20 +270,12 @@ _reference_rows = {}  # model: [{column: value}], as the migrations wrote them
 
 
 def _ensure_reference_data():
-    from django.apps import apps
-
-    from families.reference_data import ensure_reference_data as ensure_family_data
-    from outcomes.reference_data import ensure_reference_data as ensure_outcome_data
-    from referrals.reference_data import ensure_reference_data as ensure_referral_data
-
     ensure_referral_data(apps)
     ensure_family_data(apps)
     ensure_outcome_data(apps)
 
 
 def _take_out_reference_data():
-    from django.apps import apps
-
     # A database kept from an earlier run (--reuse-db) had it taken out already.
     _ensure_reference_data()
     models = [apps.get_model(label) for label in REFERENCE_MODELS]
@@ -341,9 +339,6 @@ def ready_volunteer(cambridgeshire, alice):
 @pytest.fixture
 def match(family, ready_volunteer, alice):
     """Val has worked with the Doe family for four weeks."""
-    import datetime
-
-    from django.utils import timezone
 
     return factories.ActiveMatchFactory(
         family=family,

@@ -21,7 +21,21 @@ from guardian.shortcuts import assign_perm
 from guardian.utils import get_user_obj_perms_model
 from simple_history.utils import bulk_create_with_history
 
+from families.models import Child, Family, FamilyStatusChange
+from families.services import next_case_reference
+from outcomes.models import ChildStatus, RiskReview
+from referrals import services
+from referrals.models import CPCategory, LevelOfNeed, Referral, ReferralChild, ReferralStatusChange
+from referrals.services import format_postcode
 from vicp.models import AuditEvent, Project, User
+from volunteers.models import (
+    DBSCheck,
+    Interview,
+    Reference,
+    TrainingAttendance,
+    Volunteer,
+    VolunteerStageChange,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 CERTIFICATE = "001234567890"
@@ -104,7 +118,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     title = factory.Sequence(lambda n: f"Initial training, part {n}")
-    held_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
     hours = 6
     kind = "initial"
     created_by = factory.SubFactory(ProjectManagerFactory)
@@ -145,14 +159,6 @@ class ReadyVolunteerFactory(VolunteerFactory):
 
 
 def _write_recruitment(volunteer):
-    from volunteers.models import (
-        DBSCheck,
-        Interview,
-        Reference,
-        TrainingAttendance,
-        VolunteerStageChange,
-    )
-
     by, user = volunteer.signed_off_by, volunteer.user
     Interview.objects.bulk_create(
         Interview(volunteer=volunteer, kind=kind, outcome="passed", held_on=held_on, recorded_by=by)
@@ -251,7 +257,7 @@ def _write_recruitment(volunteer):
 
 
 def days_ago(n, today=None):
-    return (today or datetime.date.today()) - datetime.timedelta(days=n)
+    return (today or timezone.localdate()) - datetime.timedelta(days=n)
 
 
 def manager_of(project):
@@ -309,7 +315,6 @@ def _history(instance, *states, user=None):
 
 def years_ago(years, days=0):
     """A date of birth `years` years before today, less `days` days."""
-    from django.utils import timezone
 
     today = timezone.localdate()
     try:
@@ -320,8 +325,6 @@ def years_ago(years, days=0):
 
 
 def referral_defaults(project):
-    from referrals.models import LevelOfNeed
-
     return {
         "family_name": "Doe",
         "postcode": "CB4 1AA",
@@ -337,7 +340,6 @@ def referral_defaults(project):
 def doe_children():
     """Amy Doe, 7, on a child protection plan for neglect, and Ben Doe, 3, on a child
     in need plan (as `make_referral` takes them)."""
-    from referrals.models import CPCategory
 
     return [
         {
@@ -360,8 +362,6 @@ def doe_children():
 def make_referral(project, by, *, children=None, submit=False, **fields):
     """A referral written by `by` through the service (submitted if asked): by
     default the Doe family (`doe_children`), level of need 4, with consent."""
-    from referrals import services
-    from referrals.models import Referral
 
     referral = Referral(project=project, **{**referral_defaults(project), **fields})
     if children is None:
@@ -430,8 +430,6 @@ class AcceptedFamilyFactory(factory.django.DjangoModelFactory):
 
 def _accepted_referral(project, social_worker, manager, *, children, needs, risks, **fields):
     """The referral and its children, as written, submitted and accepted."""
-    from referrals.models import Referral, ReferralChild, ReferralStatusChange
-    from referrals.services import format_postcode
 
     fields = {**referral_defaults(project), **fields}
     fields["postcode"] = format_postcode(fields["postcode"])
@@ -492,9 +490,6 @@ def _accepted_referral(project, social_worker, manager, *, children, needs, risk
 
 def _open_case(model_class, referral, referred, *, by, needs, risks):
     """The family case opened from `referral`, whose children are `referred`."""
-    from families.models import Child, FamilyStatusChange
-    from families.services import next_case_reference
-    from outcomes.models import ChildStatus, RiskReview
 
     today = timezone.localdate()
     shared = (
@@ -576,9 +571,6 @@ class ActiveMatchFactory(factory.django.DjangoModelFactory):
     @classmethod
     @transaction.atomic  # as the services: all of it or nothing, and rows locked meanwhile
     def _create(cls, model_class, *, family, volunteer, started_by, **fields):
-        from families.models import Family, FamilyStatusChange
-        from volunteers.models import Volunteer, VolunteerStageChange
-
         # As `start_match`, from the rows as they are now (the instances given are left
         # as they were).
         family = Family.objects.get(pk=family.pk)

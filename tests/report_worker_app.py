@@ -13,7 +13,10 @@ import time
 from pathlib import Path
 
 from celery.signals import worker_process_init
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
+from outcomes import reports, tasks
 from vicp.celery import app
 
 __all__ = ["app"]
@@ -21,11 +24,6 @@ __all__ = ["app"]
 
 @worker_process_init.connect
 def _slow_first_render(**kwargs):
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from outcomes import reports, tasks
-
     folder = Path(os.environ["VICP_TEST_RENDER_FOLDER"])
     real = reports.render_pdf
 

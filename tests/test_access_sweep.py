@@ -8,6 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from families.models import Family
+from families.services import add_goal, end_match, log_visit
+from outcomes.services import request_report
+from vicp.composition.services import request_subject_access_export
+from vicp.models import AuditEvent
+from volunteers import services
+
 from . import factories
 from .urlwalk import all_routes
 
@@ -23,8 +30,6 @@ def _volunteer(cast, project):
 
 
 def _dbs_check(cast, project):
-    from volunteers import services
-
     volunteer = factories.VolunteerFactory(project=project)
     services.record_dbs_check(
         volunteer,
@@ -55,8 +60,6 @@ def _draft_referral(cast, project):
 def _family(cast, project):
     """Sam's referral, accepted: a family whose first volunteer's match has ended
     (cast["ended"])."""
-    from families.models import Family
-    from families.services import end_match
 
     alice = cast["alice"]
     family = factories.AcceptedFamilyFactory(
@@ -77,8 +80,6 @@ def _match(cast, project):
 
 
 def _visit(cast, project, **extra):
-    from families.services import log_visit
-
     match = _match(cast, project)
     return log_visit(
         match=match,
@@ -108,8 +109,6 @@ def _matched_family(cast, project):
 
 
 def _export(cast, project):
-    from vicp.composition.services import request_subject_access_export
-
     return request_subject_access_export(_family(cast, project), by=cast["alice"])
 
 
@@ -118,14 +117,11 @@ def _export_download(cast, project):
 
 
 def _goal(cast, project):
-    from families.services import add_goal
-
     return add_goal(family=_family(cast, project), by=cast["alice"], description="Mornings")
 
 
 def _report(cast, project):
     """A project's impact report (Sam, who refers to the project, may not see it)."""
-    from outcomes.services import request_report
 
     today = timezone.localdate()
     return request_report(kind="impact", by=cast["alice"], project=project, start=today, end=today)
@@ -262,8 +258,6 @@ def test_outsiders_get_404(route, cast, cambridgeshire, client_for):
 
 
 def test_a_refused_record_is_in_the_audit_log(cast, cambridgeshire, client_for):
-    from vicp.models import AuditEvent
-
     family = _family(cast, cambridgeshire)
     client_for(cast["charlie"]).get(reverse("families:detail", args=[family.pk]))
     event = AuditEvent.objects.get(action="access.refused")
@@ -277,8 +271,6 @@ def test_a_refused_record_is_in_the_audit_log(cast, cambridgeshire, client_for):
 
 
 def test_a_record_that_does_not_exist_is_not_logged_as_refused(cast, client_for):
-    from vicp.models import AuditEvent
-
     client_for(cast["charlie"]).get(reverse("families:detail", args=[424242]))
     assert not AuditEvent.objects.filter(action="access.refused").exists()
 

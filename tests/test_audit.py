@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.db.utils import InternalError
+from django.urls import reverse
 
 from vicp import audit
 from vicp.models import AuditEvent
@@ -42,8 +43,6 @@ def test_an_event_cannot_be_changed_or_deleted_through_the_orm(alice):
 
 
 def test_the_admin_offers_no_way_to_change_events(client, ada, alice):
-    from django.urls import reverse
-
     event = audit.record("something", actor=alice)
     sign_in(client, ada)
     assert client.get(reverse("admin:vicp_auditevent_changelist")).status_code == 200
@@ -65,8 +64,6 @@ def test_the_database_refuses_updates_and_deletes(postgres, alice):
 
 
 def test_viewing_records_is_audited(client_for, alice, sam, family, ready_volunteer):
-    from django.urls import reverse
-
     client_for(alice).get(reverse("families:detail", args=[family.pk]))
     client_for(sam).get(reverse("referrals:detail", args=[family.referral_id]))
     client_for(alice).get(reverse("volunteers:detail", args=[ready_volunteer.pk]))

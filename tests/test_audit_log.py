@@ -13,7 +13,7 @@ from django.utils import timezone
 from vicp import audit
 from vicp.models import AuditEvent
 
-from .factories import PASSWORD
+from .factories import PASSWORD, SocialWorkerFactory
 
 pytestmark = pytest.mark.django_db
 LOG = reverse("vicp:audit_log")
@@ -115,8 +115,6 @@ def test_the_confirmation_lasts_ten_minutes(client_for, alice):
 
 
 def test_the_export_never_starts_a_cell_with_a_formula(client_for, alice, cambridgeshire):
-    from .factories import SocialWorkerFactory
-
     odd = SocialWorkerFactory(email="=1+2@example.org")
     audit.record("family.viewed", actor=odd, obj=cambridgeshire, project=cambridgeshire)
     client = client_for(alice)

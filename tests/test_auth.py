@@ -2,10 +2,13 @@
 
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,8 +134,6 @@ def test_the_reset_link_expires(client, alice, settings, django_capture_on_commi
 
 
 def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(alice):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     response = client.post(reverse("password_change"), {})
@@ -141,10 +142,6 @@ def test_a_form_sent_without_its_csrf_token_gets_a_friendly_page(alice):
 
 
 def test_signing_in_starts_a_new_session(client, alice):
-    from importlib import import_module
-
-    from django.conf import settings
-
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # db, or Redis
 
     planted = SessionStore()  # a session an attacker made and planted in the browser

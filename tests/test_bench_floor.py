@@ -5,6 +5,7 @@ from django.test import override_settings
 from django.urls import Resolver404, get_resolver
 from guardian.shortcuts import assign_perm
 
+from bench.floor import floor
 from tests import factories
 
 
@@ -17,8 +18,6 @@ def patterns(resolver, prefix=""):
 
 
 def test_it_is_not_in_the_production_urls():
-    from bench.floor import floor
-
     with pytest.raises(Resolver404):
         get_resolver("vicp.urls").resolve("/bench/floor/")
     assert all(view is not floor for _, view in patterns(get_resolver("vicp.urls")))

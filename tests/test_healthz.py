@@ -1,6 +1,8 @@
 """/healthz reports the database, and Redis and a worker when they are configured."""
 
 import pytest
+from django.db import connection
+from django.db.utils import OperationalError
 from django.urls import reverse
 
 from vicp import health
@@ -35,9 +37,6 @@ def test_it_answers_503_when_redis_is_unreachable(client, settings):
 
 
 def test_a_real_database_outage_is_reported(client, settings, monkeypatch):
-    from django.db import connection
-    from django.db.utils import OperationalError
-
     settings.REDIS_URL = ""
 
     def broken_cursor(*args, **kwargs):

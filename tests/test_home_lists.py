@@ -1,5 +1,8 @@
 """Lists on home pages stay short however large the caseload grows."""
 
+import datetime
+from types import SimpleNamespace
+
 import pytest
 from django.template.loader import render_to_string
 
@@ -29,9 +32,6 @@ def test_a_queryset_is_cut_in_the_database(django_assert_num_queries):
 
 
 def test_the_recruitment_panel_says_how_many_more():
-    import datetime
-    from types import SimpleNamespace
-
     volunteer = SimpleNamespace(
         pk=1,
         full_name="Val Green",

@@ -7,6 +7,8 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from families import services as family_services
+from families.models import Visit
+from referrals.models import Referral
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +28,6 @@ def query_counts(client, url, grow, django_assert_max_num_queries):
 
 @pytest.mark.usefixtures("reference_data")
 def test_your_referrals(client_for, sam, cambridgeshire, django_assert_max_num_queries):
-    from referrals.models import Referral
-
     def grow(total):
         while Referral.objects.count() < total:
             factories.make_referral(cambridgeshire, sam, submit=True)
@@ -50,8 +50,6 @@ def test_social_workers(client_for, alice, cambridgeshire, django_assert_max_num
 
 
 def test_mileage_claims(client_for, match, alice, django_assert_max_num_queries):
-    from families.models import Visit
-
     def grow(total):
         while Visit.objects.count() < total:
             family_services.log_visit(

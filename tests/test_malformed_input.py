@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Visit, VisitActivity
+from families.services import log_visit
 from referrals.forms import MAX_CHILDREN
 from referrals.models import Referral
 
@@ -26,8 +27,6 @@ CREATE = reverse("referrals:create")
 
 @pytest.fixture
 def claim(match):
-    from families.services import log_visit
-
     return log_visit(
         match=match,
         by=match.volunteer.user,
@@ -213,8 +212,6 @@ def test_a_nul_in_the_reason_for_closing_a_case_is_refused(client_for, alice, fa
 
 
 def test_a_nul_in_a_concerns_follow_up_is_refused(client_for, alice, match):
-    from families.services import log_visit
-
     visit = log_visit(
         match=match,
         by=match.volunteer.user,

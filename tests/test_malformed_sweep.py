@@ -14,6 +14,7 @@ changes, the next sees the same records.
 from itertools import count
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.test import Client
@@ -23,7 +24,15 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from families.models import Family, Match
+from outcomes.services import family_evaluation_link
+from referrals.models import Referral
+from tests.volunteers.helpers import all_steps, signed_off
 from vicp import reauth
+from vicp.models import User
+from vicp.services import invite_social_worker
+from volunteers.models import Volunteer
+from volunteers.services import not_progressed
 
 from . import factories
 from .conftest import sign_in
@@ -59,31 +68,21 @@ def _reset_link(cast, project):
 
 
 def _family_link(cast, project):
-    from django.conf import settings
-
-    from outcomes.services import family_evaluation_link
-
     url = family_evaluation_link(_family(cast, project), by=cast["alice"])
     return {"token": resolve(url.removeprefix(settings.VICP_BASE_URL)).kwargs["token"]}
 
 
 def _ready_to_sign_off(cast, project):
-    from tests.volunteers.helpers import all_steps
-
     volunteer = factories.VolunteerFactory(project=project)
     all_steps(volunteer, cast["alice"])
     return volunteer
 
 
 def _signed_off(cast, project):
-    from tests.volunteers.helpers import signed_off
-
     return signed_off(factories.VolunteerFactory(project=project), cast["alice"])
 
 
 def _not_progressed(cast, project):
-    from volunteers.services import not_progressed
-
     return not_progressed(
         factories.VolunteerFactory(project=project),
         by=cast["alice"],
@@ -93,16 +92,12 @@ def _not_progressed(cast, project):
 
 
 def _invited_social_worker(cast, project):
-    from vicp.services import invite_social_worker
-
     return invite_social_worker(
         project=project, by=cast["alice"], email="new.sw@example.org", first_name="N", last_name="W"
     )
 
 
 def _family_with_a_link(cast, project):
-    from outcomes.services import family_evaluation_link
-
     family = _family(cast, project)
     family.email = "family@example.org"
     family.save()
@@ -111,8 +106,6 @@ def _family_with_a_link(cast, project):
 
 
 def _two_step_sign_in_for_sam(cast, project):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     TOTPDevice.objects.create(user=cast["sam"], name="Phone", confirmed=True)
 
 
@@ -150,10 +143,6 @@ def _url(route, made):
 
 def _pages_about(route, made):
     """The pages that show the forms of a route that only accepts POST."""
-    from families.models import Family
-    from referrals.models import Referral
-    from vicp.models import User
-    from volunteers.models import Volunteer
 
     if route.name in HOSTS:
         return [reverse(HOSTS[route.name])]
@@ -173,8 +162,6 @@ def _pages_about(route, made):
 
 
 def _people(cast):
-    from families.models import Match
-
     people = {"anonymous": None, **{who: cast[who] for who in PEOPLE if who in cast}}
     active = Match.objects.filter(ended_on=None).select_related("volunteer__user")
     match = active.order_by("-pk").first()

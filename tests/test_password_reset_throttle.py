@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vicp.forms import RESETS_PER_ADDRESS_PER_HOUR, RESETS_PER_CLIENT_PER_HOUR
+from vicp.models import AuditEvent
 
 from . import factories
 
@@ -75,8 +76,6 @@ def test_the_limit_lifts_after_an_hour(alice, ask):
 
 
 def test_a_throttled_request_is_in_the_audit_log(alice, ask):
-    from vicp.models import AuditEvent
-
     for _ in range(RESETS_PER_ADDRESS_PER_HOUR + 1):
         ask("alice@example.org")
     event = AuditEvent.objects.get(action="auth.password_reset_throttled")

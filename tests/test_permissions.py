@@ -1,7 +1,7 @@
 """The permission backbone: who sees which objects, and 404 for everyone else."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -82,8 +82,6 @@ def test_everyone_else_sees_what_they_were_granted(cast, cambridgeshire, southen
 
 
 def test_inactive_and_anonymous_users_see_nothing(cast):
-    from django.contrib.auth.models import AnonymousUser
-
     alice = cast["alice"]
     alice.is_active = False
     assert not visible_to(

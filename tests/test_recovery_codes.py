@@ -1,8 +1,10 @@
 """Recovery codes: long, easy to read out, stored only as hashes; the admin shows no secret."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -121,9 +123,6 @@ def test_an_admin_resets_someones_two_step_sign_in(client_for, ada, alice):
 def test_plain_codes_left_by_the_old_plugin_are_hashed_and_removed(alice, sam):
     """django-otp's static plugin kept codes in plain text; the migration hashes them
     (so nobody is locked out) and empties its tables."""
-    import importlib
-
-    from django.apps import apps
 
     migration = importlib.import_module("vicp.migrations.0005_recovery_codes")
     with connection.cursor() as cursor:

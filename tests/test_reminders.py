@@ -7,6 +7,9 @@ from django.core import mail
 from django.utils import timezone
 
 from families.services import log_visit
+from outcomes.services import submit_evaluation
+from referrals.models import Referral
+from tests.outcomes.helpers import closed
 from vicp.composition import reminders
 from vicp.models import SentReminder
 from vicp.settings import CELERY_BEAT_SCHEDULE
@@ -101,8 +104,6 @@ def test_a_match_of_25_weeks_is_not_flagged(match):
 
 
 def test_referrals_waiting_5_working_days_are_reminded(referral, alice):
-    from referrals.models import Referral
-
     monday = today() - datetime.timedelta(days=today().weekday())
     Referral.objects.filter(pk=referral.pk).update(
         submitted_at=timezone.make_aware(datetime.datetime.combine(monday, datetime.time(9)))
@@ -127,9 +128,6 @@ def test_reminders_carry_no_family_names(match):
 
 
 def test_missing_evaluations_are_chased_a_week_after_closure_not_before(match, alice, sam):
-    from outcomes.services import submit_evaluation
-    from tests.outcomes.helpers import closed
-
     family = closed(match.family, alice)
     volunteer_user = match.volunteer.user
     reminders.send_daily_reminders(today=today() + datetime.timedelta(days=6))
@@ -155,8 +153,6 @@ def test_missing_evaluations_are_chased_a_week_after_closure_not_before(match, a
 
 
 def test_a_social_worker_is_reminded_of_their_own_evaluation(match, alice):
-    from tests.outcomes.helpers import closed
-
     family = closed(match.family, alice)
     reminders.send_daily_reminders(today=today() + datetime.timedelta(days=7))
     (sam_mail,) = sent_to("sam@example.org")

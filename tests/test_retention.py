@@ -5,14 +5,22 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from families.models import Child, Family, FamilyStatusChange
-from families.services import close_case
+from families.models import Child, Family, FamilyStatusChange, SubjectAccessExport
+from families.services import close_case, end_match
+from outcomes import services as outcomes
+from outcomes.models import Evaluation, Measure, MeasureScore, Report, RiskReview, StarReading
+from outcomes.reference_data import FAMILY_STAR_PLUS
+from outcomes.selectors import measure_journey
 from vicp.composition import retention
+from vicp.composition.retention import REMOVED
 from vicp.models import AuditEvent
 from vicp.settings import CELERY_BEAT_SCHEDULE
+from volunteers.models import DBSCheck, VolunteerStageChange
+from volunteers.services import record_leaving
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +89,6 @@ def test_the_dry_run_changes_nothing_and_a_second_run_nothing_more(family, alice
 
 
 def test_a_volunteer_who_left_more_than_6_years_ago_is_anonymised(ready_volunteer, alice):
-    from volunteers.models import DBSCheck, VolunteerStageChange
-    from volunteers.services import record_leaving
-
     record_leaving(ready_volunteer, by=alice, reason="Moved away")
     at = timezone.make_aware(datetime.datetime.combine(years_ago(6, days=1), datetime.time(12)))
     VolunteerStageChange.objects.filter(volunteer=ready_volunteer, to_stage="left").update(at=at)
@@ -101,13 +106,6 @@ def test_it_runs_daily():
 
 
 def test_outcome_records_keep_their_numbers_and_lose_their_words(match, alice, sam):
-    from families.services import end_match
-    from outcomes import services as outcomes
-    from outcomes.models import Evaluation, Measure, MeasureScore, RiskReview, StarReading
-    from outcomes.reference_data import FAMILY_STAR_PLUS
-    from outcomes.selectors import measure_journey
-    from vicp.composition.retention import REMOVED
-
     family, today = match.family, timezone.localdate()
     amy, ben = family.children.order_by("date_of_birth")
     outcomes.record_star_reading(
@@ -196,11 +194,6 @@ def test_outcome_records_keep_their_numbers_and_lose_their_words(match, alice, s
 def test_reports_and_exports_made_from_an_anonymised_case_are_deleted(
     family, alice, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    from django.core.files.base import ContentFile
-
-    from families.models import SubjectAccessExport
-    from outcomes.models import Report
-
     settings.MEDIA_ROOT = tmp_path
     report = Report.objects.create(
         kind="case_closure", project=family.project, family=family, requested_by=alice

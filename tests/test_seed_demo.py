@@ -1,15 +1,19 @@
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from families.models import Family, Match, Visit
+from referrals.models import Referral
 from vicp.models import Project, User
 from vicp.permissions import projects_managed_by, projects_visible_to
+from volunteers.models import Volunteer
+from volunteers.services import sign_off_blockers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def run(**options):
-    from io import StringIO
-
     out = StringIO()
     call_command("seed_demo", stdout=out, **options)
     return out.getvalue()
@@ -61,9 +65,6 @@ def test_force_overrides_the_refusal(settings):
 
 
 def test_it_gives_each_demo_volunteer_a_signed_off_record_and_some_applicants(settings):
-    from volunteers.models import Volunteer
-    from volunteers.services import sign_off_blockers
-
     settings.DEBUG = True
     run()
     run()  # idempotent
@@ -82,9 +83,6 @@ def test_it_gives_each_demo_volunteer_a_signed_off_record_and_some_applicants(se
 
 
 def test_it_creates_referrals_a_family_and_a_match_with_visits(settings):
-    from families.models import Family, Match, Visit
-    from referrals.models import Referral
-
     settings.DEBUG = True
     run()
     run()  # idempotent

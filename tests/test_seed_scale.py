@@ -19,6 +19,7 @@ from families.selectors import families_visible_to
 from outcomes.models import ChildStatus, RiskReview, StarReading
 from referrals.models import Referral
 from referrals.selectors import referrals_visible_to
+from referrals.services import accept_referral
 from vicp.models import Project, User
 from volunteers import services as volunteer_services
 from volunteers.models import DBSCheck, Volunteer
@@ -124,8 +125,6 @@ def test_referrals_end_at_their_status(counts):
 
 
 def test_case_references_continue_through_the_service(counts, today):
-    from referrals.services import accept_referral
-
     for project in Project.objects.all():
         numbers = Counter()
         for reference in Family.objects.filter(project=project).values_list(

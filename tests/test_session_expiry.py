@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +28,6 @@ def home(client, at):
 
 
 def session_writes(client, at):
-    from django.db import connection
-
     with CaptureQueriesContext(connection) as queries:
         assert home(client, at).status_code == 200
     return [
@@ -85,8 +85,6 @@ def test_signing_out_is_not_undone_by_the_renewal(client, sam):
 
 
 def test_a_stale_cookie_brings_no_session_back(client, sam):
-    from django.contrib.sessions.models import Session
-
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         sign_in(client, sam)

@@ -3,12 +3,18 @@
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
+from tests.volunteers.helpers import signed_off
 from vicp import services
 from vicp.models import AuditEvent, User
 from vicp.permissions import projects_visible_to
+
+from . import factories
+from .conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +114,6 @@ def test_a_manager_cannot_invite_to_another_project(client_for, cast, southend):
 def test_an_address_of_one_of_the_projects_volunteers_is_refused_by_the_field(
     client_for, cast, cambridgeshire
 ):
-    from tests.volunteers.helpers import signed_off
-
-    from . import factories
-
     volunteer = signed_off(
         factories.VolunteerFactory(project=cambridgeshire, email="val.green@example.org"),
         cast["alice"],
@@ -123,8 +125,6 @@ def test_an_address_of_one_of_the_projects_volunteers_is_refused_by_the_field(
 
 
 def test_an_address_of_a_fellow_manager_is_refused_by_the_field(client_for, cast, cambridgeshire):
-    from . import factories
-
     colleague = factories.ProjectManagerFactory(email="colleague@example.org")
     cambridgeshire.managers.add(colleague)
     response = client_for(cast["alice"]).post(
@@ -134,8 +134,6 @@ def test_an_address_of_a_fellow_manager_is_refused_by_the_field(client_for, cast
 
 
 def _answer(response):
-    from django.contrib.messages import get_messages
-
     return (
         response.status_code,
         response.get("Location"),
@@ -149,9 +147,6 @@ def test_an_account_the_manager_may_not_see_is_not_revealed(
 ):
     """A volunteer with no project of hers, another project's manager, an administrator:
     Alice gets the answer she would get for an address nobody uses."""
-    from django.test import Client
-
-    from .conftest import sign_in
 
     other = cast[who]
     client = client_for(cast["alice"])

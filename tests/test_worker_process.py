@@ -18,6 +18,7 @@ from django.conf import settings
 from vicp.celery import app as celery_app
 
 from .conftest import need, wait_for
+from .worker_tasks import slow_task
 
 pytestmark = pytest.mark.worker
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,8 +71,6 @@ def worker_process(tmp_path):
 
 
 def test_a_task_whose_worker_process_dies_is_run_again(worker_process, tmp_path):
-    from .worker_tasks import slow_task
-
     runs = tmp_path / "runs"
     runs.mkdir()
     slow_task.apply_async(args=[str(runs), 3], queue=worker_process)

@@ -18,7 +18,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect, sync_playwright
 
 from ..conftest import need
 
@@ -65,7 +67,6 @@ RUN_AXE = """async () => {
 def browser():
     need(Path(CHROMIUM).exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     need(AXE.exists(), "needs axe-core (npm ci)")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -151,7 +152,6 @@ def totp_code(key, *, not_before=None):
     twice, so a test signing in again within 30 seconds uses the next step
     (accepted, as a phone's clock may run a little fast).
     """
-    from django_otp.oath import hotp
 
     step = int(time.time() // 30)
     if not_before is not None:
@@ -179,7 +179,6 @@ def sign_in(page, email, password):
     A first sign-in of a project manager or admin sets up an authenticator by
     reading the key shown on the page (as one would type it into a phone app).
     """
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)

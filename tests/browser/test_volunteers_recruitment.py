@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from tests import factories
 from volunteers.models import Stage, Volunteer
@@ -24,7 +25,7 @@ def sign_in(page, email):
 
 
 def days_ago(n):
-    return (datetime.date.today() - datetime.timedelta(days=n)).isoformat()
+    return (timezone.localdate() - datetime.timedelta(days=n)).isoformat()
 
 
 def record_interview(page, kind, held_on):

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from families import services
@@ -89,8 +89,6 @@ def test_a_family_has_one_volunteer_at_a_time(match, alice, cambridgeshire):
 
 
 def test_the_database_refuses_a_second_active_match(match, alice):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Match.objects.create(
             family=match.family, volunteer=match.volunteer, started_on=TODAY(), started_by=alice

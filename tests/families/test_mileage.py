@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,8 +64,6 @@ def test_a_manager_pays_claims_and_the_volunteer_is_told(
 
 
 def test_a_claim_cannot_be_paid_twice_or_by_another_project(match, alice, charlie):
-    from django.core.exceptions import ValidationError
-
     claim = log(match, 5)
     with pytest.raises(ValidationError):
         services.mark_claims_paid([claim], by=charlie)

@@ -4,9 +4,15 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from families import services
 from families.models import SubjectAccessExport
+from families.services import end_match
+from outcomes import services as outcomes
+from outcomes.models import Measure
+from outcomes.reference_data import FAMILY_STAR_PLUS
+from outcomes.reports import RefusedResource
 from tests.conftest import wait_for
 from tests.factories import PASSWORD
 from vicp.composition import services as composed_services
@@ -43,12 +49,6 @@ def test_the_collection_holds_everything_about_the_family(match):
 
 
 def test_the_collection_holds_the_familys_outcome_records(match, alice, sam):
-    from django.utils import timezone
-
-    from outcomes import services as outcomes
-    from outcomes.models import Measure
-    from outcomes.reference_data import FAMILY_STAR_PLUS
-
     family, today = match.family, timezone.localdate()
     amy, ben = family.children.order_by("date_of_birth")
     outcomes.record_star_reading(
@@ -79,7 +79,6 @@ def test_the_collection_holds_the_familys_outcome_records(match, alice, sam):
         score=22,
         child=amy,
     )
-    from families.services import end_match
 
     end_match(match, by=alice, reason="planned")
     outcomes.submit_evaluation(
@@ -125,8 +124,6 @@ def test_the_collection_holds_the_familys_outcome_records(match, alice, sam):
 
 
 def test_the_pdf_is_made_without_touching_the_network_or_files(family, monkeypatch):
-    from outcomes.reports import RefusedResource
-
     pdf = sar.render_pdf(sar.collect(family))
     assert pdf.startswith(b"%PDF")
     for url in ("file:///etc/passwd", "http://example.org/x.png", "https://x"):

@@ -1,8 +1,15 @@
 """Family pages: who may see a family, and what the record shows."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from families import services as family_services
+from families.models import Child, Family, VisitActivity
+from outcomes import services as outcome_services
+from outcomes.reference_data import FAMILY_STAR_PLUS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +57,6 @@ def test_lists_contain_only_what_each_person_may_see(
 def test_the_list_issues_the_same_queries_for_2_or_50_families(
     client_for, alice, sam, cambridgeshire, django_assert_max_num_queries
 ):
-    from families.models import Family
-
     client = client_for(alice)
     counts = []
     for total in (2, 50):
@@ -68,8 +73,6 @@ def test_the_list_issues_the_same_queries_for_2_or_50_families(
 
 
 def test_changes_to_the_record_are_kept_and_shown_to_managers(client_for, alice, sam, family):
-    from families.models import Child
-
     family.phone = "01223 111111"
     family.save()
     amy = Child.objects.get(family=family, first_name="Amy")
@@ -90,14 +93,6 @@ def test_changes_to_the_record_are_kept_and_shown_to_managers(client_for, alice,
 
 def grow_the_record(match, manager, n, already=0):
     """`n` more of each of what a family's record gathers over six months of work."""
-    import datetime
-
-    from django.utils import timezone
-
-    from families import services as family_services
-    from families.models import VisitActivity
-    from outcomes import services as outcome_services
-    from outcomes.reference_data import FAMILY_STAR_PLUS
 
     family, volunteer = match.family, match.volunteer.user
     today = timezone.localdate()

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from families import services
 from families.models import Concern, Visit, VisitActivity
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +81,6 @@ def test_miles_are_1_to_999(match, miles, ok):
 def test_only_the_matched_volunteer_or_a_manager_logs(
     match, alice, charlie, ready_volunteer, cambridgeshire
 ):
-    from tests import factories
-
     log(match, by=alice)
     other = factories.ReadyVolunteerFactory(project=cambridgeshire, signed_off_by=alice)
     for person in (charlie, other.user):
@@ -253,8 +253,6 @@ def test_the_volunteers_home_shows_the_family_and_drafts(client_for, match):
 
 
 def test_the_managers_home_lists_matches_without_contact_for_14_days(client_for, match, alice):
-    import time_machine
-
     log(match, visited_on=today() - datetime.timedelta(days=14))
     page = client_for(alice).get(reverse("vicp:home")).content.decode()
     assert f"{match.family.case_reference}</a> with Val Green: last contact" in page
@@ -285,7 +283,6 @@ def test_the_managers_home_lists_matches_reaching_26_weeks(client_for, match, al
 @pytest.fixture
 def second_match(cambridgeshire, sam, alice):
     """Another family of Cambridgeshire, matched with another volunteer today."""
-    from tests import factories
 
     family = factories.AcceptedFamilyFactory(
         project=cambridgeshire, social_worker=sam, accepted_by=alice
@@ -346,8 +343,6 @@ def test_no_contact_alert_longest_silence_first_never_contacted_last(
 
 
 def test_the_volunteer_may_change_a_visit_for_7_days(match):
-    import time_machine
-
     visit = log(match, duration_minutes=60)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=6, hours=23)):
         services.edit_visit(visit, by=match.volunteer.user, duration_minutes=75)
@@ -380,8 +375,6 @@ def test_changes_follow_the_same_rules(match):
 
 
 def test_the_edit_page_for_the_volunteer_and_the_manager(client_for, match, alice):
-    import time_machine
-
     visit = log(match, duration_minutes=60)
     url = reverse("families:edit_visit", args=[visit.pk])
     volunteer = client_for(match.volunteer.user)
@@ -407,8 +400,6 @@ def test_the_edit_page_for_the_volunteer_and_the_manager(client_for, match, alic
 def test_the_visit_page_offers_the_change_to_whoever_may_still_make_it(
     client_for, match, alice, sam
 ):
-    import time_machine
-
     visit = log(match, duration_minutes=60)
     detail = reverse("families:visit_detail", args=[visit.pk])
     edit = reverse("families:edit_visit", args=[visit.pk])

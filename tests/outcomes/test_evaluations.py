@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from families import services as family_services
 from families.models import Family
+from families.services import end_match
 from outcomes import policy, services
-from outcomes.models import Evaluation
+from outcomes.models import Evaluation, Question, Questionnaire
 from outcomes.selectors import (
     evaluations_awaiting,
     evaluations_awaiting_panel,
@@ -156,7 +157,6 @@ def test_a_volunteer_is_asked_once_the_work_with_the_family_has_ended(cambridges
     match = worked_with(family, alice)
     volunteer = match.volunteer.user
     assert evaluations_awaiting(volunteer) == []
-    from families.services import end_match
 
     end_match(match, by=alice, reason="planned")
     assert [row[0].pk for row in evaluations_awaiting(volunteer)] == [family.pk]
@@ -165,8 +165,6 @@ def test_a_volunteer_is_asked_once_the_work_with_the_family_has_ended(cambridges
 def test_a_volunteer_who_left_early_is_not_asked_while_another_carries_on(
     cambridgeshire, alice, sam
 ):
-    from families.services import end_match
-
     family = accepted_family(cambridgeshire, alice, sam)
     first = worked_with(family, alice, weeks=20)
     end_match(first, by=alice, reason="volunteer_left")
@@ -380,10 +378,6 @@ def test_the_family_page_shows_all_three_to_the_manager_and_the_social_worker(
 
 
 def test_a_matched_volunteer_sees_only_their_own_evaluation(match, sam, alice, client_for):
-    from families.services import end_match
-
-    from .helpers import worked_with
-
     end_match(match, by=alice, reason="volunteer_left")
     services.submit_evaluation(
         family=match.family, respondent="social_worker", answers=SW_ANSWERS, by=sam
@@ -402,8 +396,6 @@ def test_a_matched_volunteer_sees_only_their_own_evaluation(match, sam, alice, c
 
 
 def test_closing_a_case_asks_for_the_three(match, alice, client_for):
-    from families.services import end_match
-
     end_match(match, by=alice, reason="planned")
     response = client_for(alice).post(
         reverse("families:close_case", args=[match.family_id]),
@@ -478,8 +470,6 @@ def test_home_page_lists_take_the_same_queries_for_2_and_50_closed_cases(
 
 
 def test_admins_reword_retire_and_add_questions(client_for, ada, case, sam):
-    from outcomes.models import Question, Questionnaire
-
     questionnaire = Questionnaire.objects.get(respondent="social_worker")
     questions = list(questionnaire.questions.all())
     client = client_for(ada)
@@ -534,8 +524,6 @@ def test_admins_reword_retire_and_add_questions(client_for, ada, case, sam):
 def test_questionnaires_are_not_added_or_deleted_and_evaluations_are_read_only(
     client_for, ada, case, sam
 ):
-    from outcomes.models import Questionnaire
-
     evaluation = services.submit_evaluation(
         family=case, respondent="social_worker", answers=SW_ANSWERS, by=sam
     )
@@ -553,10 +541,6 @@ def test_questionnaires_are_not_added_or_deleted_and_evaluations_are_read_only(
 
 
 def test_no_evaluation_or_family_link_while_a_volunteer_is_still_working(match, sam, alice):
-    from django.core.exceptions import ValidationError
-
-    from outcomes.models import Evaluation
-
     with pytest.raises(ValidationError, match="once the volunteer's work with the family has"):
         services.submit_evaluation(
             family=match.family, respondent="social_worker", answers=SW_ANSWERS, by=sam
@@ -577,10 +561,6 @@ def test_a_page_for_a_family_still_working_with_a_volunteer_says_not_yet(match, 
 def test_evaluations_are_asked_for_six_months_after_closure(
     case, alice, sam, former, days_ago, asked
 ):
-    import datetime
-
-    from django.utils import timezone
-
     closed_on = timezone.localdate() - datetime.timedelta(days=days_ago)
     Family.objects.filter(pk=case.pk).update(closed_on=closed_on)
     case.matches.update(started_on=closed_on - datetime.timedelta(weeks=26), ended_on=closed_on)

@@ -1,9 +1,14 @@
 """The manager's home page shows the last twelve months' impact figures from impact_summary."""
 
-import pytest
-from django.urls import reverse
+import datetime
 
-from outcomes import services
+import pytest
+import time_machine
+from django.core.cache.backends.locmem import LocMemCache
+from django.urls import reverse
+from django.utils import timezone
+
+from outcomes import selectors, services
 from outcomes.metrics import default_period, impact_summary
 from outcomes.models import RiskReview
 from outcomes.reference_data import FAMILY_STAR_PLUS
@@ -15,8 +20,6 @@ AREAS = [slug for slug, _ in FAMILY_STAR_PLUS]
 
 
 def closed_with_outcomes(project, manager, social_worker, *, level_after=2):
-    from django.utils import timezone
-
     family = accepted_family(project, manager, social_worker)
     worked_with(family, manager)
     for stage, score in (("start", 3), ("end", 7)):
@@ -91,14 +94,6 @@ def test_the_panel_costs_the_same_queries_with_more_cases(
 def test_the_figures_are_kept_for_a_few_minutes(
     client_for, alice, sam, cambridgeshire, monkeypatch
 ):
-    import datetime
-
-    import time_machine
-    from django.core.cache.backends.locmem import LocMemCache
-    from django.utils import timezone
-
-    from outcomes import selectors
-
     # An in-process cache, whose expiry follows the travelling clock (Redis's does not).
     monkeypatch.setattr(selectors, "cache", LocMemCache("impact-panel-test", {}))
     client = client_for(alice)

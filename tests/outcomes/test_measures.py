@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from families.services import end_match
 from outcomes import services
 from outcomes.models import Measure, MeasureScore
 from outcomes.selectors import measure_journey
+from referrals.services import accept_referral
 from tests.factories import make_referral
 from vicp.models import AuditEvent
 
@@ -104,8 +106,6 @@ def test_a_score_must_be_a_whole_number(match):
 
 
 def test_a_childs_measure_needs_a_child_of_this_family(match, alice, sam, cambridgeshire):
-    from referrals.services import accept_referral
-
     with pytest.raises(ValidationError) as error:
         record(match, child=None)
     assert error.value.message_dict == {"child": ["Choose which child this score is about."]}
@@ -167,8 +167,6 @@ def test_only_the_familys_volunteer_or_a_manager_records(match, alice, sam, char
 
 
 def test_the_volunteer_records_nothing_once_the_match_has_ended(match, alice):
-    from families.services import end_match
-
     end_match(match, by=alice, reason="planned")
     with pytest.raises(ValidationError):
         record(match)

@@ -9,9 +9,11 @@ from scipy.stats import wilcoxon
 
 from outcomes import services
 from outcomes.metrics import impact_summary, percent, wilcoxon_p
-from outcomes.models import Measure, RiskReview
+from outcomes.models import Measure, RiskReview, UnitCosts
 from outcomes.reference_data import FAMILY_STAR_PLUS
 from tests import factories
+from tests.volunteers.helpers import pass_interviews, signed_off
+from volunteers import services as volunteer_services
 
 from .helpers import accepted_family, closed, worked_with
 
@@ -291,8 +293,6 @@ def test_a_step_up_counts_against_the_savings(closed_family, alice, cambridgeshi
 
 
 def test_a_project_uses_its_own_unit_costs(closed_family, alice, cambridgeshire):
-    from outcomes.models import UnitCosts
-
     UnitCosts.objects.create(
         project=cambridgeshire,
         valid_from=TODAY - datetime.timedelta(days=400),
@@ -325,9 +325,6 @@ def test_referred_accepted_and_worked_with(closed_family, alice, sam, cambridges
 
 
 def test_the_volunteer_funnel_follows_each_applicant_as_far_as_they_got(cambridgeshire, alice):
-    from tests.volunteers.helpers import pass_interviews, signed_off
-    from volunteers import services as volunteer_services
-
     factories.VolunteerFactory.create_batch(2, project=cambridgeshire)
     interviewed = factories.VolunteerFactory(project=cambridgeshire)
     pass_interviews(interviewed, alice, "informal")

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from outcomes import services
 from outcomes.models import Report
@@ -212,8 +214,6 @@ def test_bad_input_is_shown_next_to_its_field_and_kept(
 
 
 def test_a_manager_cannot_ask_for_the_organisation_wide_report(alice):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError, match="Choose a project"):
         impact(alice, None)
 
@@ -364,7 +364,6 @@ def test_a_social_worker_asks_only_for_families_they_referred(
     client_for, alice, sam, cambridgeshire
 ):
     colleague = factories.SocialWorkerFactory()
-    from guardian.shortcuts import assign_perm
 
     assign_perm("vicp.refer_to_project", colleague, cambridgeshire)
     theirs = accepted_family(cambridgeshire, alice, colleague)

@@ -2,19 +2,23 @@
 charts, and the task that renders and stores them."""
 
 import base64
+import datetime
 import logging
 import re
 import subprocess
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.db import OperationalError
 from django.utils import timezone
 
-from outcomes import charts, metrics, reports, services
+from outcomes import charts, metrics, reports, services, tasks
 from outcomes.models import Report
 from outcomes.reference_data import FAMILY_STAR_PLUS
 from outcomes.tasks import MAX_RETRIES, render_report
+from vicp.celery import app
+from vicp.settings import CELERY_BEAT_SCHEDULE
 from volunteers import services as volunteer_services
 
 from .report_journeys import closed_case, days_ago, pdf_text
@@ -337,7 +341,6 @@ def test_star_change_says_when_an_area_has_no_pairs():
 def eager_retries():
     """Run retries inline, as a worker would run them later (eager mode otherwise raises
     celery's Retry to the caller)."""
-    from vicp.celery import app
 
     before = app.conf.task_eager_propagates
     app.conf.task_eager_propagates = False
@@ -488,8 +491,6 @@ def test_between_retries_the_report_says_it_will_try_again(case, alice, monkeypa
 
 
 def test_a_report_that_runs_out_of_time_says_so(case, alice, monkeypatch):
-    from celery.exceptions import SoftTimeLimitExceeded
-
     def endless(report):
         raise SoftTimeLimitExceeded()
 
@@ -508,10 +509,6 @@ def test_the_task_has_time_limits():
 def test_a_report_whose_task_was_lost_is_queued_again_after_30_minutes(
     alice, cambridgeshire, monkeypatch
 ):
-    import datetime
-
-    from outcomes import tasks
-
     now, today = timezone.now(), timezone.localdate()
     period = {"project": cambridgeshire, "start": today, "end": today}
     queued_report = queued("impact", alice, **period)
@@ -533,8 +530,6 @@ def test_a_report_whose_task_was_lost_is_queued_again_after_30_minutes(
 
 
 def test_beat_looks_for_lost_reports_every_quarter_of_an_hour():
-    from vicp.settings import CELERY_BEAT_SCHEDULE
-
     entry = CELERY_BEAT_SCHEDULE["stalled-reports"]
     assert entry["task"] == "outcomes.tasks.requeue_stalled_reports"
     assert entry["schedule"].minute == {0, 15, 30, 45}

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Child, Family
+from families.services import close_case
 from outcomes import services
 from outcomes.models import ChildStatus, RiskReview
 from outcomes.selectors import risk_journey
 from referrals.models import LevelOfNeed
+from referrals.services import accept_referral
 from tests.factories import make_referral
 from vicp.models import AuditEvent
 
@@ -128,8 +130,6 @@ def test_a_second_review_at_referral_is_refused(family, alice):
 
 
 def test_a_child_of_another_family_is_refused(family, alice, sam, cambridgeshire):
-    from referrals.services import accept_referral
-
     other = accept_referral(
         make_referral(cambridgeshire, sam, submit=True, family_name="Roe"), by=alice
     )
@@ -367,8 +367,6 @@ def test_the_services_refusals_appear_next_to_their_fields(client_for, alice, fa
 
 
 def test_a_closed_case_offers_the_review_at_closure(client_for, alice, family):
-    from families.services import close_case
-
     close_case(family, by=alice, reason="Work complete")
     page = client_for(alice).get(url(family))
     assert page.context["form"]["stage"].initial == "closure"

@@ -1,6 +1,8 @@
 """Family Star readings: every area scored 1 to 10, at the start, at reviews and at the end."""
 
+import base64
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -112,9 +114,6 @@ def test_the_phone_form_keeps_what_was_typed(client_for, match):
 
 
 def test_the_family_page_draws_the_journey_as_a_star(match, client_for):
-    import base64
-    import re
-
     record(match, "start", taken_on=timezone.localdate() - datetime.timedelta(days=7))
     record(match, "review", scores=scores(6, routine=9))
     page = client_for(match.volunteer.user).get(reverse("families:detail", args=[match.family.pk]))

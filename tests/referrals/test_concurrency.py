@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from families.models import Family
 from referrals import services
 from tests.factories import make_referral
 
@@ -48,8 +49,6 @@ def test_concurrent_accepts_get_consecutive_distinct_references(
 def test_two_managers_accepting_the_same_referral_open_one_case(
     postgres, sam, alice, cambridgeshire
 ):
-    from families.models import Family
-
     referral = make_referral(cambridgeshire, sam, submit=True)
     start = threading.Barrier(2)
     outcomes = []

@@ -1,6 +1,7 @@
 """Referral pages: who may reach them, and the journeys through them."""
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -212,8 +213,6 @@ def test_a_social_worker_cannot_choose_another_project(client_for, sam, southend
 def test_the_queue_lists_waiting_referrals_oldest_first(
     client_for, alice, sam, sally, cambridgeshire, southend
 ):
-    import time_machine
-
     with time_machine.travel(timezone.now() - timezone.timedelta(days=8)):
         older = make_referral(cambridgeshire, sam, submit=True, family_name="Older")
     newer = make_referral(cambridgeshire, sam, submit=True, family_name="Newer")

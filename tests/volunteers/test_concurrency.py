@@ -4,17 +4,16 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections
 
 from tests import factories
+from tests.conftest import need
 from volunteers import services
 from volunteers.models import TrainingAttendance
 
 
 @pytest.fixture
 def postgres_transactional(transactional_db):
-    from tests.conftest import need
-
     need(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
 
 
@@ -28,8 +27,6 @@ def test_one_attendance_per_session_even_when_two_record_it_at_once(postgres_tra
     outcomes = []
 
     def record():
-        from django.db import connections
-
         try:
             start.wait()
             services.record_training(volunteer, session=session, hours=6, by=manager)

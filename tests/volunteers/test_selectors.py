@@ -18,7 +18,9 @@ TODAY = datetime.date(2026, 6, 15)
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    with time_machine.travel(datetime.datetime(2026, 6, 15, 10, 0), tick=False):
+    with time_machine.travel(
+        datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC), tick=False
+    ):
         yield
 
 

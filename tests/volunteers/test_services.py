@@ -12,7 +12,13 @@ from django.db import IntegrityError, transaction
 from tests import factories
 from vicp.models import AuditEvent, User
 from volunteers import services
-from volunteers.models import DBSCheck, Stage, TrainingAttendance, VolunteerStageChange
+from volunteers.models import (
+    DBSCheck,
+    Stage,
+    TrainingAttendance,
+    VolunteerStageChange,
+    VolunteerUserObjectPermission,
+)
 
 from .helpers import (
     all_steps,
@@ -31,7 +37,9 @@ TODAY = datetime.date(2026, 6, 15)
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    with time_machine.travel(datetime.datetime(2026, 6, 15, 10, 0), tick=False):
+    with time_machine.travel(
+        datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC), tick=False
+    ):
         yield
 
 
@@ -280,8 +288,6 @@ def test_sign_off_creates_the_login_grants_the_record_and_invites(
 
 
 def test_sign_off_grants_through_the_direct_foreign_key_table(applicant, alice):
-    from volunteers.models import VolunteerUserObjectPermission
-
     signed_off(applicant, alice)
     row = VolunteerUserObjectPermission.objects.get(user=applicant.user)
     assert row.content_object == applicant

@@ -3,17 +3,22 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import remove_perm
 
 from tests import factories
 from volunteers.models import Stage, TrainingAttendance, Volunteer
+from volunteers.views import APPLICATIONS_PER_HOUR, rate_limit_key
 
 from .helpers import CERTIFICATE, all_steps, clear_dbs, pass_interviews, signed_off
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -118,8 +123,6 @@ def test_a_volunteer_not_yet_signed_off_sees_no_record(cast, client_for):
 
 
 def test_a_volunteer_whose_grant_was_removed_sees_nothing(cast, client_for, applicant):
-    from guardian.shortcuts import remove_perm
-
     signed_off(applicant, cast["alice"])
     remove_perm("volunteers.view_volunteer", applicant.user, applicant)
     response = client_for(applicant.user).get(reverse("volunteers:my_record"))
@@ -154,9 +157,6 @@ def application(project, **overrides):
 def _fresh_rate_limit():
     """Forget earlier applications from the test addresses (only those keys: the
     cache may share Redis with the Celery broker)."""
-    from django.core.cache import cache
-
-    from volunteers.views import rate_limit_key
 
     keys = [rate_limit_key(ip) for ip in ("127.0.0.1", "192.0.2.99")]
     cache.delete_many(keys)
@@ -207,8 +207,6 @@ def test_a_filled_honeypot_is_thanked_but_not_saved(
 
 
 def test_applications_are_rate_limited_per_address(client, cambridgeshire):
-    from volunteers.views import APPLICATIONS_PER_HOUR
-
     for n in range(APPLICATIONS_PER_HOUR):
         response = client.post(
             reverse("volunteers:apply"), application(cambridgeshire, email=f"p{n}@example.org")
@@ -490,8 +488,6 @@ def test_the_training_list_issues_a_constant_number_of_queries(
 def test_the_managers_home_shows_counts_overdue_supervision_and_dbs_renewals(
     cast, client_for, applicant, cambridgeshire, southend
 ):
-    import time_machine
-
     alice = cast["alice"]
     renewal = factories.VolunteerFactory(project=cambridgeshire, first_name="Rena")
     all_steps(renewal, alice)
@@ -499,7 +495,7 @@ def test_the_managers_home_shows_counts_overdue_supervision_and_dbs_renewals(
     signed_off(applicant, alice)
     elsewhere = factories.VolunteerFactory(project=southend, first_name="Sid")
     signed_off(elsewhere, cast["charlie"])
-    with time_machine.travel(datetime.datetime.now() + datetime.timedelta(days=31)):
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
         page = client_for(alice).get(reverse("vicp:home")).content.decode()
     assert "Supervision overdue" in page and "Amira Khan" in page
     assert "Rena" in page and "re-check due by" in page
