@@ -5,7 +5,6 @@ and forged formset counts: each gets the form back with a message.
 """
 
 import datetime
-import time
 
 import pytest
 from django.urls import reverse
@@ -19,7 +18,7 @@ from referrals.models import Referral
 from . import factories
 from .referrals.test_views import TWO_CHILDREN, form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 HUGE = "999999999999999999999"  # more than a 64-bit integer
 CLAIMS = reverse("families:claims")
 CREATE = reverse("referrals:create")
@@ -85,13 +84,12 @@ def test_a_forged_count_of_1999_children_renders_no_more_than_the_cap(
     client_for, sam, cambridgeshire
 ):
     data = {"action": "add_child", "children-TOTAL_FORMS": "1999"}
-    started = time.monotonic()
+    # The work is bounded by what is rendered (never by the clock, which a busy machine
+    # would make lie): the cap's forms and no more.
     response = client_for(sam).post(CREATE, data)
-    elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert len(response.context["formset"].forms) == MAX_CHILDREN
     assert len(response.content) < 400_000
-    assert elapsed < 3
     assert f"at most {MAX_CHILDREN} children" in response.content.decode()
 
 

@@ -40,7 +40,7 @@ from .formwalk import TEXT_TYPES, forms_of
 from .test_access_sweep import RECORDS, _family
 from .urlwalk import all_routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 HUGE = "999999999999999999999"  # more than any 64-bit column holds
 MALFORMED = ["abc", HUGE, "\x00"]

@@ -16,7 +16,7 @@ from vicp.models import AuditEvent, RecoveryCode, RecoveryCodes
 from .factories import PASSWORD
 from .test_two_factor import HOME, VERIFY, password_only, set_up
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 # Four groups of four, of digits and capitals that cannot be mistaken for one another.
 CODE = re.compile(r"^[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){3}$")
 
