@@ -13,6 +13,8 @@ pytestmark = pytest.mark.browser
 def sign_out(page):
     if page.get_by_role("button", name="Show menu").is_visible():
         page.get_by_role("button", name="Show menu").click()
+        # Until the menu has finished opening, a click on the account menu is lost.
+        page.locator("#main-nav.show").wait_for()
     page.locator("#account-menu").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")

@@ -33,6 +33,7 @@ def test_each_role_signs_in_and_sees_their_home(demo, page, email, heading):
     sign_out = page.get_by_role("button", name="Sign out")
     assert not sign_out.is_visible()
     page.get_by_role("button", name="Show menu").click()
+    page.locator("#main-nav.show").wait_for()  # a click before the menu is open is lost
     page.locator("#account-menu").click()
     sign_out.click()
     page.wait_for_url("**/accounts/login/")
