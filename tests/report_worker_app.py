@@ -13,10 +13,7 @@ import time
 from pathlib import Path
 
 from celery.signals import worker_process_init
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 
-from outcomes import reports, tasks
 from vicp.celery import app
 
 __all__ = ["app"]
@@ -24,6 +21,12 @@ __all__ = ["app"]
 
 @worker_process_init.connect
 def _slow_first_render(**kwargs):
+    # The worker process has set Django up only now: models can be imported from here on.
+    from django.core.files.base import ContentFile  # noqa: PLC0415
+    from django.core.files.storage import default_storage  # noqa: PLC0415
+
+    from outcomes import reports, tasks  # noqa: PLC0415
+
     folder = Path(os.environ["VICP_TEST_RENDER_FOLDER"])
     real = reports.render_pdf
 
