@@ -5,6 +5,7 @@ from django.utils import timezone
 from vicp.forms import SafeModelMultipleChoiceField
 
 from .models import CPCategory, LevelOfNeed, Need, PlanType, Referral, RiskKind
+from .services import CORRECTABLE_FIELDS, REQUIRED_ONCE_SUBMITTED
 
 # The most children one referral lists: a large household, and a cap on what
 # one request can make the server build.
@@ -181,3 +182,18 @@ class DecisionForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReferralCorrectionForm(forms.ModelForm):
+    """The referral's own record, corrected by a manager once it is submitted."""
+
+    class Meta:
+        model = Referral
+        fields = list(CORRECTABLE_FIELDS)
+        widgets = {"reasons": ReferralForm.Meta.widgets["reasons"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in REQUIRED_ONCE_SUBMITTED:
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = REQUIRED_ONCE_SUBMITTED[name]

@@ -1,6 +1,7 @@
 """What each person may see of referrals."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -8,6 +9,7 @@ from vicp.models import User
 from vicp.permissions import get_object_for_user, visible_to
 
 from .models import Referral
+from .services import CORRECTABLE_FIELDS
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
@@ -61,3 +63,49 @@ def queue_summary(user: User) -> dict[str, object]:
     """The manager's home: how many referrals wait for a decision, and the oldest."""
     queue = decision_queue(user)
     return {"waiting": queue.count(), "oldest": queue.first()}
+
+
+def all_referrals(user: User) -> QuerySet[Referral]:
+    """Every referral a manager may see (their projects; admins all), newest first, with
+    what the list shows of each: its project, its children and the case it became."""
+    if not (user.is_authenticated and (user.is_project_manager or user.is_admin)):
+        return Referral.objects.none()
+    return (
+        referrals_visible_to(user)
+        .select_related(None)
+        .select_related("project", "family")
+        .prefetch_related("children")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    at: datetime.datetime
+    by: User | None
+    field: str
+    before: str
+    after: str
+
+
+def referral_changes(referral: Referral) -> list[FieldChange]:
+    """Corrections of the referral's own record since it was submitted, newest first:
+    who, when, field, before → after (from its change history)."""
+    records = referral.history.select_related("history_user").order_by("history_date", "pk")
+    changes: list[FieldChange] = []
+    before = None
+    for record in records:
+        if before is not None and Referral.Status.DRAFT not in (before.status, record.status):
+            for change in record.diff_against(before, included_fields=CORRECTABLE_FIELDS).changes:
+                changes.append(
+                    FieldChange(
+                        at=record.history_date,
+                        by=record.history_user,
+                        field=str(Referral._meta.get_field(change.field).verbose_name),
+                        before=str(change.old or ""),
+                        after=str(change.new or ""),
+                    )
+                )
+        before = record
+    changes.reverse()
+    return changes

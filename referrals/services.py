@@ -2,12 +2,14 @@
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
-from django.utils import timezone
+from django.db.models import Func, Model, Q, Value
+from django.db.models.functions import Replace, Upper
+from django.utils import dateformat, timezone
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
@@ -172,6 +174,19 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
     return referral
 
 
+# The statuses each decision may be taken from.
+DECIDABLE_FROM: dict[str, tuple[str, ...]] = {
+    "accept": Referral.OPEN,
+    "decline": Referral.OPEN,
+    "waitlist": (Referral.Status.SUBMITTED,),
+}
+
+
+def may_decide(referral: Referral, by: User, action: str) -> bool:
+    """Whether `by` may take this decision (`accept`, `decline`, `waitlist`) now."""
+    return manages(by, referral.project) and referral.status in DECIDABLE_FROM[action]
+
+
 def _decidable(referral: Referral, by: User, allowed: Iterable[str]) -> None:
     if not manages(by, referral.project):
         raise ValidationError("Only a manager of this project can decide on its referrals.")
@@ -202,7 +217,7 @@ def accept_referral(referral: Referral, *, by: User) -> Model:
     """Accept a referral: the family becomes a case awaiting a volunteer (opened by the
     families app, which receives `referral_accepted`)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _decidable(referral, by, Referral.OPEN)
+    _decidable(referral, by, DECIDABLE_FROM["accept"])
     referral.decided_by, referral.decided_at = by, timezone.now()
     referral.decision_reason = ""
     _change_status(referral, Referral.Status.ACCEPTED, by=by)
@@ -215,7 +230,7 @@ def accept_referral(referral: Referral, *, by: User) -> Model:
 def decline_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     reason = _reason(reason)
-    _decidable(referral, by, Referral.OPEN)
+    _decidable(referral, by, DECIDABLE_FROM["decline"])
     referral.decided_by, referral.decided_at = by, timezone.now()
     referral.decision_reason = reason
     _change_status(referral, Referral.Status.DECLINED, by=by, reason=reason)
@@ -227,7 +242,7 @@ def decline_referral(referral: Referral, *, by: User, reason: str) -> Referral:
 def waitlist_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     reason = _reason(reason)
-    _decidable(referral, by, (Referral.Status.SUBMITTED,))
+    _decidable(referral, by, DECIDABLE_FROM["waitlist"])
     referral.decision_reason = reason
     _change_status(referral, Referral.Status.WAITLISTED, by=by, reason=reason)
     _notify_decision(referral)
@@ -251,6 +266,55 @@ def withdraw_referral(referral: Referral, *, by: User, reason: str = "") -> Refe
     return referral
 
 
+# The referral's own record, as opposed to the family's details (the case keeps and
+# corrects those): a manager may correct these once the referral is submitted.
+CORRECTABLE_FIELDS = (
+    "referrer_name",
+    "referrer_team",
+    "referrer_local_authority",
+    "referrer_phone",
+    "referrer_email",
+    "reasons",
+)
+REQUIRED_ONCE_SUBMITTED = {
+    "referrer_name": "Name the referring social worker.",
+    "referrer_local_authority": "Name the referring social worker's local authority.",
+    "reasons": "Say why the family was referred.",
+}
+
+
+@transaction.atomic
+def correct_referral(referral: Referral, *, by: User, **fields: str) -> Referral:
+    """Correct the record of a submitted referral (whatever its status since): its
+    status, decision and notifications are untouched; the change history keeps who,
+    when, before and after."""
+    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be corrected here: {', '.join(sorted(unknown))}.")
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not manages(by, referral.project):
+        raise ValidationError("Only a manager of this project can correct its referrals.")
+    if referral.is_draft:
+        raise ValidationError("A draft is changed by the person writing it, not corrected.")
+    values = {name: getattr(referral, name) for name in CORRECTABLE_FIELDS}
+    values.update({name: (value or "").strip() for name, value in fields.items()})
+    missing = {
+        name: message for name, message in REQUIRED_ONCE_SUBMITTED.items() if not values[name]
+    }
+    if missing:
+        raise ValidationError(missing)
+    changed = [name for name in CORRECTABLE_FIELDS if getattr(referral, name) != values[name]]
+    if not changed:
+        return referral
+    for name in changed:
+        setattr(referral, name, values[name])
+    referral.full_clean()
+    referral._history_user = by  # type: ignore[attr-defined]  # simple-history's hook
+    referral.save()
+    audit.record("referral.corrected", actor=by, obj=referral, fields=changed)
+    return referral
+
+
 # The status of a closed case (`families.models.Family.Status.CLOSED`).
 CASE_CLOSED = "closed"
 
@@ -261,40 +325,131 @@ def format_postcode(postcode: str | None) -> str:
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
-def possible_duplicates(referral: Referral) -> list[Model]:
-    """Open referrals and open cases of the same project at the same postcode with a
-    child of the same first name and date of birth.
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Another referral, or the case one became, that may be about the same family.
 
-    A case is the family an accepted referral became (`Referral.family`, declared by the
-    families app): it is reached through that relation, with the case's own postcode and
-    children, which may have been corrected since the referral."""
-    if not referral.postcode:
-        return []
+    `case_pk` and `case_reference` are set for a case (the families app's record, reached
+    through `Referral.family`); otherwise it is the referral `referral` itself."""
+
+    referral: Referral
+    description: str
+    case_pk: int | None = None
+    case_reference: str = ""
+    case_status: str = ""
+
+    @property
+    def is_case(self) -> bool:
+        return self.case_pk is not None
+
+    @property
+    def is_closed_case(self) -> bool:
+        return self.case_status == CASE_CLOSED
+
+
+def compact_postcode(postcode: str | None) -> str:
+    """A postcode without its spaces, in capitals: "cb41aa" and "CB4 1AA" compare equal."""
+    return "".join((postcode or "").split()).upper()
+
+
+def compact_postcode_sql(field: str) -> Func:
+    return Replace(Upper(field), Value(" "), Value(""))
+
+
+def _day(day: datetime.date) -> str:
+    return dateformat.format(day, "j M Y")
+
+
+def _decision_description(other: Referral) -> str:
+    """What became of a referral, e.g. "Referral 7: Declined on 1 Dec 2026: out of area"."""
+    if other.status in Referral.OPEN:
+        submitted = _day(timezone.localdate(other.submitted_at or other.created_at))
+        if other.status == Referral.Status.WAITLISTED:
+            return f"Referral {other.pk}: on the waiting list (submitted on {submitted})"
+        return f"Referral {other.pk}: submitted on {submitted}, waiting for a decision"
+    last = [c for c in other.status_changes.all() if c.to_status == other.status][-1:]
+    when = last[0].at if last else (other.decided_at or other.updated_at)
+    reason = other.decision_reason or (last[0].reason if last else "")
+    text = f"Referral {other.pk}: {other.get_status_display()} on {_day(timezone.localdate(when))}"
+    return f"{text}: {reason}" if reason else text
+
+
+def possible_duplicates(referral: Referral) -> list[PossibleDuplicate]:
+    """Referrals and cases of the same project that may be about the same family: a child
+    with the same first name and date of birth, and either the same family name or the
+    same postcode (ignoring spaces and capitals).
+
+    Looked at: referrals waiting for a decision, declined and withdrawn ones, and every
+    case an accepted referral became, closed ones too (a re-referral). A case is the
+    family an accepted referral became (`Referral.family`, declared by the families app):
+    it is compared through that relation, with its own name, postcode and children, which
+    may have been corrected since the referral."""
     children = {(c.first_name.strip().lower(), c.date_of_birth) for c in referral.children.all()}
-    referrals = (
-        Referral.objects.filter(
-            project=referral.project, postcode=referral.postcode, status__in=Referral.OPEN
-        )
+    if not children:
+        return []
+    family_name = referral.family_name.strip()
+    postcode = compact_postcode(referral.postcode)
+
+    def same_family(prefix: str) -> Q:
+        same = Q(**{f"{prefix}family_name__iexact": family_name})
+        if postcode:
+            same |= Q(_compact_postcode=postcode)
+        return same
+
+    others = (
+        Referral.objects.filter(project=referral.project)
         .exclude(pk=referral.pk)
-        .prefetch_related("children")
+        .select_related("project")
     )
-    cases = [
-        other.family
-        for other in Referral.objects.filter(
-            family__project=referral.project,
-            family__postcode=referral.postcode,
+    referrals = (
+        others.filter(
+            status__in=(
+                *Referral.OPEN,
+                Referral.Status.DECLINED,
+                Referral.Status.WITHDRAWN,
+            )
         )
-        .exclude(family__status=CASE_CLOSED)
-        .exclude(pk=referral.pk)
+        .annotate(_compact_postcode=compact_postcode_sql("postcode"))
+        .filter(same_family(""))
+        .prefetch_related("children", "status_changes")
+        .order_by("-created_at", "-pk")
+    )
+    accepted = (
+        others.filter(family__isnull=False)
+        .annotate(_compact_postcode=compact_postcode_sql("family__postcode"))
+        .filter(same_family("family__"))
         .select_related("family")
         .prefetch_related("family__children")
-    ]
-    # Referrals and cases both have children; this app cannot name the families app's model.
-    return [
-        other
-        for other in [*referrals, *cases]
-        if any(
-            (c.first_name.strip().lower(), c.date_of_birth) in children
-            for c in other.children.all()  # type: ignore[attr-defined]
+        .order_by("-family__accepted_on", "-pk")
+    )
+
+    def matches(other_children: Iterable[Any]) -> bool:
+        return any(
+            (c.first_name.strip().lower(), c.date_of_birth) in children for c in other_children
         )
-    ]
+
+    found = []
+    for other in accepted:
+        case = other.family  # type: ignore[attr-defined]
+        if not matches(case.children.all()):
+            continue
+        if case.status == CASE_CLOSED:
+            closed = f" on {_day(case.closed_on)}" if case.closed_on else ""
+            description = f"Closed case {case.case_reference}{closed}"
+        else:
+            description = f"Open case {case.case_reference} ({case.get_status_display().lower()})"
+        found.append(
+            PossibleDuplicate(
+                referral=other,
+                description=description,
+                case_pk=case.pk,
+                case_reference=case.case_reference,
+                case_status=case.status,
+            )
+        )
+    found.extend(
+        PossibleDuplicate(referral=other, description=_decision_description(other))
+        for other in referrals
+        if matches(other.children.all())
+    )
+    return found

@@ -10,14 +10,16 @@ from django.views.decorators.http import require_POST
 from vicp import audit
 from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
-from vicp.permissions import projects_visible_to, role_required
+from vicp.permissions import manages, projects_visible_to, role_required
 
 from . import selectors, services
+from .filters import ReferralFilter
 from .forms import (
     MAX_CHILDREN,
     ChildForm,
     ChildFormSet,
     DecisionForm,
+    ReferralCorrectionForm,
     ReferralForm,
     WithdrawForm,
     posted_child_count,
@@ -110,72 +112,162 @@ def edit(request, pk):
     return _edit(request, referral)
 
 
-def detail(request, pk):
-    referral = selectors.referral_for_user(request.user, pk)
-    audit.record("referral.viewed", actor=request.user, obj=referral)
+def _detail(request, referral, *, waitlist_form=None):
+    """The referral page; `waitlist_form` is a bound form that failed, shown again."""
     user = request.user
-    manages = user.is_admin or (
-        user.is_project_manager and referral.project.managers.filter(pk=user.pk).exists()
-    )
+    is_manager = manages(user, referral.project)
     context = {
         "referral": referral,
-        "manages": manages,
+        "manages": is_manager,
         "can_edit": referral.is_draft and user.has_perm("referrals.change_referral", referral),
         "can_withdraw": referral.status
         in (Referral.Status.DRAFT, Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
-        and (manages or user.pk in (referral.created_by_id, referral.social_worker_id)),
+        and (is_manager or user.pk in (referral.created_by_id, referral.social_worker_id)),
         "family": getattr(referral, "family", None) if referral.status == "accepted" else None,
         "problems": services.submission_problems(referral) if referral.is_draft else [],
     }
-    if manages and referral.is_open:
-        context["duplicates"] = services.possible_duplicates(referral)
-        context["decline_form"] = DecisionForm(prefix="decline")
-        context["waitlist_form"] = DecisionForm(prefix="waitlist")
+    if is_manager and not referral.is_draft:
+        duplicates = services.possible_duplicates(referral)
+        context["duplicates"] = duplicates
+        context["closed_cases"] = [d for d in duplicates if d.is_closed_case]
+        context["changes"] = selectors.referral_changes(referral)
+        context["can_accept"] = services.may_decide(referral, user, "accept")
+        context["can_decline"] = services.may_decide(referral, user, "decline")
+        if services.may_decide(referral, user, "waitlist"):
+            context["waitlist_form"] = waitlist_form or DecisionForm(prefix="waitlist")
     if context["can_withdraw"]:
         context["withdraw_form"] = WithdrawForm(prefix="withdraw")
     return render(request, "referrals/referral_detail.html", context)
 
 
-def _decide(request, pk, action):
+def detail(request, pk):
     referral = selectors.referral_for_user(request.user, pk)
-    try:
-        if action == "accept":
+    audit.record("referral.viewed", actor=request.user, obj=referral)
+    return _detail(request, referral)
+
+
+def _decision_page(request, pk, action):
+    """The referral, and whether this manager may still take `action` on it (if not, a
+    message says why)."""
+    referral = selectors.referral_for_user(request.user, pk)
+    if not services.may_decide(referral, request.user, action):
+        messages.error(
+            request,
+            f"This referral is {referral.get_status_display().lower()}: "
+            "that decision can no longer be made.",
+        )
+        return referral, False
+    return referral, True
+
+
+def _told(referral):
+    """Who hears of a decision, as the confirmation pages say it."""
+    if referral.social_worker_id:
+        return f"{referral.referrer_name} is emailed and sees the decision when signed in."
+    if referral.referrer_email:
+        return f"{referral.referrer_name} is emailed at {referral.referrer_email}."
+    return (
+        f"Nobody is emailed: no email address is recorded for {referral.referrer_name}, "
+        "so tell them yourself."
+    )
+
+
+@role_required(*MANAGERS)
+def accept(request, pk):
+    referral, decidable = _decision_page(request, pk, "accept")
+    if not decidable:
+        return redirect("referrals:detail", pk=referral.pk)
+    errors = []
+    if request.method == "POST":
+        try:
             family = services.accept_referral(referral, by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
             messages.success(
                 request,
                 f"Referral accepted: the family's case reference is {family.case_reference}.",
             )
             return redirect("families:detail", pk=family.pk)
-        reason = posted_text(request, f"{action}-reason")
-        if action == "decline":
-            services.decline_referral(referral, by=request.user, reason=reason)
-            messages.success(request, "Referral declined. The social worker has been told why.")
-        else:
-            services.waitlist_referral(referral, by=request.user, reason=reason)
-            messages.success(
-                request, "Referral put on the waiting list. The social worker has been told."
-            )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("referrals:detail", pk=referral.pk)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "referrals/referral_accept.html",
+        {
+            "referral": referral,
+            "errors": errors,
+            "reference_pattern": f"{referral.project.code}-{year}-",
+            "told": _told(referral),
+        },
+    )
 
 
-@require_POST
-@role_required(*MANAGERS)
-def accept(request, pk):
-    return _decide(request, pk, "accept")
-
-
-@require_POST
 @role_required(*MANAGERS)
 def decline(request, pk):
-    return _decide(request, pk, "decline")
+    referral, decidable = _decision_page(request, pk, "decline")
+    if not decidable:
+        return redirect("referrals:detail", pk=referral.pk)
+    form = DecisionForm(request.POST or None, prefix="decline")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_referral(referral, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Referral declined. The social worker has been told why.")
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/referral_decline.html",
+        {"referral": referral, "form": form, "told": _told(referral)},
+    )
 
 
 @require_POST
 @role_required(*MANAGERS)
 def waitlist(request, pk):
-    return _decide(request, pk, "waitlist")
+    referral = selectors.referral_for_user(request.user, pk)
+    form = DecisionForm(request.POST, prefix="waitlist")
+    if form.is_valid():
+        try:
+            services.waitlist_referral(
+                referral, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, "Referral put on the waiting list. The social worker has been told."
+            )
+            return redirect("referrals:detail", pk=referral.pk)
+    if not services.may_decide(referral, request.user, "waitlist"):
+        messages.error(
+            request,
+            " ".join(form.non_field_errors()) or "This referral cannot go on the waiting list.",
+        )
+        return redirect("referrals:detail", pk=referral.pk)
+    return _detail(request, referral, waitlist_form=form)
+
+
+@role_required(*MANAGERS)
+def correct(request, pk):
+    referral = selectors.referral_for_user(request.user, pk)
+    if referral.is_draft or not manages(request.user, referral.project):
+        raise Http404("Only a submitted referral is corrected, by the project's managers.")
+    form = ReferralCorrectionForm(request.POST or None, instance=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_referral(
+                referral,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in services.CORRECTABLE_FIELDS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The referral's details are corrected.")
+            return redirect("referrals:detail", pk=referral.pk)
+    return render(request, "referrals/referral_correct.html", {"referral": referral, "form": form})
 
 
 @require_POST
@@ -216,3 +308,18 @@ def mine(request):
         request.GET.get("page")
     )
     return render(request, "referrals/referral_mine.html", {"page": page})
+
+
+@role_required(*MANAGERS)
+def referral_list(request):
+    referral_filter = ReferralFilter(
+        request.GET or None, queryset=selectors.all_referrals(request.user)
+    )
+    page = Paginator(referral_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {"filter": referral_filter, "page": page, "query": query.urlencode()},
+    )

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from families import services as family_services
 from families.models import Family
 from referrals import services
 from referrals.models import LevelOfNeed, Referral, ReferralStatusChange
@@ -252,26 +253,116 @@ def test_another_social_worker_cannot_withdraw(referral, sally):
 # --- duplicates -------------------------------------------------------------------
 
 
+def found(referral):
+    """What `possible_duplicates` points to: referrals, and cases by reference."""
+    return [d.case_reference or d.referral for d in services.possible_duplicates(referral)]
+
+
 def test_a_possible_duplicate_is_flagged(referral, sam, cambridgeshire):
     again = make_referral(cambridgeshire, sam, submit=True, postcode="cb4 1aa")
-    assert services.possible_duplicates(again) == [referral]
+    [duplicate] = services.possible_duplicates(again)
+    assert duplicate.referral == referral and not duplicate.is_case
+    assert duplicate.description.startswith(f"Referral {referral.pk}: submitted on")
+
+
+@pytest.mark.parametrize("typed", ["CB41AA", "cb41aa", " cb4  1aa "])
+def test_the_postcode_matches_with_or_without_its_space(typed, referral, sam, cambridgeshire):
+    # Another family name, so the postcode alone links them.
+    again = make_referral(cambridgeshire, sam, submit=True, family_name="Smith", postcode=typed)
+    assert found(again) == [referral]
+
+
+def test_a_postcode_stored_without_its_space_still_matches(referral, sam, cambridgeshire):
+    Referral.objects.filter(pk=referral.pk).update(postcode="cb41aa")
+    again = make_referral(cambridgeshire, sam, submit=True, family_name="Smith")
+    assert found(again) == [referral]
+
+
+def test_the_same_family_name_matches_at_another_postcode(referral, sam, cambridgeshire):
+    moved = make_referral(cambridgeshire, sam, submit=True, family_name=" doe ", postcode="PE1 1AA")
+    assert found(moved) == [referral]
+
+
+def test_another_name_at_another_postcode_is_not_a_duplicate(referral, sam, cambridgeshire):
+    other = make_referral(cambridgeshire, sam, submit=True, family_name="Smith", postcode="PE1 1AA")
+    assert found(other) == []
+
+
+def test_the_same_child_name_with_another_date_of_birth_is_not_a_duplicate(
+    referral, sam, cambridgeshire
+):
+    amy = referral.children.get(first_name="Amy")
+    a_day_apart = amy.date_of_birth - datetime.timedelta(days=1)
+    other = make_referral(cambridgeshire, sam, submit=True, children=[child("Amy", a_day_apart)])
+    same_day = make_referral(
+        cambridgeshire, sam, submit=True, children=[child("amy", amy.date_of_birth)]
+    )
+    assert found(other) == []
+    assert referral in found(same_day)
+
+
+def test_another_projects_referral_is_not_a_duplicate(referral, sally, southend):
+    elsewhere = make_referral(southend, sally, submit=True)
+    assert found(elsewhere) == []
 
 
 def test_an_accepted_family_is_a_possible_duplicate(family, sam, cambridgeshire):
     again = make_referral(cambridgeshire, sam, submit=True)
-    assert services.possible_duplicates(again) == [family]
+    [duplicate] = services.possible_duplicates(again)
+    assert (duplicate.case_pk, duplicate.referral) == (family.pk, family.referral)
+    assert duplicate.description == f"Open case {family.case_reference} (awaiting a volunteer)"
+    assert not duplicate.is_closed_case
+
+
+def test_a_closed_case_is_a_re_referral(family, alice, sam, cambridgeshire):
+    family_services.close_case(family, by=alice, reason="Work done")
+    again = make_referral(cambridgeshire, sam, submit=True, postcode="CB41AA")
+    [duplicate] = services.possible_duplicates(again)
+    assert duplicate.is_closed_case
+    assert duplicate.description == (
+        f"Closed case {family.case_reference} on {timezone.localdate():%-d %b %Y}"
+    )
+
+
+def test_a_case_is_compared_as_corrected_since(family, sam, cambridgeshire):
+    Family.objects.filter(pk=family.pk).update(family_name="Smith", postcode="PE1 1AA")
+    again = make_referral(cambridgeshire, sam, submit=True)
+    moved = make_referral(cambridgeshire, sam, submit=True, family_name="Jones", postcode="pe11aa")
+    assert found(again) == []  # the case's old name and address no longer match it
+    assert found(moved) == [family.case_reference]
 
 
 def test_a_different_child_or_postcode_is_not_a_duplicate(referral, sam, cambridgeshire):
     other_child = make_referral(
         cambridgeshire, sam, submit=True, children=[child("Amy", years_ago(6))]
     )
-    other_postcode = make_referral(cambridgeshire, sam, submit=True, postcode="CB5 9ZZ")
+    other_postcode = make_referral(
+        cambridgeshire, sam, submit=True, family_name="Smith", postcode="CB5 9ZZ"
+    )
     assert services.possible_duplicates(other_child) == []
     assert services.possible_duplicates(other_postcode) == []
 
 
-def test_a_withdrawn_referral_is_not_a_duplicate(referral, sam, cambridgeshire):
-    services.withdraw_referral(referral, by=sam)
+def test_a_declined_referral_is_a_duplicate_with_its_reason(referral, alice, sam, cambridgeshire):
+    services.decline_referral(referral, by=alice, reason="Out of area")
     again = make_referral(cambridgeshire, sam, submit=True)
-    assert services.possible_duplicates(again) == []
+    [duplicate] = services.possible_duplicates(again)
+    assert duplicate.referral == referral
+    assert duplicate.description == (
+        f"Referral {referral.pk}: Declined on {timezone.localdate():%-d %b %Y}: Out of area"
+    )
+
+
+def test_a_withdrawn_referral_is_a_duplicate(referral, sam, cambridgeshire):
+    services.withdraw_referral(referral, by=sam, reason="Family moved")
+    again = make_referral(cambridgeshire, sam, submit=True)
+    [duplicate] = services.possible_duplicates(again)
+    assert duplicate.description == (
+        f"Referral {referral.pk}: Withdrawn on {timezone.localdate():%-d %b %Y}: Family moved"
+    )
+
+
+def test_a_draft_is_not_a_duplicate(sam, alice, cambridgeshire):
+    make_referral(cambridgeshire, sam)
+    again = make_referral(cambridgeshire, alice, submit=True)
+    assert found(again) == []

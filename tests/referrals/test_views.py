@@ -246,9 +246,11 @@ def test_accepting_from_the_page_opens_the_case(client_for, alice, referral):
 
 def test_declining_without_a_reason_is_explained(client_for, alice, referral):
     response = client_for(alice).post(
-        reverse("referrals:decline", args=[referral.pk]), {"decline-reason": ""}, follow=True
+        reverse("referrals:decline", args=[referral.pk]), {"decline-reason": "  "}
     )
-    assert "Give the reason" in response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == ["This field is required."]
+    assert "The referral was not declined" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SUBMITTED
 
@@ -292,7 +294,8 @@ def test_the_duplicate_flag_shows_on_the_managers_page(
     again = make_referral(cambridgeshire, sam, submit=True)
     page = client_for(alice).get(reverse("referrals:detail", args=[again.pk])).content.decode()
     assert "Possible duplicate" in page
-    assert f"referral {referral.pk}" in page
+    assert f"Referral {referral.pk}: submitted on" in page
+    assert reverse("referrals:detail", args=[referral.pk]) in page
 
 
 # --- home pages --------------------------------------------------------------------
