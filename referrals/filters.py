@@ -19,18 +19,23 @@ class ReferralFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Referral], name: str, value: str) -> QuerySet[Referral]:
         queryset = queryset.annotate(_compact_postcode=compact_postcode_sql("postcode"))
-        for word in value.split()[:5]:
-            matches = (
-                Q(family_name__icontains=word)
-                | Q(family__case_reference__icontains=word)
-                | Q(_compact_postcode__contains=compact_postcode(word))
-                | Exists(
-                    ReferralChild.objects.filter(referral=OuterRef("pk")).filter(
-                        Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        # PostgreSQL cannot compare text with a NUL character in it.
+        for word in value.replace("\x00", "").split()[:5]:
+            if word.isascii() and word.isdigit():
+                # A number is a referral's, or the end of a case reference (CAM-2026-0042).
+                matches = Q(family__case_reference__endswith=f"-{word}")
+                if len(word) < 10:
+                    matches |= Q(pk=int(word))
+            else:
+                matches = (
+                    Q(family_name__icontains=word)
+                    | Q(family__case_reference__icontains=word)
+                    | Q(_compact_postcode__contains=compact_postcode(word))
+                    | Exists(
+                        ReferralChild.objects.filter(referral=OuterRef("pk")).filter(
+                            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                        )
                     )
                 )
-            )
-            if word.isascii() and word.isdigit() and len(word) < 10:
-                matches |= Q(pk=int(word))
             queryset = queryset.filter(matches)
         return queryset

@@ -177,6 +177,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The social worker will see this.",
+        error_messages={"required": "Give the reason; the social worker will see it."},
     )
 
 

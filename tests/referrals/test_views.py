@@ -249,7 +249,9 @@ def test_declining_without_a_reason_is_explained(client_for, alice, referral):
         reverse("referrals:decline", args=[referral.pk]), {"decline-reason": "  "}
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["reason"] == ["This field is required."]
+    assert response.context["form"].errors["reason"] == [
+        "Give the reason; the social worker will see it."
+    ]
     assert "The referral was not declined" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SUBMITTED
