@@ -163,7 +163,8 @@ def _decision_page(request, pk, action):
 def _told(referral):
     """Who hears of a decision, as the confirmation pages say it."""
     if referral.social_worker_id:
-        return f"{referral.referrer_name} is emailed and sees the decision when signed in."
+        name = referral.social_worker.get_full_name() or referral.referrer_name
+        return f"{name} is emailed and sees the decision when signed in."
     if referral.referrer_email:
         return f"{referral.referrer_name} is emailed at {referral.referrer_email}."
     return (
