@@ -92,6 +92,7 @@ def referral_changes(referral: Referral) -> list[FieldChange]:
     """Corrections of the referral's own record since it was submitted, newest first:
     who, when, field, before → after (from its change history)."""
     records = referral.history.select_related("history_user").order_by("history_date", "pk")
+    labels = {field.name: str(field.verbose_name) for field in Referral._meta.concrete_fields}
     changes: list[FieldChange] = []
     before = None
     for record in records:
@@ -101,7 +102,7 @@ def referral_changes(referral: Referral) -> list[FieldChange]:
                     FieldChange(
                         at=record.history_date,
                         by=record.history_user,
-                        field=str(Referral._meta.get_field(change.field).verbose_name),
+                        field=labels[change.field],
                         before=str(change.old or ""),
                         after=str(change.new or ""),
                     )

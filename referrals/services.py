@@ -430,7 +430,7 @@ def possible_duplicates(referral: Referral) -> list[PossibleDuplicate]:
 
     found = []
     for other in accepted:
-        case = other.family  # type: ignore[attr-defined]
+        case = other.family
         if not matches(case.children.all()):
             continue
         if case.status == CASE_CLOSED:

@@ -163,6 +163,7 @@ RECORDS = {
     "referrals:decline": _referral,
     "referrals:waitlist": _referral,
     "referrals:withdraw": _referral,
+    "referrals:correct": _referral,
     "families:detail": _family,
     "families:match": _family_managers_only,
     "families:close_case": _family_managers_only,

@@ -8,6 +8,7 @@ from guardian.shortcuts import assign_perm
 
 from families import services as family_services
 from families.models import Visit
+from referrals import services as referral_services
 from referrals.models import Referral
 from tests import factories
 
@@ -63,5 +64,19 @@ def test_mileage_claims(client_for, match, alice, django_assert_max_num_queries)
 
     counts = query_counts(
         client_for(alice), reverse("families:claims"), grow, django_assert_max_num_queries
+    )
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_all_referrals(client_for, sam, alice, cambridgeshire, django_assert_max_num_queries):
+    def grow(total):
+        while Referral.objects.count() < total:
+            referral = factories.make_referral(cambridgeshire, sam, submit=True)
+            if referral.pk % 3 == 0:
+                referral_services.accept_referral(referral, by=alice)
+
+    counts = query_counts(
+        client_for(alice), reverse("referrals:list"), grow, django_assert_max_num_queries
     )
     assert counts[0] == counts[1]

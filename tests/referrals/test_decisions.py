@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from families import services as family_services
@@ -177,8 +178,6 @@ def test_the_waiting_list_without_a_reason_keeps_the_page_and_explains(client_fo
 
 def test_what_was_typed_is_kept_when_the_service_refuses(client_for, alice, referral, monkeypatch):
     def refuse(*args, **kwargs):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"reason": "Say more."})
 
     monkeypatch.setattr(services, "waitlist_referral", refuse)
