@@ -41,9 +41,27 @@ class PayClaimsForm(forms.Form):
 
 
 class EndMatchForm(forms.Form):
-    reason = forms.ChoiceField(choices=Match.EndReason.choices)
-    ended_on = forms.DateField(label="Ended on", widget=DATE, initial=timezone.localdate)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.ChoiceField(
+        label="Why is the match ending?",
+        choices=[("", "Choose a reason")] + Match.EndReason.choices,
+        error_messages={"required": "Choose why the match is ending."},
+    )
+    ended_on = forms.DateField(
+        label="Ended on",
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": "Give the date the match ended.", "invalid": "Enter a date."},
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class DiscardDraftForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this draft being discarded?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the visit did not take place, or it was logged again.",
+        error_messages={"required": "Say why the draft is being discarded."},
+    )
 
 
 class CloseCaseForm(forms.Form):
@@ -169,7 +187,11 @@ class VisitForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    description = forms.CharField(label="The goal", widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label="The goal",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Describe the goal."},
+    )
     need = forms.ModelChoiceField(
         queryset=Need.objects.filter(is_active=True), required=False, label="Need it answers"
     )
@@ -177,6 +199,22 @@ class GoalForm(forms.Form):
 
 
 class GoalReviewForm(forms.Form):
-    stage = forms.ChoiceField(choices=GoalReview.Stage.choices)
-    outcome = forms.ChoiceField(choices=Goal.Outcome.choices)
-    progress = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    stage = forms.ChoiceField(
+        choices=[("", "Choose the stage")] + GoalReview.Stage.choices,
+        error_messages={"required": "Choose the stage of the review."},
+    )
+    # No outcome is chosen for the reviewer: they decide it.
+    outcome = forms.ChoiceField(
+        choices=[("", "Choose the outcome")] + Goal.Outcome.choices,
+        error_messages={"required": "Choose how far the goal was achieved."},
+    )
+    reviewed_on = forms.DateField(
+        label="Date of the review",
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": "Give the date of the review.", "invalid": "Enter a date."},
+    )
+    progress = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Note the progress made."},
+    )

@@ -34,7 +34,7 @@ from .models import (
     VisitChange,
 )
 from .signals import case_opened
-from .tasks import notify_claims_paid, notify_concern, notify_volunteer_of_match
+from .tasks import notify_claims_paid, notify_concern, notify_match_ended, notify_match_started
 
 
 def next_case_reference(project: Project, year: int) -> str:
@@ -221,7 +221,7 @@ def start_match(
     assign_perm("families.view_family", volunteer.user, family)
     audit.record("match.started", actor=by, obj=match, project=family.project)
 
-    transaction.on_commit(lambda: notify_volunteer_of_match.delay(match.pk))
+    transaction.on_commit(lambda: notify_match_started.delay(match.pk))
     return match
 
 
@@ -246,7 +246,10 @@ def end_match(
     match.save()
     if match.volunteer.user_id:
         remove_perm("families.view_family", match.volunteer.user, match.family)
-    # Drafts that were never finished cannot be finished now; they stay for the record.
+    # The volunteer can no longer finish their drafts: each passes to the project's
+    # managers, who finish or discard it (never lost, never silently deleted).
+    unfinished = list(match.visits.filter(status=Visit.Status.DRAFT).values_list("pk", flat=True))
+    Visit.objects.filter(pk__in=unfinished).update(status=Visit.Status.UNFINISHED)
     change_status(
         match.family,
         Family.Status.AWAITING_MATCH,
@@ -260,7 +263,9 @@ def end_match(
         obj=match,
         project=match.family.project,
         reason=reason,
+        unfinished_drafts=len(unfinished),
     )
+    transaction.on_commit(lambda: notify_match_ended.delay(match.pk))
     return match
 
 
@@ -307,9 +312,15 @@ def log_visit(
     A concern, if given, is raised with the visit and its alerts go out at once.
     """
     match = Match.objects.select_related("family__project", "volunteer").get(pk=match.pk)
-    if not policy.may_log_visit(by, match):
+    if visit is not None:
+        # As it is now: its match may have ended since the caller read it.
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit is not None and visit.status == Visit.Status.UNFINISHED:
+        if not policy.may_finish_unfinished(by, visit):
+            raise ValidationError("Only a project manager can finish a draft of an ended match.")
+    elif not policy.may_log_visit(by, match):
         raise ValidationError("Only the matched volunteer or a project manager can log this visit.")
-    if not match.is_active:
+    elif not match.is_active:
         raise ValidationError("This match has ended: visits can no longer be logged.")
     _check_visit(
         match,
@@ -322,8 +333,10 @@ def log_visit(
     )
     if visit is None:
         visit = Visit(match=match, logged_by=by)
-    elif visit.match_id != match.pk or visit.status != Visit.Status.DRAFT:
+    elif visit.match_id != match.pk or visit.status not in FINISHABLE:
         raise ValidationError("Only a draft of this match can be finished.")
+    elif visit.status == Visit.Status.UNFINISHED and draft:
+        raise ValidationError("A draft of an ended match is finished or discarded, not kept.")
     finishing = visit.pk is not None and not draft
     visit.visited_on = visited_on
     visit.start_time = start_time
@@ -344,6 +357,27 @@ def log_visit(
     # sent, as soon as it is saved.
     if concern and concern.strip():
         raise_concern(visit=visit, by=by, details=concern)
+    return visit
+
+
+FINISHABLE = (Visit.Status.DRAFT, Visit.Status.UNFINISHED)
+
+
+@transaction.atomic
+def discard_draft(visit: Visit, *, by: User, reason: str) -> Visit:
+    """Set aside a draft its volunteer could not finish; it is kept, with the reason."""
+    visit = (
+        Visit.objects.select_for_update().select_related("match__family__project").get(pk=visit.pk)
+    )
+    if not policy.may_finish_unfinished(by, visit):
+        raise ValidationError("Only a project manager can discard a draft of an ended match.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the draft is being discarded."})
+    visit.status = Visit.Status.DISCARDED
+    visit.discarded_by, visit.discarded_at = by, timezone.now()
+    visit.discard_reason = reason.strip()
+    visit.save()
+    audit.record("visit.discarded", actor=by, obj=visit, project=visit.match.family.project)
     return visit
 
 
@@ -577,10 +611,20 @@ def review_goal(
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can review goals.")
     reviewed_on = reviewed_on or timezone.localdate()
+    errors = {}
     if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": "This date is in the future."})
+        errors["reviewed_on"] = "The review cannot be dated in the future."
+    elif reviewed_on < timezone.localtime(goal.created_at).date():
+        errors["reviewed_on"] = (
+            f"The goal was agreed on {timezone.localtime(goal.created_at):%-d %b %Y}; "
+            "the review cannot be before that."
+        )
+    if outcome not in Goal.Outcome.values:
+        errors["outcome"] = "Choose how far the goal was achieved."
     if GoalReview.objects.filter(goal=goal, stage=stage).exists():
-        raise ValidationError({"stage": "This goal already has a review at this stage."})
+        errors["stage"] = "This goal already has a review at this stage."
+    if errors:
+        raise ValidationError(errors)
     review = GoalReview(
         goal=goal,
         stage=stage,
@@ -593,3 +637,34 @@ def review_goal(
     review.save()
     audit.record("goal.reviewed", actor=by, obj=goal, project=family.project, stage=stage)
     return review
+
+
+GOAL_FIELDS = ("description", "need", "target_date")
+
+
+@transaction.atomic
+def edit_goal(goal: Goal, *, by: User, reason: str = "", **fields: Any) -> Goal:
+    """Correct a goal of the plan; its history keeps who changed what, before and after."""
+    goal = Goal.objects.select_for_update().select_related("family__project").get(pk=goal.pk)
+    family = goal.family
+    if not policy.may_plan(by, family):
+        raise ValidationError("Only the family's volunteer or a project manager can change goals.")
+    if family.status == Family.Status.CLOSED:
+        raise ValidationError("The case is closed: its plan can no longer change.")
+    values = {name: fields.get(name, getattr(goal, name)) for name in GOAL_FIELDS}
+    values["description"] = (values["description"] or "").strip()
+    if not values["description"]:
+        raise ValidationError({"description": "Describe the goal."})
+    target_date = values["target_date"]
+    if target_date and target_date != goal.target_date and target_date < timezone.localdate():
+        raise ValidationError({"target_date": "The target date has passed already."})
+    changed = sorted(name for name, value in values.items() if getattr(goal, name) != value)
+    if not changed:
+        return goal
+    for name, value in values.items():
+        setattr(goal, name, value)
+    goal._change_reason = (reason or "").strip()[:100]  # read by simple-history
+    goal.full_clean()
+    goal.save()
+    audit.record("goal.changed", actor=by, obj=goal, project=family.project, fields=changed)
+    return goal
