@@ -43,7 +43,7 @@ class PayClaimsForm(forms.Form):
 class EndMatchForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why is the match ending?",
-        choices=[("", "Choose a reason")] + Match.EndReason.choices,
+        choices=[("", "Choose a reason"), *Match.EndReason.choices],
         error_messages={"required": "Choose why the match is ending."},
     )
     ended_on = forms.DateField(
@@ -153,6 +153,7 @@ class VisitForm(forms.Form):
                 label="Why are you correcting this visit?",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="The volunteer and anyone reading the record will see this.",
+                error_messages={"required": "Say why you are correcting this visit."},
             )
 
     def clean(self):
@@ -200,12 +201,12 @@ class GoalForm(forms.Form):
 
 class GoalReviewForm(forms.Form):
     stage = forms.ChoiceField(
-        choices=[("", "Choose the stage")] + GoalReview.Stage.choices,
+        choices=[("", "Choose the stage"), *GoalReview.Stage.choices],
         error_messages={"required": "Choose the stage of the review."},
     )
     # No outcome is chosen for the reviewer: they decide it.
     outcome = forms.ChoiceField(
-        choices=[("", "Choose the outcome")] + Goal.Outcome.choices,
+        choices=[("", "Choose the outcome"), *Goal.Outcome.choices],
         error_messages={"required": "Choose how far the goal was achieved."},
     )
     reviewed_on = forms.DateField(

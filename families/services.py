@@ -643,7 +643,7 @@ GOAL_FIELDS = ("description", "need", "target_date")
 
 
 @transaction.atomic
-def edit_goal(goal: Goal, *, by: User, reason: str = "", **fields: Any) -> Goal:
+def edit_goal(goal: Goal, *, by: User, **fields: Any) -> Goal:
     """Correct a goal of the plan; its history keeps who changed what, before and after."""
     goal = Goal.objects.select_for_update().select_related("family__project").get(pk=goal.pk)
     family = goal.family
@@ -663,7 +663,6 @@ def edit_goal(goal: Goal, *, by: User, reason: str = "", **fields: Any) -> Goal:
         return goal
     for name, value in values.items():
         setattr(goal, name, value)
-    goal._change_reason = (reason or "").strip()[:100]  # read by simple-history
     goal.full_clean()
     goal.save()
     audit.record("goal.changed", actor=by, obj=goal, project=family.project, fields=changed)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from families import selectors, services
 from families.models import Family, Goal, Visit
 from referrals.models import Need
-from tests import factories
 from vicp.models import AuditEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
