@@ -1,11 +1,11 @@
 from django import forms
 from django.utils import timezone
 
-from referrals.models import Need
+from referrals.models import CPCategory, LevelOfNeed, Need, RiskKind
 from vicp.forms import SafeModelMultipleChoiceField
 from volunteers.models import Volunteer
 
-from .models import Goal, GoalReview, Match, Visit, VisitActivity
+from .models import Child, Family, Goal, GoalReview, Match, Visit, VisitActivity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -218,4 +218,102 @@ class GoalReviewForm(forms.Form):
     progress = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Note the progress made."},
+    )
+
+
+class FamilyDetailsForm(forms.ModelForm):
+    """The family's details as the project keeps them."""
+
+    level_of_need = forms.ModelChoiceField(
+        queryset=LevelOfNeed.objects.all(), required=False, label="Level of need"
+    )
+    needs = SafeModelMultipleChoiceField(
+        queryset=Need.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    risks = SafeModelMultipleChoiceField(
+        label="Risks to a lone visitor",
+        queryset=RiskKind.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Family
+        fields = [
+            "family_name",
+            "parents_carers",
+            "address",
+            "postcode",
+            "phone",
+            "email",
+            "languages",
+            "level_of_need",
+            "needs",
+            "hopes",
+            "risks",
+            "risk_details",
+            "consent_given",
+        ]
+        labels = {
+            "family_name": "Family name",
+            "consent_given": "The family consents to having a volunteer",
+            "risk_details": "About the risks",
+            "hopes": "What the family hopes for",
+        }
+        widgets = {
+            "parents_carers": forms.Textarea(attrs={"rows": 2}),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "hopes": forms.Textarea(attrs={"rows": 2}),
+            "risk_details": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"family_name": {"required": "Give the family's name."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The project's own scale of need replaces the default one where it has one.
+        levels = LevelOfNeed.objects.filter(project=self.instance.project_id)
+        if not levels.exists():
+            levels = LevelOfNeed.objects.filter(project=None)
+        self.fields["level_of_need"].queryset = levels.order_by("ordinal")
+        self.fields["level_of_need"].label_from_instance = lambda level: (
+            f"{level.ordinal}. {level.name}"
+        )
+
+
+class ChildDetailsForm(forms.ModelForm):
+    cp_category = forms.ModelChoiceField(
+        label="Child protection category",
+        queryset=CPCategory.objects.filter(is_active=True),
+        required=False,
+        help_text="For a child on a child protection plan.",
+    )
+
+    class Meta:
+        model = Child
+        fields = ["first_name", "last_name", "date_of_birth", "plan_type", "cp_category"]
+        labels = {"plan_type": "Plan"}
+        widgets = {"date_of_birth": DATE}
+        error_messages = {
+            "first_name": {"required": "Give the child's first name."},
+            "date_of_birth": {
+                "required": "Give the date of birth.",
+                "invalid": "Enter a date of birth.",
+            },
+        }
+
+
+class ChildLeftForm(forms.Form):
+    left_on = forms.DateField(
+        label="Left the household on",
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": "Give the date the child left.", "invalid": "Enter a date."},
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: moved to live with their father; taken into care.",
+        error_messages={"required": "Say why the child left the household."},
     )

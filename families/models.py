@@ -91,6 +91,9 @@ class Child(models.Model):
     cp_category = models.ForeignKey(
         CPCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A child who no longer lives with the family stays on the record, marked so.
+    left_household_on = models.DateField("left the household on", null=True, blank=True)
+    left_household_reason = models.TextField("why", blank=True)
 
     history = HistoricalRecords()
 

@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from referrals.models import Need, Referral
+from referrals.services import format_postcode
 from vicp import audit
 from vicp.models import Project, User
 from vicp.permissions import manages, projects_managed_by
@@ -32,6 +33,7 @@ from .models import (
     Visit,
     VisitActivity,
     VisitChange,
+    age_on,
 )
 from .signals import case_opened
 from .tasks import notify_claims_paid, notify_concern, notify_match_ended, notify_match_started
@@ -667,3 +669,164 @@ def edit_goal(goal: Goal, *, by: User, **fields: Any) -> Goal:
     goal.save()
     audit.record("goal.changed", actor=by, obj=goal, project=family.project, fields=changed)
     return goal
+
+
+# --- Corrections to the family's details and children ----------------------------------
+
+FAMILY_DETAIL_FIELDS = (
+    "family_name",
+    "parents_carers",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "languages",
+    "level_of_need",
+    "hopes",
+    "risk_details",
+    "consent_given",
+)
+FAMILY_DETAIL_SETS = ("needs", "risks")
+
+
+def _require_open_record(family: Family) -> None:
+    if family.anonymised_on:
+        raise ValidationError(
+            "This case's personal details were removed under the retention policy."
+        )
+
+
+@transaction.atomic
+def update_family_details(family: Family, *, by: User, **fields: Any) -> Family:
+    """Correct the family's details as the project keeps them (the referral keeps what was
+    referred). Each change is kept in the family's history and audited by field name."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    values = {name: fields.get(name, getattr(family, name)) for name in FAMILY_DETAIL_FIELDS}
+    values["family_name"] = (values["family_name"] or "").strip()
+    if not values["family_name"]:
+        raise ValidationError({"family_name": "Give the family's name."})
+    values["postcode"] = format_postcode(values["postcode"])
+    changed = [name for name, value in values.items() if getattr(family, name) != value]
+    sets = {name: fields[name] for name in FAMILY_DETAIL_SETS if name in fields}
+    for name, chosen in sets.items():
+        if {o.pk for o in getattr(family, name).all()} != {o.pk for o in chosen}:
+            changed.append(name)
+    if not changed:
+        return family
+    for name, value in values.items():
+        setattr(family, name, value)
+    family.full_clean()
+    family.save()
+    for name, chosen in sets.items():
+        getattr(family, name).set(chosen)
+    audit.record("family.changed", actor=by, obj=family, fields=sorted(changed))
+    return family
+
+
+def _child_problems(
+    family: Family, *, date_of_birth: datetime.date, plan_type: str, cp_category: Any
+) -> dict[str, str]:
+    errors = {}
+    today = timezone.localdate()
+    if date_of_birth > today:
+        errors["date_of_birth"] = "The date of birth cannot be in the future."
+    elif age_on(date_of_birth, family.accepted_on) >= 18:
+        errors["date_of_birth"] = (
+            f"The child would have been 18 or over when the case was accepted "
+            f"({family.accepted_on:%-d %b %Y}): the programme is for children."
+        )
+    if plan_type == "cp" and cp_category is None:
+        errors["cp_category"] = "Choose the category of the child protection plan."
+    return errors
+
+
+CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "plan_type", "cp_category")
+
+
+@transaction.atomic
+def add_child(family: Family, *, by: User, **fields: Any) -> Child:
+    """A child who joins the household (a new baby, a child coming home)."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    if family.status == Family.Status.CLOSED:
+        raise ValidationError("The case is closed: reopen it to add a child.")
+    child = Child(family=family, **{name: fields.get(name) for name in CHILD_FIELDS})
+    child.first_name = (child.first_name or "").strip()
+    child.last_name = (child.last_name or "").strip()
+    if child.plan_type != "cp":
+        child.cp_category = None
+    if errors := _child_problems(
+        family,
+        date_of_birth=child.date_of_birth,
+        plan_type=child.plan_type,
+        cp_category=child.cp_category,
+    ):
+        raise ValidationError(errors)
+    child.full_clean()
+    child.save()
+    audit.record("child.added", actor=by, obj=child, project=family.project)
+    return child
+
+
+@transaction.atomic
+def correct_child(child: Child, *, by: User, **fields: Any) -> Child:
+    """Correct a child's details (a mistyped date of birth, a plan that changed)."""
+    child = Child.objects.select_for_update().select_related("family__project").get(pk=child.pk)
+    family = child.family
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    values = {name: fields.get(name, getattr(child, name)) for name in CHILD_FIELDS}
+    values["first_name"] = (values["first_name"] or "").strip()
+    values["last_name"] = (values["last_name"] or "").strip()
+    if values["plan_type"] != "cp":
+        values["cp_category"] = None
+    errors = _child_problems(
+        family,
+        date_of_birth=values["date_of_birth"],
+        plan_type=values["plan_type"],
+        cp_category=values["cp_category"],
+    )
+    if not values["first_name"]:
+        errors["first_name"] = "Give the child's first name."
+    if errors:
+        raise ValidationError(errors)
+    changed = sorted(name for name, value in values.items() if getattr(child, name) != value)
+    if not changed:
+        return child
+    for name, value in values.items():
+        setattr(child, name, value)
+    child.full_clean()
+    child.save()
+    audit.record("child.changed", actor=by, obj=child, project=family.project, fields=changed)
+    return child
+
+
+@transaction.atomic
+def record_child_left(child: Child, *, by: User, left_on: datetime.date, reason: str) -> Child:
+    """A child who no longer lives with the family: kept on the record, marked as left."""
+    child = Child.objects.select_for_update().select_related("family__project").get(pk=child.pk)
+    family = child.family
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    errors = {}
+    if child.left_household_on:
+        raise ValidationError(
+            f"{child.first_name} is already recorded as leaving on {child.left_household_on:%-d %b %Y}."
+        )
+    if left_on > timezone.localdate():
+        errors["left_on"] = "The date cannot be in the future."
+    elif left_on < child.date_of_birth:
+        errors["left_on"] = "The date is before the child was born."
+    if not (reason or "").strip():
+        errors["reason"] = (
+            "Say why the child left the household (for example, moved to live with a relative)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    child.left_household_on, child.left_household_reason = left_on, reason.strip()
+    child.save()
+    audit.record("child.left_household", actor=by, obj=child, project=family.project)
+    return child

@@ -17,15 +17,18 @@ from vicp.reauth import password_confirmation_required
 
 from . import mileage, policy, selectors, services
 from .forms import (
+    ChildDetailsForm,
+    ChildLeftForm,
     DiscardDraftForm,
     EndMatchForm,
+    FamilyDetailsForm,
     GoalForm,
     GoalReviewForm,
     PayClaimsForm,
     StartMatchForm,
     VisitForm,
 )
-from .models import Concern, Family, Goal, Match, Visit
+from .models import Child, Concern, Family, Goal, Match, Visit
 
 PER_PAGE = 25
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -408,5 +411,121 @@ def review_goal(request, pk):
         request,
         "families/goal_review_form.html",
         {"family": goal.family, "goal": goal, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Corrections to the family's details and children ------------------------------------
+
+
+def _managed_family(request, pk):
+    family = selectors.family_for_user(request.user, pk)
+    if not policy.manages_family(request.user, family):
+        audit_refusal(request.user, Family, pk, "project")
+        raise Http404("Only the family's project managers correct its details.")
+    return family
+
+
+def _child_for_manager(request, pk):
+    child = (
+        Child.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
+        .select_related("family__project", "cp_category")
+        .first()
+    )
+    if child is None or not policy.manages_family(request.user, child.family):
+        audit_refusal(request.user, Child, pk, "family__project")
+        raise Http404("No such child.")
+    return child
+
+
+def _details_url(family):
+    return reverse("families:detail", args=[family.pk]) + "#children-heading"
+
+
+@role_required(*MANAGERS)
+def edit_details(request, pk):
+    family = _managed_family(request, pk)
+    form = FamilyDetailsForm(request.POST or None, instance=family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_family_details(family, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The family's details are updated; the change is kept.")
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request,
+        "families/details_form.html",
+        {"family": family, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def add_child(request, pk):
+    family = _managed_family(request, pk)
+    form = ChildDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.add_child(family, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.first_name} is added to the family.")
+            return redirect(_details_url(family))
+    return render(
+        request,
+        "families/child_form.html",
+        {"family": family, "form": form, "title": "Add a child"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def edit_child(request, pk):
+    child = _child_for_manager(request, pk)
+    form = ChildDetailsForm(request.POST or None, instance=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_child(child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The child's details are corrected; the change is kept.")
+            return redirect(_details_url(child.family))
+    return render(
+        request,
+        "families/child_form.html",
+        {
+            "family": child.family,
+            "child": child,
+            "form": form,
+            "title": f"Correct {child.first_name}'s details",
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def child_left(request, pk):
+    """Recording that a child left the household, on a page that says what follows."""
+    child = _child_for_manager(request, pk)
+    if child.left_household_on:
+        messages.info(request, f"{child.first_name} is already recorded as having left.")
+        return redirect(_details_url(child.family))
+    form = ChildLeftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_child_left(child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.first_name} is recorded as having left.")
+            return redirect(_details_url(child.family))
+    return render(
+        request,
+        "families/child_left.html",
+        {"family": child.family, "child": child, "form": form},
         status=400 if form.is_bound else 200,
     )
