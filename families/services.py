@@ -813,8 +813,9 @@ def record_child_left(child: Child, *, by: User, left_on: datetime.date, reason:
     _require_open_record(family)
     errors = {}
     if child.left_household_on:
+        left_on_text = f"{child.left_household_on:%-d %b %Y}"
         raise ValidationError(
-            f"{child.first_name} is already recorded as leaving on {child.left_household_on:%-d %b %Y}."
+            f"{child.first_name} is already recorded as leaving on {left_on_text}."
         )
     if left_on > timezone.localdate():
         errors["left_on"] = "The date cannot be in the future."
