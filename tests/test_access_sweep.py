@@ -103,6 +103,11 @@ def _unfinished_draft(cast, project):
     return Visit.objects.get(pk=visit.pk)
 
 
+def _child(cast, project):
+    """A child of a family, for the pages only its managers use."""
+    return _family(cast, project).children.first()
+
+
 def _concern(cast, project):
     return _visit(cast, project, concern="Worried").concerns.get()
 
@@ -173,6 +178,10 @@ RECORDS = {
     "referrals:withdraw": _referral,
     "families:detail": _family,
     "families:match": _family_managers_only,
+    "families:edit_details": _family_managers_only,
+    "families:add_child": _family_managers_only,
+    "families:edit_child": _child,
+    "families:child_left": _child,
     "families:close_case": _family_managers_only,
     "families:log_visit": _matched_family,
     "families:end_match": _match,

@@ -117,3 +117,47 @@ def test_the_manager_corrects_a_visit_ends_the_match_and_discards_its_draft(page
     draft.refresh_from_db()
     assert draft.status == Visit.Status.DISCARDED
     assert draft.notes == "Half"
+
+
+def test_the_manager_corrects_the_family_and_its_children(page, family, alice):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, with_password(alice).email, PASSWORD)
+    open_menu(page)
+    click_to_load(page, page.get_by_role("link", name="Families", exact=True))
+    click_to_load(page, page.get_by_role("link", name=family.case_reference))
+
+    click_to_load(page, page.get_by_role("link", name="Change the family's details"))
+    page.get_by_label("Phone").fill("07700 900123")
+    click_to_load(page, page.get_by_role("button", name="Save changes"))
+    expect(page.get_by_text("The family's details are updated")).to_be_visible()
+    expect(page.get_by_text("07700 900123", exact=True)).to_be_visible()
+
+    click_to_load(page, page.get_by_role("link", name="Add a child"))
+    page.get_by_label("First name").fill("Cara")
+    page.get_by_label("Date of birth").fill(
+        (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    )
+    page.get_by_label("Plan").select_option(label="No plan")
+    click_to_load(page, page.get_by_role("button", name="Add the child"))
+    expect(page.get_by_role("alert")).to_contain_text("The date of birth cannot be in the future.")
+    assert page.get_by_label("First name").input_value() == "Cara"
+    page.get_by_label("Date of birth").fill(timezone.localdate().isoformat())
+    click_to_load(page, page.get_by_role("button", name="Add the child"))
+    expect(page.get_by_text("Cara is added to the family.")).to_be_visible()
+
+    amy = family.children.get(first_name="Amy")
+    corrected = amy.date_of_birth - datetime.timedelta(days=30)
+    click_to_load(page, page.get_by_role("link", name="Correct Amy's details"))
+    page.get_by_label("Date of birth").fill(corrected.isoformat())
+    click_to_load(page, page.get_by_role("button", name="Save changes"))
+    expect(page.get_by_text("The child's details are corrected")).to_be_visible()
+    amy.refresh_from_db()
+    assert amy.date_of_birth == corrected
+
+    click_to_load(page, page.get_by_role("link", name="Left the household: Ben"))
+    page.get_by_label("Why").fill("Lives with his father now")
+    click_to_load(page, page.get_by_role("button", name="Record that Ben left"))
+    expect(page.get_by_text("Ben is recorded as having left.")).to_be_visible()
+    expect(page.get_by_text("Lives with his father now", exact=True)).to_be_visible()
+    assert family.children.count() == 3
+    expect(page.locator("#changes-heading")).to_be_visible()
