@@ -1,11 +1,11 @@
 from django import forms
 from django.utils import timezone
 
-from referrals.models import Need
+from referrals.models import CPCategory, LevelOfNeed, Need, RiskKind
 from vicp.forms import SafeModelMultipleChoiceField
 from volunteers.models import Volunteer
 
-from .models import Goal, GoalReview, Match, Visit, VisitActivity
+from .models import Child, Family, Goal, GoalReview, Match, Visit, VisitActivity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,9 +41,27 @@ class PayClaimsForm(forms.Form):
 
 
 class EndMatchForm(forms.Form):
-    reason = forms.ChoiceField(choices=Match.EndReason.choices)
-    ended_on = forms.DateField(label="Ended on", widget=DATE, initial=timezone.localdate)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.ChoiceField(
+        label="Why is the match ending?",
+        choices=[("", "Choose a reason"), *Match.EndReason.choices],
+        error_messages={"required": "Choose why the match is ending."},
+    )
+    ended_on = forms.DateField(
+        label="Ended on",
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": "Give the date the match ended.", "invalid": "Enter a date."},
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class DiscardDraftForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this draft being discarded?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the visit did not take place, or it was logged again.",
+        error_messages={"required": "Say why the draft is being discarded."},
+    )
 
 
 class CloseCaseForm(forms.Form):
@@ -135,6 +153,7 @@ class VisitForm(forms.Form):
                 label="Why are you correcting this visit?",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="The volunteer and anyone reading the record will see this.",
+                error_messages={"required": "Say why you are correcting this visit."},
             )
 
     def clean(self):
@@ -169,7 +188,11 @@ class VisitForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    description = forms.CharField(label="The goal", widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label="The goal",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Describe the goal."},
+    )
     need = forms.ModelChoiceField(
         queryset=Need.objects.filter(is_active=True), required=False, label="Need it answers"
     )
@@ -177,6 +200,120 @@ class GoalForm(forms.Form):
 
 
 class GoalReviewForm(forms.Form):
-    stage = forms.ChoiceField(choices=GoalReview.Stage.choices)
-    outcome = forms.ChoiceField(choices=Goal.Outcome.choices)
-    progress = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    stage = forms.ChoiceField(
+        choices=[("", "Choose the stage"), *GoalReview.Stage.choices],
+        error_messages={"required": "Choose the stage of the review."},
+    )
+    # No outcome is chosen for the reviewer: they decide it.
+    outcome = forms.ChoiceField(
+        choices=[("", "Choose the outcome"), *Goal.Outcome.choices],
+        error_messages={"required": "Choose how far the goal was achieved."},
+    )
+    reviewed_on = forms.DateField(
+        label="Date of the review",
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": "Give the date of the review.", "invalid": "Enter a date."},
+    )
+    progress = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Note the progress made."},
+    )
+
+
+class FamilyDetailsForm(forms.ModelForm):
+    """The family's details as the project keeps them."""
+
+    level_of_need = forms.ModelChoiceField(
+        queryset=LevelOfNeed.objects.all(), required=False, label="Level of need"
+    )
+    needs = SafeModelMultipleChoiceField(
+        queryset=Need.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    risks = SafeModelMultipleChoiceField(
+        label="Risks to a lone visitor",
+        queryset=RiskKind.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Family
+        fields = [
+            "family_name",
+            "parents_carers",
+            "address",
+            "postcode",
+            "phone",
+            "email",
+            "languages",
+            "level_of_need",
+            "needs",
+            "hopes",
+            "risks",
+            "risk_details",
+            "consent_given",
+        ]
+        labels = {
+            "family_name": "Family name",
+            "consent_given": "The family consents to having a volunteer",
+            "risk_details": "About the risks",
+            "hopes": "What the family hopes for",
+        }
+        widgets = {
+            "parents_carers": forms.Textarea(attrs={"rows": 2}),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "hopes": forms.Textarea(attrs={"rows": 2}),
+            "risk_details": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"family_name": {"required": "Give the family's name."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The project's own scale of need replaces the default one where it has one.
+        levels = LevelOfNeed.objects.filter(project=self.instance.project_id)
+        if not levels.exists():
+            levels = LevelOfNeed.objects.filter(project=None)
+        self.fields["level_of_need"].queryset = levels.order_by("ordinal")
+        self.fields["level_of_need"].label_from_instance = lambda level: (
+            f"{level.ordinal}. {level.name}"
+        )
+
+
+class ChildDetailsForm(forms.ModelForm):
+    cp_category = forms.ModelChoiceField(
+        label="Child protection category",
+        queryset=CPCategory.objects.filter(is_active=True),
+        required=False,
+        help_text="For a child on a child protection plan.",
+    )
+
+    class Meta:
+        model = Child
+        fields = ["first_name", "last_name", "date_of_birth", "plan_type", "cp_category"]
+        labels = {"plan_type": "Plan"}
+        widgets = {"date_of_birth": DATE}
+        error_messages = {
+            "first_name": {"required": "Give the child's first name."},
+            "date_of_birth": {
+                "required": "Give the date of birth.",
+                "invalid": "Enter a date of birth.",
+            },
+        }
+
+
+class ChildLeftForm(forms.Form):
+    left_on = forms.DateField(
+        label="Left the household on",
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": "Give the date the child left.", "invalid": "Enter a date."},
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: moved to live with their father; taken into care.",
+        error_messages={"required": "Say why the child left the household."},
+    )

@@ -91,6 +91,9 @@ class Child(models.Model):
     cp_category = models.ForeignKey(
         CPCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A child who no longer lives with the family stays on the record, marked so.
+    left_household_on = models.DateField("left the household on", null=True, blank=True)
+    left_household_reason = models.TextField("why", blank=True)
 
     history = HistoricalRecords()
 
@@ -242,6 +245,9 @@ class Visit(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         LOGGED = "logged", "Logged"
+        # A draft left when its match ended: a manager finishes or discards it.
+        UNFINISHED = "unfinished", "Not finished (the match ended)"
+        DISCARDED = "discarded", "Discarded"
 
     MIN_MINUTES, MAX_MINUTES = 15, 480
 
@@ -266,6 +272,11 @@ class Visit(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    discarded_at = models.DateTimeField(null=True, blank=True)
+    discard_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -296,6 +307,14 @@ class Visit(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(claim_paid_at=None) | ~Q(miles=None), name="visit_paid_claim_has_miles"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "logged", "unfinished", "discarded"]),
+                name="visit_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(discarded_at=None) | Q(status="discarded"),
+                name="visit_discarded_at_if_discarded",
             ),
         ]
 

@@ -85,3 +85,16 @@ def may_edit_visit(user: User, visit: Visit) -> bool:
     return visit.status == Visit.Status.LOGGED and (
         manages(user, visit.match.family.project) or volunteer_may_still_edit(visit, user)
     )
+
+
+def may_finish_unfinished(user: User, visit: Visit) -> bool:
+    """A draft left when its match ended is finished or discarded by a manager."""
+    return visit.status == Visit.Status.UNFINISHED and manages(user, visit.match.family.project)
+
+
+def may_finish_draft(user: User, visit: Visit) -> bool:
+    """A draft is finished while its match is active (by whoever may log the visit), or
+    after the match ended by a manager."""
+    if visit.status == Visit.Status.DRAFT:
+        return visit.match.is_active and may_log_visit(user, visit.match)
+    return may_finish_unfinished(user, visit)

@@ -8,12 +8,13 @@ from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from vicp.models import User
 from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
 from vicp.selectors import first_rows
 
-from .models import Child, Concern, Family, Match, Visit
+from .models import Child, Concern, Family, Goal, Match, Visit
 
 # One edit on the family page: when, by whom, of what, which field, before, after.
 FamilyChange = tuple[datetime.datetime, User | None, str, str, object, object]
@@ -120,7 +121,8 @@ def visit_summary(family: Family) -> dict[str, Any]:
 
 
 def family_changes(family: Family, limit: int = 30) -> list[FamilyChange]:
-    """Edits of the family and its children, newest first: who, when, field, before → after."""
+    """Edits of the family, its children and its goals, newest first: who, when, field,
+    before → after."""
 
     rows: list[FamilyChange] = []
     histories = [
@@ -131,19 +133,31 @@ def family_changes(family: Family, limit: int = 30) -> list[FamilyChange]:
             .select_related("history_user")
             .order_by("id", "history_date"),
         ),
+        (
+            "Goal",
+            Goal.history.filter(family_id=family.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date"),
+        ),
     ]
     for label, records in histories:
         previous: dict[int, Any] = {}
         for record in records:
             before = previous.get(record.id)
             previous[record.id] = record
-            what = label if label == "Family" else f"Child {record.first_name}"
+            what = {
+                "Family": "Family",
+                "Child": f"Child {getattr(record, 'first_name', '')}",
+                "Goal": f"Goal “{Truncator(getattr(record, 'description', '')).words(6)}”",
+            }[label]
             if record.history_type == "-":
                 rows.append((record.history_date, record.history_user, what, "removed", "", ""))
             elif before is not None:
                 for change in record.diff_against(before).changes:
                     field = record.instance._meta.get_field(change.field)
                     labels = dict(field.flatchoices) if field.choices else {}
+                    if field.is_relation:
+                        labels = _names_of(field.related_model, [change.old, change.new])
                     rows.append(
                         (
                             record.history_date,
@@ -156,6 +170,10 @@ def family_changes(family: Family, limit: int = 30) -> list[FamilyChange]:
                     )
     rows.sort(key=lambda row: row[0], reverse=True)
     return rows[:limit]
+
+
+def _names_of(model: Any, pks: list[Any]) -> dict[Any, str]:
+    return {pk: str(obj) for pk, obj in model.objects.in_bulk([p for p in pks if p]).items()}
 
 
 def active_match_of(user: User) -> Match | None:
@@ -243,10 +261,30 @@ def volunteer_home(user: User) -> dict[str, object]:
     """The volunteer's family, their unfinished drafts and their last visit."""
     match = active_match_of(user)
     if match is None:
-        return {"match": None}
+        return {"match": None, "unfinished": volunteer_unfinished_drafts(user)}
     visits = Visit.objects.filter(match=match, logged_by=user)
     return {
         "match": match,
         "drafts": visits.filter(status=Visit.Status.DRAFT),
         "last_visit": visits.filter(status=Visit.Status.LOGGED).first(),
+        "unfinished": volunteer_unfinished_drafts(user),
     }
+
+
+def volunteer_unfinished_drafts(user: User) -> QuerySet[Visit]:
+    """Drafts the volunteer could not finish because their match ended (for their home
+    page: they are told, though they no longer see the visit)."""
+    return (
+        Visit.objects.filter(logged_by=user, status=Visit.Status.UNFINISHED)
+        .select_related("match__family")
+        .order_by("-visited_on", "-pk")
+    )
+
+
+def unfinished_drafts(family: Family) -> QuerySet[Visit]:
+    """Drafts of the family's ended matches, for a manager to finish or discard."""
+    return (
+        Visit.objects.filter(match__family=family, status=Visit.Status.UNFINISHED)
+        .select_related("logged_by", "match")
+        .order_by("visited_on", "pk")
+    )

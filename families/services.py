@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from referrals.models import Need, Referral
+from referrals.services import format_postcode
 from vicp import audit
 from vicp.models import Project, User
 from vicp.permissions import manages, projects_managed_by
@@ -32,9 +33,10 @@ from .models import (
     Visit,
     VisitActivity,
     VisitChange,
+    age_on,
 )
 from .signals import case_opened
-from .tasks import notify_claims_paid, notify_concern, notify_volunteer_of_match
+from .tasks import notify_claims_paid, notify_concern, notify_match_ended, notify_match_started
 
 
 def next_case_reference(project: Project, year: int) -> str:
@@ -221,7 +223,7 @@ def start_match(
     assign_perm("families.view_family", volunteer.user, family)
     audit.record("match.started", actor=by, obj=match, project=family.project)
 
-    transaction.on_commit(lambda: notify_volunteer_of_match.delay(match.pk))
+    transaction.on_commit(lambda: notify_match_started.delay(match.pk))
     return match
 
 
@@ -246,7 +248,10 @@ def end_match(
     match.save()
     if match.volunteer.user_id:
         remove_perm("families.view_family", match.volunteer.user, match.family)
-    # Drafts that were never finished cannot be finished now; they stay for the record.
+    # The volunteer can no longer finish their drafts: each passes to the project's
+    # managers, who finish or discard it (never lost, never silently deleted).
+    unfinished = list(match.visits.filter(status=Visit.Status.DRAFT).values_list("pk", flat=True))
+    Visit.objects.filter(pk__in=unfinished).update(status=Visit.Status.UNFINISHED)
     change_status(
         match.family,
         Family.Status.AWAITING_MATCH,
@@ -260,7 +265,9 @@ def end_match(
         obj=match,
         project=match.family.project,
         reason=reason,
+        unfinished_drafts=len(unfinished),
     )
+    transaction.on_commit(lambda: notify_match_ended.delay(match.pk))
     return match
 
 
@@ -307,9 +314,15 @@ def log_visit(
     A concern, if given, is raised with the visit and its alerts go out at once.
     """
     match = Match.objects.select_related("family__project", "volunteer").get(pk=match.pk)
-    if not policy.may_log_visit(by, match):
+    if visit is not None:
+        # As it is now: its match may have ended since the caller read it.
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit is not None and visit.status == Visit.Status.UNFINISHED:
+        if not policy.may_finish_unfinished(by, visit):
+            raise ValidationError("Only a project manager can finish a draft of an ended match.")
+    elif not policy.may_log_visit(by, match):
         raise ValidationError("Only the matched volunteer or a project manager can log this visit.")
-    if not match.is_active:
+    elif not match.is_active:
         raise ValidationError("This match has ended: visits can no longer be logged.")
     _check_visit(
         match,
@@ -322,8 +335,10 @@ def log_visit(
     )
     if visit is None:
         visit = Visit(match=match, logged_by=by)
-    elif visit.match_id != match.pk or visit.status != Visit.Status.DRAFT:
+    elif visit.match_id != match.pk or visit.status not in FINISHABLE:
         raise ValidationError("Only a draft of this match can be finished.")
+    elif visit.status == Visit.Status.UNFINISHED and draft:
+        raise ValidationError("A draft of an ended match is finished or discarded, not kept.")
     finishing = visit.pk is not None and not draft
     visit.visited_on = visited_on
     visit.start_time = start_time
@@ -344,6 +359,27 @@ def log_visit(
     # sent, as soon as it is saved.
     if concern and concern.strip():
         raise_concern(visit=visit, by=by, details=concern)
+    return visit
+
+
+FINISHABLE = (Visit.Status.DRAFT, Visit.Status.UNFINISHED)
+
+
+@transaction.atomic
+def discard_draft(visit: Visit, *, by: User, reason: str) -> Visit:
+    """Set aside a draft its volunteer could not finish; it is kept, with the reason."""
+    visit = (
+        Visit.objects.select_for_update().select_related("match__family__project").get(pk=visit.pk)
+    )
+    if not policy.may_finish_unfinished(by, visit):
+        raise ValidationError("Only a project manager can discard a draft of an ended match.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the draft is being discarded."})
+    visit.status = Visit.Status.DISCARDED
+    visit.discarded_by, visit.discarded_at = by, timezone.now()
+    visit.discard_reason = reason.strip()
+    visit.save()
+    audit.record("visit.discarded", actor=by, obj=visit, project=visit.match.family.project)
     return visit
 
 
@@ -577,10 +613,20 @@ def review_goal(
     if not policy.may_plan(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can review goals.")
     reviewed_on = reviewed_on or timezone.localdate()
+    errors = {}
     if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": "This date is in the future."})
+        errors["reviewed_on"] = "The review cannot be dated in the future."
+    elif reviewed_on < timezone.localtime(goal.created_at).date():
+        errors["reviewed_on"] = (
+            f"The goal was agreed on {timezone.localtime(goal.created_at):%-d %b %Y}; "
+            "the review cannot be before that."
+        )
+    if outcome not in Goal.Outcome.values:
+        errors["outcome"] = "Choose how far the goal was achieved."
     if GoalReview.objects.filter(goal=goal, stage=stage).exists():
-        raise ValidationError({"stage": "This goal already has a review at this stage."})
+        errors["stage"] = "This goal already has a review at this stage."
+    if errors:
+        raise ValidationError(errors)
     review = GoalReview(
         goal=goal,
         stage=stage,
@@ -593,3 +639,195 @@ def review_goal(
     review.save()
     audit.record("goal.reviewed", actor=by, obj=goal, project=family.project, stage=stage)
     return review
+
+
+GOAL_FIELDS = ("description", "need", "target_date")
+
+
+@transaction.atomic
+def edit_goal(goal: Goal, *, by: User, **fields: Any) -> Goal:
+    """Correct a goal of the plan; its history keeps who changed what, before and after."""
+    goal = Goal.objects.select_for_update().select_related("family__project").get(pk=goal.pk)
+    family = goal.family
+    if not policy.may_plan(by, family):
+        raise ValidationError("Only the family's volunteer or a project manager can change goals.")
+    if family.status == Family.Status.CLOSED:
+        raise ValidationError("The case is closed: its plan can no longer change.")
+    values = {name: fields.get(name, getattr(goal, name)) for name in GOAL_FIELDS}
+    values["description"] = (values["description"] or "").strip()
+    if not values["description"]:
+        raise ValidationError({"description": "Describe the goal."})
+    target_date = values["target_date"]
+    if target_date and target_date != goal.target_date and target_date < timezone.localdate():
+        raise ValidationError({"target_date": "The target date has passed already."})
+    changed = sorted(name for name, value in values.items() if getattr(goal, name) != value)
+    if not changed:
+        return goal
+    for name, value in values.items():
+        setattr(goal, name, value)
+    goal.full_clean()
+    goal.save()
+    audit.record("goal.changed", actor=by, obj=goal, project=family.project, fields=changed)
+    return goal
+
+
+# --- Corrections to the family's details and children ----------------------------------
+
+FAMILY_DETAIL_FIELDS = (
+    "family_name",
+    "parents_carers",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "languages",
+    "level_of_need",
+    "hopes",
+    "risk_details",
+    "consent_given",
+)
+FAMILY_DETAIL_SETS = ("needs", "risks")
+
+
+def _require_open_record(family: Family) -> None:
+    if family.anonymised_on:
+        raise ValidationError(
+            "This case's personal details were removed under the retention policy."
+        )
+
+
+@transaction.atomic
+def update_family_details(family: Family, *, by: User, **fields: Any) -> Family:
+    """Correct the family's details as the project keeps them (the referral keeps what was
+    referred). Each change is kept in the family's history and audited by field name."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    values = {name: fields.get(name, getattr(family, name)) for name in FAMILY_DETAIL_FIELDS}
+    values["family_name"] = (values["family_name"] or "").strip()
+    if not values["family_name"]:
+        raise ValidationError({"family_name": "Give the family's name."})
+    values["postcode"] = format_postcode(values["postcode"])
+    changed = [name for name, value in values.items() if getattr(family, name) != value]
+    sets = {name: fields[name] for name in FAMILY_DETAIL_SETS if name in fields}
+    for name, chosen in sets.items():
+        if {o.pk for o in getattr(family, name).all()} != {o.pk for o in chosen}:
+            changed.append(name)
+    if not changed:
+        return family
+    for name, value in values.items():
+        setattr(family, name, value)
+    family.full_clean()
+    family.save()
+    for name, chosen in sets.items():
+        getattr(family, name).set(chosen)
+    audit.record("family.changed", actor=by, obj=family, fields=sorted(changed))
+    return family
+
+
+def _child_problems(
+    family: Family, *, date_of_birth: datetime.date, plan_type: str, cp_category: Any
+) -> dict[str, str]:
+    errors = {}
+    today = timezone.localdate()
+    if date_of_birth > today:
+        errors["date_of_birth"] = "The date of birth cannot be in the future."
+    elif age_on(date_of_birth, family.accepted_on) >= 18:
+        errors["date_of_birth"] = (
+            f"The child would have been 18 or over when the case was accepted "
+            f"({family.accepted_on:%-d %b %Y}): the programme is for children."
+        )
+    if plan_type == "cp" and cp_category is None:
+        errors["cp_category"] = "Choose the category of the child protection plan."
+    return errors
+
+
+CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "plan_type", "cp_category")
+
+
+@transaction.atomic
+def add_child(family: Family, *, by: User, **fields: Any) -> Child:
+    """A child who joins the household (a new baby, a child coming home)."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    if family.status == Family.Status.CLOSED:
+        raise ValidationError("The case is closed: reopen it to add a child.")
+    child = Child(family=family, **{name: fields.get(name) for name in CHILD_FIELDS})
+    child.first_name = (child.first_name or "").strip()
+    child.last_name = (child.last_name or "").strip()
+    if child.plan_type != "cp":
+        child.cp_category = None
+    if errors := _child_problems(
+        family,
+        date_of_birth=child.date_of_birth,
+        plan_type=child.plan_type,
+        cp_category=child.cp_category,
+    ):
+        raise ValidationError(errors)
+    child.full_clean()
+    child.save()
+    audit.record("child.added", actor=by, obj=child, project=family.project)
+    return child
+
+
+@transaction.atomic
+def correct_child(child: Child, *, by: User, **fields: Any) -> Child:
+    """Correct a child's details (a mistyped date of birth, a plan that changed)."""
+    child = Child.objects.select_for_update().select_related("family__project").get(pk=child.pk)
+    family = child.family
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    values = {name: fields.get(name, getattr(child, name)) for name in CHILD_FIELDS}
+    values["first_name"] = (values["first_name"] or "").strip()
+    values["last_name"] = (values["last_name"] or "").strip()
+    if values["plan_type"] != "cp":
+        values["cp_category"] = None
+    errors = _child_problems(
+        family,
+        date_of_birth=values["date_of_birth"],
+        plan_type=values["plan_type"],
+        cp_category=values["cp_category"],
+    )
+    if not values["first_name"]:
+        errors["first_name"] = "Give the child's first name."
+    if errors:
+        raise ValidationError(errors)
+    changed = sorted(name for name, value in values.items() if getattr(child, name) != value)
+    if not changed:
+        return child
+    for name, value in values.items():
+        setattr(child, name, value)
+    child.full_clean()
+    child.save()
+    audit.record("child.changed", actor=by, obj=child, project=family.project, fields=changed)
+    return child
+
+
+@transaction.atomic
+def record_child_left(child: Child, *, by: User, left_on: datetime.date, reason: str) -> Child:
+    """A child who no longer lives with the family: kept on the record, marked as left."""
+    child = Child.objects.select_for_update().select_related("family__project").get(pk=child.pk)
+    family = child.family
+    _require_manager(by, family.project)
+    _require_open_record(family)
+    errors = {}
+    if child.left_household_on:
+        left_on_text = f"{child.left_household_on:%-d %b %Y}"
+        raise ValidationError(
+            f"{child.first_name} is already recorded as leaving on {left_on_text}."
+        )
+    if left_on > timezone.localdate():
+        errors["left_on"] = "The date cannot be in the future."
+    elif left_on < child.date_of_birth:
+        errors["left_on"] = "The date is before the child was born."
+    if not (reason or "").strip():
+        errors["reason"] = (
+            "Say why the child left the household (for example, moved to live with a relative)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    child.left_household_on, child.left_household_reason = left_on, reason.strip()
+    child.save()
+    audit.record("child.left_household", actor=by, obj=child, project=family.project)
+    return child

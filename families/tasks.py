@@ -18,6 +18,19 @@ logger = logging.getLogger(__name__)
 CONCERN_RETRY = {**EMAIL_RETRY, "max_retries": 150}
 
 
+def social_worker_address(family):
+    """The family's social worker: their account's address while it is active, else the
+    address the referral gave (a list of zero or one)."""
+    social_worker = family.referral.social_worker
+    if social_worker is not None and social_worker.is_active:
+        return [social_worker.email]
+    return [family.referral.referrer_email] if family.referral.referrer_email else []
+
+
+def _family_link(family):
+    return settings.VICP_BASE_URL + reverse("families:detail", args=[family.pk])
+
+
 @shared_task(**CONCERN_RETRY)
 def notify_concern(concern_id):
     """Tell the project's managers and the family's social worker, at once.
@@ -35,11 +48,7 @@ def notify_concern(concern_id):
     recipients = list(
         family.project.managers.filter(is_active=True).values_list("email", flat=True)
     )
-    social_worker = family.referral.social_worker
-    if social_worker and social_worker.is_active:
-        recipients.append(social_worker.email)
-    elif family.referral.referrer_email:
-        recipients.append(family.referral.referrer_email)
+    recipients += social_worker_address(family)
     if not recipients:
         return
     body = render_to_string(
@@ -47,22 +56,71 @@ def notify_concern(concern_id):
         {
             "concern": concern,
             "family": family,
-            "link": settings.VICP_BASE_URL + reverse("families:detail", args=[family.pk]),
+            "link": _family_link(family),
         },
     )
     send_mail(f"Safeguarding concern raised: case {family.case_reference}", body, None, recipients)
 
 
-@shared_task(**EMAIL_RETRY)
-def notify_volunteer_of_match(match_id):
-    match = Match.objects.select_related("family", "volunteer__user").filter(pk=match_id).first()
-    if match is None or match.volunteer.user is None:
-        return
-    body = render_to_string(
-        "emails/match_started.txt",
-        {"match": match, "link": settings.VICP_BASE_URL + reverse("vicp:home")},
+def _match(match_id):
+    return (
+        Match.objects.select_related(
+            "family__project", "family__referral__social_worker", "volunteer__user"
+        )
+        .filter(pk=match_id)
+        .first()
     )
-    send_mail("You have been matched with a family", body, None, [match.volunteer.user.email])
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_match_started(match_id):
+    """Tell the volunteer, and the family's social worker, that the match has started.
+
+    The social worker's email names the case reference only."""
+    match = _match(match_id)
+    if match is None:
+        return
+    if match.volunteer.user is not None:
+        body = render_to_string(
+            "emails/match_started.txt",
+            {"match": match, "link": settings.VICP_BASE_URL + reverse("vicp:home")},
+        )
+        send_mail("You have been matched with a family", body, None, [match.volunteer.user.email])
+    if recipients := social_worker_address(match.family):
+        body = render_to_string(
+            "emails/match_started_social_worker.txt",
+            {"match": match, "family": match.family, "link": _family_link(match.family)},
+        )
+        send_mail(
+            f"A volunteer is working with case {match.family.case_reference}",
+            body,
+            None,
+            recipients,
+        )
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_match_ended(match_id):
+    """Tell the volunteer and the family's social worker that the match has ended.
+
+    The emails name the case reference only."""
+    match = _match(match_id)
+    if match is None:
+        return
+    subject = f"The volunteer's work with case {match.family.case_reference} has ended"
+    context = {"match": match, "family": match.family}
+    if match.volunteer.user is not None and match.volunteer.user.is_active:
+        body = render_to_string(
+            "emails/match_ended_volunteer.txt",
+            {**context, "link": settings.VICP_BASE_URL + reverse("vicp:home")},
+        )
+        send_mail(subject, body, None, [match.volunteer.user.email])
+    if recipients := social_worker_address(match.family):
+        body = render_to_string(
+            "emails/match_ended_social_worker.txt",
+            {**context, "link": _family_link(match.family)},
+        )
+        send_mail(subject, body, None, recipients)
 
 
 @shared_task(**EMAIL_RETRY)

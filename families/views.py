@@ -17,14 +17,18 @@ from vicp.reauth import password_confirmation_required
 
 from . import mileage, policy, selectors, services
 from .forms import (
+    ChildDetailsForm,
+    ChildLeftForm,
+    DiscardDraftForm,
     EndMatchForm,
+    FamilyDetailsForm,
     GoalForm,
     GoalReviewForm,
     PayClaimsForm,
     StartMatchForm,
     VisitForm,
 )
-from .models import Concern, Family, Goal, Match, Visit
+from .models import Child, Concern, Family, Goal, Match, Visit
 
 PER_PAGE = 25
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -68,28 +72,42 @@ def match_volunteer(request, pk):
     )
 
 
-@require_POST
 @role_required(*MANAGERS)
 def end_match(request, pk):
-    match = Match.objects.filter(
-        pk=pk, family__in=selectors.families_visible_to(request.user)
-    ).first()
-    if match is None:
+    """Ending a match, on a page of its own that says what will follow."""
+    match = (
+        Match.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
+        .select_related("family__project", "volunteer")
+        .first()
+    )
+    if match is None or not policy.manages_family(request.user, match.family):
         audit_refusal(request.user, Match, pk, "family__project")
         raise Http404("No such match.")
-    form = EndMatchForm(request.POST, prefix="end")
-    if form.is_valid():
+    if not match.is_active:
+        messages.info(request, "This match has already ended.")
+        return redirect("families:detail", pk=match.family_id)
+    form = EndMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.end_match(match, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "The match has ended; the volunteer no longer sees the family."
             )
-    else:
-        messages.error(request, "Choose why the match is ending and the date it ended.")
-    return redirect("families:detail", pk=match.family_id)
+            return redirect("families:detail", pk=match.family_id)
+    return render(
+        request,
+        "families/end_match.html",
+        {
+            "match": match,
+            "family": match.family,
+            "form": form,
+            "drafts": match.visits.filter(status=Visit.Status.DRAFT).count(),
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST
@@ -182,6 +200,8 @@ def visit_detail(request, pk):
             "family": visit.match.family,
             "claim_pence": mileage.claim_amount_pence(visit),
             "can_edit": policy.may_edit_visit(request.user, visit),
+            "can_finish": policy.may_finish_draft(request.user, visit),
+            "can_discard": policy.may_finish_unfinished(request.user, visit),
             "clear_draft": saved_key
             if saved_key.startswith(f"vicp-visit-draft:{request.user.pk}:")
             else "",
@@ -191,9 +211,32 @@ def visit_detail(request, pk):
 
 def finish_visit(request, pk):
     visit = selectors.visit_for_user(request.user, pk)
-    if visit.status != Visit.Status.DRAFT or not visit.match.is_active:
-        raise Http404("Only a draft of an active match can be finished.")
+    if not policy.may_finish_draft(request.user, visit):
+        raise Http404("This draft cannot be finished by you.")
     return _visit_form_page(request, visit.match.family, visit.match, visit)
+
+
+@role_required(*MANAGERS)
+def discard_draft(request, pk):
+    """Setting aside a draft its volunteer could not finish, on a page of its own."""
+    visit = selectors.visit_for_user(request.user, pk)
+    if not policy.may_finish_unfinished(request.user, visit):
+        raise Http404("Only a draft of an ended match can be discarded.")
+    form = DiscardDraftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.discard_draft(visit, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The draft is discarded; it is kept in the case record.")
+            return redirect("families:detail", pk=visit.match.family_id)
+    return render(
+        request,
+        "families/discard_draft.html",
+        {"visit": visit, "family": visit.match.family, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 def edit_visit(request, pk):
@@ -294,42 +337,195 @@ def claims_csv(request):
     return response
 
 
-@require_POST
+def _goal_for_user(user, pk):
+    goal = (
+        Goal.objects.filter(pk=pk, family__in=selectors.families_visible_to(user))
+        .select_related("family__project", "need")
+        .first()
+    )
+    if goal is None or not policy.may_plan(user, goal.family):
+        audit_refusal(user, Goal, pk, "family__project")
+        raise Http404("No such goal.")
+    return goal
+
+
+def _plan_url(family):
+    return reverse("families:detail", args=[family.pk]) + "#plan-heading"
+
+
 def add_goal(request, pk):
+    """The family page holds this form; the page of its own keeps what was typed when
+    something needs putting right."""
     family = selectors.family_for_user(request.user, pk)
     if not policy.may_plan(request.user, family):
         raise Http404("Only the family's volunteer or a project manager can add goals.")
-    form = GoalForm(request.POST, prefix="goal")
-    if form.is_valid():
+    form = GoalForm(request.POST or None, prefix="goal")
+    if request.method == "POST" and form.is_valid():
         try:
             services.add_goal(family=family, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, "Goal added to the plan of work.")
-    else:
-        messages.error(request, "Describe the goal.")
-    return redirect(reverse("families:detail", args=[family.pk]) + "#plan-heading")
-
-
-@require_POST
-def review_goal(request, pk):
-    goal = (
-        Goal.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
-        .select_related("family")
-        .first()
+            return redirect(_plan_url(family))
+    return render(
+        request,
+        "families/goal_form.html",
+        {"family": family, "form": form, "title": "Add a goal"},
+        status=400 if form.is_bound else 200,
     )
-    if goal is None or not policy.may_plan(request.user, goal.family):
-        audit_refusal(request.user, Goal, pk, "family__project")
-        raise Http404("No such goal.")
-    form = GoalReviewForm(request.POST, prefix=f"review-{goal.pk}")
-    if form.is_valid():
+
+
+def edit_goal(request, pk):
+    goal = _goal_for_user(request.user, pk)
+    initial = {"description": goal.description, "need": goal.need, "target_date": goal.target_date}
+    form = GoalForm(request.POST or None, prefix="goal", initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_goal(goal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Goal updated; the change is kept in the case's history.")
+            return redirect(_plan_url(goal.family))
+    return render(
+        request,
+        "families/goal_form.html",
+        {"family": goal.family, "goal": goal, "form": form, "title": "Change this goal"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def review_goal(request, pk):
+    goal = _goal_for_user(request.user, pk)
+    form = GoalReviewForm(request.POST or None, prefix="review")
+    if request.method == "POST" and form.is_valid():
         try:
             services.review_goal(goal, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, "Review recorded.")
-    else:
-        messages.error(request, "Choose the stage and outcome, and note the progress.")
-    return redirect(reverse("families:detail", args=[goal.family_id]) + "#plan-heading")
+            return redirect(_plan_url(goal.family))
+    return render(
+        request,
+        "families/goal_review_form.html",
+        {"family": goal.family, "goal": goal, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Corrections to the family's details and children ------------------------------------
+
+
+def _managed_family(request, pk):
+    family = selectors.family_for_user(request.user, pk)
+    if not policy.manages_family(request.user, family):
+        audit_refusal(request.user, Family, pk, "project")
+        raise Http404("Only the family's project managers correct its details.")
+    return family
+
+
+def _child_for_manager(request, pk):
+    child = (
+        Child.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
+        .select_related("family__project", "cp_category")
+        .first()
+    )
+    if child is None or not policy.manages_family(request.user, child.family):
+        audit_refusal(request.user, Child, pk, "family__project")
+        raise Http404("No such child.")
+    return child
+
+
+def _details_url(family):
+    return reverse("families:detail", args=[family.pk]) + "#children-heading"
+
+
+@role_required(*MANAGERS)
+def edit_details(request, pk):
+    family = _managed_family(request, pk)
+    form = FamilyDetailsForm(request.POST or None, instance=family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_family_details(family, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The family's details are updated; the change is kept.")
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request,
+        "families/details_form.html",
+        {"family": family, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def add_child(request, pk):
+    family = _managed_family(request, pk)
+    form = ChildDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.add_child(family, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.first_name} is added to the family.")
+            return redirect(_details_url(family))
+    return render(
+        request,
+        "families/child_form.html",
+        {"family": family, "form": form, "title": "Add a child"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def edit_child(request, pk):
+    child = _child_for_manager(request, pk)
+    form = ChildDetailsForm(request.POST or None, instance=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_child(child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The child's details are corrected; the change is kept.")
+            return redirect(_details_url(child.family))
+    return render(
+        request,
+        "families/child_form.html",
+        {
+            "family": child.family,
+            "child": child,
+            "form": form,
+            "title": f"Correct {child.first_name}'s details",
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def child_left(request, pk):
+    """Recording that a child left the household, on a page that says what follows."""
+    child = _child_for_manager(request, pk)
+    if child.left_household_on:
+        messages.info(request, f"{child.first_name} is already recorded as having left.")
+        return redirect(_details_url(child.family))
+    form = ChildLeftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_child_left(child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.first_name} is recorded as having left.")
+            return redirect(_details_url(child.family))
+    return render(
+        request,
+        "families/child_left.html",
+        {"family": child.family, "child": child, "form": form},
+        status=400 if form.is_bound else 200,
+    )

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from families.models import Family
+from families.models import Family, Visit
 from families.services import add_goal, end_match, log_visit
 from outcomes.services import request_report
 from vicp.composition.services import request_subject_access_export
@@ -95,6 +95,19 @@ def _draft_visit(cast, project):
     return _visit(cast, project, draft=True)
 
 
+def _unfinished_draft(cast, project):
+    """A draft its volunteer could not finish: the match ended (managers only)."""
+    visit = _draft_visit(cast, project)
+    end_match(visit.match, by=cast["alice"], reason="planned")
+    cast["drafted_by"] = visit.logged_by  # who saved it, refused like everyone else
+    return Visit.objects.get(pk=visit.pk)
+
+
+def _child(cast, project):
+    """A child of a family, for the pages only its managers use."""
+    return _family(cast, project).children.first()
+
+
 def _concern(cast, project):
     return _visit(cast, project, concern="Worried").concerns.get()
 
@@ -166,15 +179,21 @@ RECORDS = {
     "referrals:correct": _referral,
     "families:detail": _family,
     "families:match": _family_managers_only,
+    "families:edit_details": _family_managers_only,
+    "families:add_child": _family_managers_only,
+    "families:edit_child": _child,
+    "families:child_left": _child,
     "families:close_case": _family_managers_only,
     "families:log_visit": _matched_family,
     "families:end_match": _match,
     "families:visit_detail": _visit,
     "families:finish_visit": _draft_visit,
+    "families:discard_draft": _unfinished_draft,
     "families:edit_visit": _visit,
     "families:close_concern": _concern,
     "families:add_goal": _matched_family,
     "families:review_goal": _goal,
+    "families:edit_goal": _goal,
     "families:sar_request": _family_managers_only,
     "families:sar_detail": _export,
     "families:sar_download": _export_download,
@@ -205,6 +224,7 @@ OUTSIDERS_OF = {
     # Sam may see the family but not give the volunteer's evaluation.
     _volunteer_evaluation: ["charlie", "sally", "sam", "vera", "victor", "una"],
     _matched_family_managers_only: [*OUTSIDERS, "ended", "matched"],
+    _unfinished_draft: [*OUTSIDERS, "ended", "drafted_by"],
 }
 # Everything about a family is also closed to the volunteer whose match ended
 # ("ended"); visits are logged by the matched volunteer and managers only, so

@@ -55,7 +55,7 @@ def test_starting_a_match_gives_the_volunteer_the_family(
     assert list(granted(ready_volunteer.user, "families.view_family", Family.objects.all())) == [
         family
     ]
-    assert mail.outbox[-1].to == ["val@example.org"]
+    assert [m.to for m in mail.outbox] == [["val@example.org"], ["sam@example.org"]]
     assert match.started_on == timezone.localdate()
 
 

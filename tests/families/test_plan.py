@@ -72,9 +72,10 @@ def test_goals_from_the_page(client_for, match):
     client.post(
         reverse("families:review_goal", args=[goal.pk]),
         {
-            f"review-{goal.pk}-stage": "review",
-            f"review-{goal.pk}-outcome": "achieved",
-            f"review-{goal.pk}-progress": "Done",
+            "review-stage": "review",
+            "review-outcome": "achieved",
+            "review-reviewed_on": timezone.localdate().isoformat(),
+            "review-progress": "Done",
         },
     )
     assert goal.reviews.get().outcome == "achieved"

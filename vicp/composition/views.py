@@ -14,9 +14,7 @@ from families import services as family_services
 from families.forms import (
     CloseCaseForm,
     CloseConcernForm,
-    EndMatchForm,
     GoalForm,
-    GoalReviewForm,
 )
 from families.models import Family, SubjectAccessExport
 from outcomes import selectors as outcome_selectors
@@ -111,11 +109,10 @@ def family_detail(request, pk):
     }
     if context["may_plan"]:
         context["goal_form"] = GoalForm(prefix="goal")
-        context["review_form"] = GoalReviewForm(prefix="review")
     if manages:
         context["changes"] = selectors.family_changes(family)
         context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
-        context["end_match_form"] = EndMatchForm(prefix="end")
+        context["unfinished_drafts"] = selectors.unfinished_drafts(family)
         context["close_form"] = CloseCaseForm(prefix="close")
         context["close_concern_form"] = CloseConcernForm(prefix="concern")
     elif is_matched_volunteer:
