@@ -317,3 +317,48 @@ class ChildLeftForm(forms.Form):
         help_text="For example: moved to live with their father; taken into care.",
         error_messages={"required": "Say why the child left the household."},
     )
+
+
+class ChangeSocialWorkerForm(forms.Form):
+    social_worker = forms.ModelChoiceField(
+        label="The social worker who now holds the case",
+        queryset=None,
+        empty_label="Choose a social worker",
+        error_messages={"required": "Choose the social worker who now holds the case."},
+    )
+    reason = forms.CharField(
+        label="Why is the case moving?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: the social worker moved to another team.",
+        error_messages={"required": "Say why the case is moving to another social worker."},
+    )
+
+    def __init__(self, *args, social_workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_worker"].queryset = social_workers
+        self.fields["social_worker"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.organisation})"
+            if user.organisation
+            else user.get_full_name()
+        )
+
+
+class ChangeVolunteerForm(EndMatchForm):
+    """Ending the match and starting one with another volunteer, in one step."""
+
+    volunteer = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="The new volunteer",
+        error_messages={"required": "Choose the volunteer who will work with the family."},
+    )
+    field_order = ["volunteer", "reason", "notes"]
+
+    def __init__(self, *args, suggestions, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["ended_on"]  # the change happens today
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(
+            pk__in=[s.volunteer.pk for s in suggestions]
+        )
+        self.fields["reason"].label = "Why is the match with the current volunteer ending?"

@@ -3,17 +3,17 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from referrals.models import Need, Referral
-from referrals.services import format_postcode
+from referrals.services import format_postcode, may_refer_to
 from vicp import audit
 from vicp.models import Project, User
 from vicp.permissions import manages, projects_managed_by
@@ -36,7 +36,13 @@ from .models import (
     age_on,
 )
 from .signals import case_opened
-from .tasks import notify_claims_paid, notify_concern, notify_match_ended, notify_match_started
+from .tasks import (
+    notify_case_handed_over,
+    notify_claims_paid,
+    notify_concern,
+    notify_match_ended,
+    notify_match_started,
+)
 
 
 def next_case_reference(project: Project, year: int) -> str:
@@ -831,3 +837,79 @@ def record_child_left(child: Child, *, by: User, left_on: datetime.date, reason:
     child.save()
     audit.record("child.left_household", actor=by, obj=child, project=family.project)
     return child
+
+
+# --- Who works with the family ------------------------------------------------------------
+
+
+def social_workers_for(family: Family) -> QuerySet[User]:
+    """Active social workers who may refer to the family's project: those who may hold
+    its case."""
+    granted = cast(
+        "QuerySet[User]",  # a list only with attached_perms=True
+        get_users_with_perms(
+            family.project, only_with_perms_in=["refer_to_project"], with_group_users=True
+        ),
+    )
+    return (
+        User.objects.filter(pk__in=granted.values("pk"), role=User.Role.SOCIAL_WORKER)
+        .filter(is_active=True)
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+@transaction.atomic
+def change_social_worker(family: Family, *, by: User, social_worker: User, reason: str) -> Family:
+    """Hand the case to another social worker (the social worker moved team, say).
+
+    The new one sees the family and its referral from now on; the one before no longer
+    does. The referral's history keeps who held the case before."""
+    family = Family.objects.select_for_update().select_related("referral").get(pk=family.pk)
+    _require_manager(by, family.project)
+    referral = family.referral
+    errors = {}
+    if social_worker.pk == referral.social_worker_id:
+        errors["social_worker"] = f"{social_worker.get_full_name()} already holds this case."
+    elif not (
+        social_worker.is_social_worker
+        and social_worker.is_active
+        and may_refer_to(social_worker, family.project)
+    ):
+        errors["social_worker"] = (
+            "Choose a social worker who may refer to this project (invite them first if needed)."
+        )
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the case is moving to another social worker."
+    if errors:
+        raise ValidationError(errors)
+    before = referral.social_worker
+    if before is not None:
+        remove_perm("families.view_family", before, family)
+        remove_perm("referrals.view_referral", before, referral)
+    referral.social_worker = social_worker
+    referral._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]  # simple-history
+    referral.save()
+    assign_perm("families.view_family", social_worker, family)
+    assign_perm("referrals.view_referral", social_worker, referral)
+    audit.record(
+        "family.social_worker_changed",
+        actor=by,
+        obj=family,
+        before=before.pk if before else None,
+        after=social_worker.pk,
+        reason=reason.strip(),
+    )
+    transaction.on_commit(lambda: notify_case_handed_over.delay(family.pk))
+    return family
+
+
+@transaction.atomic
+def change_volunteer(
+    match: Match, *, by: User, volunteer: Volunteer, reason: str, notes: str = ""
+) -> Match:
+    """End the family's match and start one with another volunteer, in one step: either
+    both happen or neither does."""
+    if volunteer.pk == match.volunteer_id:
+        raise ValidationError({"volunteer": "Choose a different volunteer."})
+    end_match(match, by=by, reason=reason, notes=notes)
+    return start_match(family=match.family, volunteer=volunteer, by=by)

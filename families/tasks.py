@@ -10,7 +10,7 @@ from vicp.models import User
 from vicp.tasks import EMAIL_RETRY
 
 from .mileage import claim_amount_pence, mileage_rates
-from .models import Concern, Match, Visit
+from .models import Concern, Family, Match, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,22 @@ def notify_match_ended(match_id):
             {**context, "link": _family_link(match.family)},
         )
         send_mail(subject, body, None, recipients)
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_case_handed_over(family_id):
+    """Tell the social worker who now holds the case (its reference only)."""
+    family = (
+        Family.objects.select_related("project", "referral__social_worker")
+        .filter(pk=family_id)
+        .first()
+    )
+    if family is None or not (recipients := social_worker_address(family)):
+        return
+    body = render_to_string(
+        "emails/case_handed_over.txt", {"family": family, "link": _family_link(family)}
+    )
+    send_mail(f"You now hold case {family.case_reference}", body, None, recipients)
 
 
 @shared_task(**EMAIL_RETRY)

@@ -17,6 +17,8 @@ from vicp.reauth import password_confirmation_required
 
 from . import mileage, policy, selectors, services
 from .forms import (
+    ChangeSocialWorkerForm,
+    ChangeVolunteerForm,
     ChildDetailsForm,
     ChildLeftForm,
     DiscardDraftForm,
@@ -527,5 +529,73 @@ def child_left(request, pk):
         request,
         "families/child_left.html",
         {"family": child.family, "child": child, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Who works with the family ------------------------------------------------------------
+
+
+@role_required(*MANAGERS)
+def change_social_worker(request, pk):
+    family = _managed_family(request, pk)
+    form = ChangeSocialWorkerForm(
+        request.POST or None, social_workers=services.social_workers_for(family)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_social_worker(family, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            name = form.cleaned_data["social_worker"].get_full_name()
+            messages.success(request, f"{name} now holds the case and has been told.")
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request,
+        "families/change_social_worker.html",
+        {"family": family, "form": form, "current": family.referral.social_worker},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def change_volunteer(request, pk):
+    """End the match and start another with a new volunteer, on one confirmation page."""
+    match = (
+        Match.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
+        .select_related("family__project", "volunteer")
+        .first()
+    )
+    if match is None or not policy.manages_family(request.user, match.family):
+        audit_refusal(request.user, Match, pk, "family__project")
+        raise Http404("No such match.")
+    if not match.is_active:
+        messages.info(request, "This match has already ended: match a volunteer instead.")
+        return redirect("families:detail", pk=match.family_id)
+    suggestions = services.suggest_volunteers(match.family)
+    form = ChangeVolunteerForm(request.POST or None, suggestions=suggestions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.change_volunteer(match, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{new.volunteer.full_name} now works with the family; "
+                f"{match.volunteer.first_name}'s match has ended.",
+            )
+            return redirect("families:detail", pk=match.family_id)
+    return render(
+        request,
+        "families/change_volunteer.html",
+        {
+            "match": match,
+            "family": match.family,
+            "form": form,
+            "suggestions": suggestions,
+            "drafts": match.visits.filter(status=Visit.Status.DRAFT).count(),
+        },
         status=400 if form.is_bound else 200,
     )

@@ -180,6 +180,8 @@ RECORDS = {
     "families:detail": _family,
     "families:match": _family_managers_only,
     "families:edit_details": _family_managers_only,
+    "families:change_social_worker": _family_managers_only,
+    "families:change_volunteer": _match,
     "families:add_child": _family_managers_only,
     "families:edit_child": _child,
     "families:child_left": _child,

@@ -6,10 +6,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 from playwright.sync_api import expect
 
 from families import services
 from families.models import Match, Visit
+from tests import factories
 from tests.factories import PASSWORD
 
 from .conftest import click_to_load, open_menu, sign_in
@@ -161,3 +163,35 @@ def test_the_manager_corrects_the_family_and_its_children(page, family, alice):
     expect(page.get_by_text("Lives with his father now", exact=True)).to_be_visible()
     assert family.children.count() == 3
     expect(page.locator("#changes-heading")).to_be_visible()
+
+
+def test_the_manager_hands_the_case_to_another_social_worker_and_volunteer(
+    page, match, alice, cambridgeshire
+):
+    sue = factories.SocialWorkerFactory(email="sue@example.org", first_name="Sue", last_name="Ng")
+    assign_perm("vicp.refer_to_project", sue, cambridgeshire)
+    new = factories.ReadyVolunteerFactory(
+        project=cambridgeshire, signed_off_by=alice, first_name="Nia", last_name="Ogun"
+    )
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, with_password(alice).email, PASSWORD)
+    open_menu(page)
+    click_to_load(page, page.get_by_role("link", name="Families", exact=True))
+    click_to_load(page, page.get_by_role("link", name=match.family.case_reference))
+
+    click_to_load(page, page.get_by_role("link", name="Change the social worker"))
+    page.get_by_label("The social worker who now holds the case").select_option(
+        label="Sue Ng (Cambridgeshire County Council)"
+    )
+    page.get_by_label("Why is the case moving?").fill("Sam moved to another team")
+    click_to_load(page, page.get_by_role("button", name="Change the social worker"))
+    expect(page.get_by_text("Sue Ng now holds the case")).to_be_visible()
+
+    click_to_load(page, page.get_by_role("link", name="Change the volunteer"))
+    page.get_by_label("Nia Ogun").check()
+    page.get_by_label("Why is the match with the current volunteer ending?").select_option(
+        label="The volunteer left or stepped back"
+    )
+    click_to_load(page, page.get_by_role("button", name="Change the volunteer"))
+    expect(page.get_by_text("Nia Ogun now works with the family")).to_be_visible()
+    assert Match.objects.get(family=match.family, ended_on=None).volunteer == new
