@@ -16,8 +16,8 @@ from vicp.models import AuditEvent
 from volunteers import services
 
 from . import factories
-from .volunteers.helpers import clear_dbs, pass_interviews, training
 from .urlwalk import all_routes
+from .volunteers.helpers import clear_dbs, pass_interviews, training
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 

@@ -133,9 +133,7 @@ class RecordedSteps:
         else:
             interviews = list(volunteer.interviews.select_related("recorded_by"))
             dbs_checks = list(volunteer.dbs_checks.select_related("recorded_by"))
-            references = list(
-                volunteer.references.select_related("recorded_by", "acknowledged_by")
-            )
+            references = list(volunteer.references.select_related("recorded_by", "acknowledged_by"))
             attendances = list(
                 volunteer.training_attendances.select_related("session", "recorded_by")
             )
@@ -186,8 +184,8 @@ def recruitment_gates(
 ) -> list[Gate]:
     """The sign-off gates in the order they are passed: informal and formal interviews,
     an acceptable in-date enhanced DBS, the references (and a manager's acknowledgement
-    of each unsatisfactory one), the training hours, the post-training interview. The one definition of "ready": sign-off, the stage and the
-    volunteer's page all ask it."""
+    of each unsatisfactory one), the training hours, the post-training interview. The
+    one definition of "ready": sign-off, the stage and the volunteer's page all ask it."""
     on = on or _today()
     steps = steps or RecordedSteps.of(volunteer)
     dbs = steps.latest_dbs_check()
@@ -261,8 +259,7 @@ def _acknowledgement_gate(reference: Reference) -> Gate:
     if reference.acknowledged_at is None:
         return Gate(
             f"Unsatisfactory reference from {reference.referee_name} acknowledged",
-            f"An unsatisfactory reference from {reference.referee_name} has not been "
-            "acknowledged.",
+            f"An unsatisfactory reference from {reference.referee_name} has not been acknowledged.",
             [],
         )
     return Gate(
@@ -371,7 +368,9 @@ def _require_open(volunteer: Volunteer) -> None:
         )
 
 
-def _not_before_application(volunteer: Volunteer, day: datetime.date, field: str, what: str) -> None:
+def _not_before_application(
+    volunteer: Volunteer, day: datetime.date, field: str, what: str
+) -> None:
     applied = applied_on(volunteer)
     if day < applied:
         raise ValidationError(
@@ -388,7 +387,10 @@ def _check_interview_order(
         informal = steps.latest_interview(Interview.Kind.INFORMAL)
         if informal is None or informal.outcome != Interview.Outcome.PASSED:
             raise ValidationError(
-                {"kind": "A formal interview follows a passed informal interview: record that first."}
+                {
+                    "kind": "A formal interview follows a passed informal interview: "
+                    "record that first."
+                }
             )
         if held_on < informal.held_on:
             raise ValidationError(
@@ -834,9 +836,7 @@ def acknowledge_reference(reference: Reference, *, by: User, note: str) -> Refer
     if reference.acknowledged_at is not None:
         raise ValidationError("This reference has already been acknowledged.")
     if not (note or "").strip():
-        raise ValidationError(
-            {"note": "Say how the concerns in the reference were considered."}
-        )
+        raise ValidationError({"note": "Say how the concerns in the reference were considered."})
     reference.acknowledged_by = by
     reference.acknowledged_at = timezone.now()
     reference.acknowledgement_note = note.strip()
@@ -916,9 +916,7 @@ def correct_details(volunteer: Volunteer, *, by: User, **fields: Any) -> list[st
         raise ValidationError(
             "This record's personal details were removed under the retention policy."
         )
-    changed = sorted(
-        name for name, value in fields.items() if getattr(volunteer, name) != value
-    )
+    changed = sorted(name for name, value in fields.items() if getattr(volunteer, name) != value)
     if not changed:
         return []
     for name in changed:

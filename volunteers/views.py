@@ -376,7 +376,9 @@ STEP_RELATIONS = {
 def withdraw_step(request, pk, kind, step_pk):
     """Confirmation page of its own: GET says what withdrawing does, POST does it."""
     volunteer = selectors.volunteer_for_record_page(request.user, pk)
-    step = next((s for s in getattr(volunteer, STEP_RELATIONS[kind]).all() if s.pk == step_pk), None)
+    step = next(
+        (s for s in getattr(volunteer, STEP_RELATIONS[kind]).all() if s.pk == step_pk), None
+    )
     if step is None:
         raise Http404("No such step on this record.")
     form = WithdrawStepForm(request.POST or None)
@@ -422,7 +424,8 @@ def acknowledge_reference(request, pk, reference_pk):
             add_service_errors(form, error)
         else:
             messages.success(
-                request, f"The unsatisfactory reference from {reference.referee_name} is acknowledged."
+                request,
+                f"The unsatisfactory reference from {reference.referee_name} is acknowledged.",
             )
             return redirect("volunteers:detail", pk=volunteer.pk)
     return render(

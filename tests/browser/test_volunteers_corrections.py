@@ -63,9 +63,7 @@ def test_a_manager_corrects_a_record_and_signs_off(page, alice, rita, mailoutbox
 
     # Withdraw the DBS check recorded by mistake, on its own page.
     wrong = rita.dbs_checks.get(result="disclosure")
-    click_to_load(
-        page, page.locator(f"#dbs-{wrong.pk}").get_by_role("link", name="Withdraw")
-    )
+    click_to_load(page, page.locator(f"#dbs-{wrong.pk}").get_by_role("link", name="Withdraw"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw a DBS check")
     click_to_load(page, page.get_by_role("button", name="Withdraw the DBS check"))
     expect(page.locator("#error-summary")).to_contain_text("This field is required")
@@ -78,9 +76,7 @@ def test_a_manager_corrects_a_record_and_signs_off(page, alice, rita, mailoutbox
     expect(page.locator("#blockers")).not_to_contain_text("disclosure")
 
     # Acknowledge the unsatisfactory reference.
-    click_to_load(
-        page, page.get_by_role("link", name="Acknowledge the reference from Pat Doe")
-    )
+    click_to_load(page, page.get_by_role("link", name="Acknowledge the reference from Pat Doe"))
     page.get_by_label("How were the concerns considered?").fill(
         "A dispute over a fence; discussed with Rita at interview."
     )

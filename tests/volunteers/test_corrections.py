@@ -54,9 +54,7 @@ def test_withdrawn_training_hours_no_longer_count(applicant, alice):
     all_steps(applicant, alice)
     attendance = applicant.training_attendances.get()
     services.withdraw_step(attendance, by=alice, reason="They were not there.")
-    assert services.sign_off_blockers(applicant) == [
-        "0 of 18 hours of initial training attended."
-    ]
+    assert services.sign_off_blockers(applicant) == ["0 of 18 hours of initial training attended."]
     # Recorded again, correctly: the withdrawn row does not stand in the way.
     services.record_training(applicant, session=attendance.session, hours=18, by=alice)
     assert services.sign_off_blockers(applicant) == []
@@ -153,7 +151,7 @@ def test_correcting_details_keeps_history_and_audits_only_field_names(applicant,
     event = AuditEvent.objects.get(action="volunteer.details_corrected")
     assert event.details == {"fields": ["phone"]}
     assert "900999" not in str(event.details)
-    [(at, by, field, before, after)] = volunteer_changes(applicant)
+    [(_at, by, field, before, after)] = volunteer_changes(applicant)
     assert (by, field, before, after) == (alice, "Phone", "07700 900123", "07700 900999")
 
 
@@ -194,9 +192,7 @@ def page_urls(volunteer):
         reverse("volunteers:withdraw_interview", args=[pk, volunteer.interviews.first().pk]),
         reverse("volunteers:withdraw_dbs_check", args=[pk, volunteer.dbs_checks.get().pk]),
         reverse("volunteers:withdraw_reference", args=[pk, reference.pk]),
-        reverse(
-            "volunteers:withdraw_training", args=[pk, volunteer.training_attendances.get().pk]
-        ),
+        reverse("volunteers:withdraw_training", args=[pk, volunteer.training_attendances.get().pk]),
         reverse("volunteers:acknowledge_reference", args=[pk, reference.pk]),
         reverse("volunteers:edit_details", args=[pk]),
         reverse("volunteers:sign_off", args=[pk]),
@@ -277,7 +273,10 @@ def test_the_record_shows_every_reference_and_flags_the_unsatisfactory(cast, cli
     assert "Every gate is met" not in sign_off_page
     assert client.post(reverse("volunteers:sign_off", args=[record.pk])).status_code == 400
 
-    url = reverse("volunteers:acknowledge_reference", args=[record.pk, record.references.get(referee_name="Pat Doe").pk])
+    url = reverse(
+        "volunteers:acknowledge_reference",
+        args=[record.pk, record.references.get(referee_name="Pat Doe").pk],
+    )
     assert client.post(url, {"note": ""}).status_code == 400
     client.post(url, {"note": "Old dispute; discussed at interview."})
     page = client.get(reverse("volunteers:detail", args=[record.pk])).content.decode()

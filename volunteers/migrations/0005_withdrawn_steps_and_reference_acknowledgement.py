@@ -6,129 +6,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('volunteers', '0004_indexes_for_home_alerts'),
+        ("volunteers", "0004_indexes_for_home_alerts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='trainingattendance',
-            name='training_attendance_once_per_session',
+            model_name="trainingattendance",
+            name="training_attendance_once_per_session",
         ),
         migrations.AddField(
-            model_name='dbscheck',
-            name='withdrawal_reason',
+            model_name="dbscheck",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='dbscheck',
-            name='withdrawn_at',
+            model_name="dbscheck",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='dbscheck',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="dbscheck",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldbscheck',
-            name='withdrawal_reason',
+            model_name="historicaldbscheck",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='historicaldbscheck',
-            name='withdrawn_at',
+            model_name="historicaldbscheck",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicaldbscheck',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicaldbscheck",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='interview',
-            name='withdrawal_reason',
+            model_name="interview",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='interview',
-            name='withdrawn_at',
+            model_name="interview",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='interview',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="interview",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reference',
-            name='acknowledged_at',
+            model_name="reference",
+            name="acknowledged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='reference',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reference",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='reference',
-            name='acknowledgement_note',
+            model_name="reference",
+            name="acknowledgement_note",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='reference',
-            name='withdrawal_reason',
+            model_name="reference",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='reference',
-            name='withdrawn_at',
+            model_name="reference",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='reference',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reference",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='trainingattendance',
-            name='withdrawal_reason',
+            model_name="trainingattendance",
+            name="withdrawal_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='trainingattendance',
-            name='withdrawn_at',
+            model_name="trainingattendance",
+            name="withdrawn_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='trainingattendance',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="trainingattendance",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dbscheck',
-            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_at', None), models.Q(models.Q(('withdrawal_reason', ''), _negated=True), ('withdrawn_by__isnull', False)), _connector='OR'), name='dbs_withdrawal_has_reason'),
+            model_name="dbscheck",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("withdrawn_at", None),
+                    models.Q(
+                        models.Q(("withdrawal_reason", ""), _negated=True),
+                        ("withdrawn_by__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="dbs_withdrawal_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interview',
-            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_at', None), models.Q(models.Q(('withdrawal_reason', ''), _negated=True), ('withdrawn_by__isnull', False)), _connector='OR'), name='interview_withdrawal_has_reason'),
+            model_name="interview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("withdrawn_at", None),
+                    models.Q(
+                        models.Q(("withdrawal_reason", ""), _negated=True),
+                        ("withdrawn_by__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="interview_withdrawal_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reference',
-            constraint=models.CheckConstraint(condition=models.Q(('acknowledged_at', None), models.Q(('outcome', 'unsatisfactory'), models.Q(('acknowledgement_note', ''), _negated=True), ('acknowledged_by__isnull', False)), _connector='OR'), name='reference_only_unsatisfactory_acknowledged_with_note'),
+            model_name="reference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("acknowledged_at", None),
+                    models.Q(
+                        ("outcome", "unsatisfactory"),
+                        models.Q(("acknowledgement_note", ""), _negated=True),
+                        ("acknowledged_by__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="reference_only_unsatisfactory_acknowledged_with_note",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reference',
-            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_at', None), models.Q(models.Q(('withdrawal_reason', ''), _negated=True), ('withdrawn_by__isnull', False)), _connector='OR'), name='reference_withdrawal_has_reason'),
+            model_name="reference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("withdrawn_at", None),
+                    models.Q(
+                        models.Q(("withdrawal_reason", ""), _negated=True),
+                        ("withdrawn_by__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="reference_withdrawal_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingattendance',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at', None)), fields=('session', 'volunteer'), name='training_attendance_once_per_session'),
+            model_name="trainingattendance",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at", None)),
+                fields=("session", "volunteer"),
+                name="training_attendance_once_per_session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingattendance',
-            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_at', None), models.Q(models.Q(('withdrawal_reason', ''), _negated=True), ('withdrawn_by__isnull', False)), _connector='OR'), name='training_attendance_withdrawal_has_reason'),
+            model_name="trainingattendance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("withdrawn_at", None),
+                    models.Q(
+                        models.Q(("withdrawal_reason", ""), _negated=True),
+                        ("withdrawn_by__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="training_attendance_withdrawal_has_reason",
+            ),
         ),
     ]
