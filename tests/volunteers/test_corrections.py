@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from outcomes.reports import volunteer_record_context
 from tests import factories
 from vicp.models import AuditEvent
 from volunteers import services
@@ -319,3 +320,14 @@ def test_correcting_details_through_the_page(cast, client_for, record):
     assert record.phone == "07700 900777"
     page = client.get(reverse("volunteers:detail", args=[record.pk])).content.decode()
     assert "07700 900123 → 07700 900777" in page
+
+
+def test_withdrawn_steps_leave_the_volunteer_record_and_the_training_hours(applicant, alice):
+    pass_interviews(applicant, alice, "informal")
+    clear_dbs(applicant, alice)
+    attendance = training(applicant, alice, hours=6)
+    services.withdraw_step(applicant.dbs_checks.get(), by=alice, reason="Wrong person.")
+    services.withdraw_step(attendance, by=alice, reason="Not there.")
+    context = volunteer_record_context(applicant)
+    assert [step[0] for step in context["steps"]] == ["Applied", "Informal interview"]
+    assert context["training"] == [] and context["initial_hours"] == "0"
