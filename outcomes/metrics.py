@@ -91,7 +91,7 @@ def impact_summary(*, project=None, start, end):
     summary["measures"] = _measures(closed_ids)
     summary["volunteer_funnel"] = _volunteer_funnel(project, start, end)
     summary["training_hours"] = _in_scope(
-        TrainingAttendance.objects.all(), project, "session__project"
+        TrainingAttendance.objects.filter(withdrawn_at=None), project, "session__project"
     ).filter(session__held_on__range=(start, end)).aggregate(total=Sum("hours"))[
         "total"
     ] or Decimal(0)

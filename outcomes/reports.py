@@ -328,12 +328,20 @@ def case_closure_context(family):
 
 
 def volunteer_record_context(volunteer):
-    """What the volunteer record says: recruitment steps with dates, training, supervision."""
-    interviews = list(volunteer.interviews.select_related("recorded_by").order_by("held_on", "pk"))
-    dbs_checks = list(volunteer.dbs_checks.order_by("issued_on", "pk"))
-    references = list(volunteer.references.order_by("received_on", "pk"))
+    """What the volunteer record says: recruitment steps with dates, training, supervision
+    (the steps that stand: none withdrawn as recorded by mistake)."""
+    standing = {"withdrawn_at": None}
+    interviews = list(
+        volunteer.interviews.filter(**standing)
+        .select_related("recorded_by")
+        .order_by("held_on", "pk")
+    )
+    dbs_checks = list(volunteer.dbs_checks.filter(**standing).order_by("issued_on", "pk"))
+    references = list(volunteer.references.filter(**standing).order_by("received_on", "pk"))
     training = list(
-        volunteer.training_attendances.select_related("session").order_by("session__held_on", "pk")
+        volunteer.training_attendances.filter(**standing)
+        .select_related("session")
+        .order_by("session__held_on", "pk")
     )
     initial_hours = sum(
         (a.hours for a in training if a.session.kind == TrainingSession.Kind.INITIAL),

@@ -110,6 +110,9 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     postcode = "CB1 2AB"
     availability_days = factory.LazyFunction(lambda: ["mon", "wed"])
     consent_to_checks = True
+    # Long enough ago for the recruitment steps of ReadyVolunteerFactory and
+    # tests/volunteers/helpers.py, which follow the application.
+    applied_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=60))
 
 
 class TrainingSessionFactory(factory.django.DjangoModelFactory):

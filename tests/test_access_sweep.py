@@ -17,6 +17,7 @@ from volunteers import services
 
 from . import factories
 from .urlwalk import all_routes
+from .volunteers.helpers import clear_dbs, pass_interviews, training
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -39,6 +40,36 @@ def _dbs_check(cast, project):
         by=cast["alice"],
     )
     return {"pk": volunteer.pk, "dbs_pk": volunteer.dbs_checks.get().pk}
+
+
+def _volunteer_with_steps(cast, project):
+    """A volunteer mid-recruitment with a step of each kind, one reference unsatisfactory."""
+    volunteer = factories.VolunteerFactory(project=project)
+    pass_interviews(volunteer, cast["alice"], "informal")
+    clear_dbs(volunteer, cast["alice"])
+    training(volunteer, cast["alice"], hours=6)
+    services.record_reference(
+        volunteer,
+        referee_name="Pat Doe",
+        relationship="Neighbour",
+        outcome="unsatisfactory",
+        received_on=timezone.localdate(),
+        by=cast["alice"],
+    )
+    return volunteer
+
+
+def _step_of(relation):
+    def maker(cast, project):
+        volunteer = _volunteer_with_steps(cast, project)
+        return {"pk": volunteer.pk, "step_pk": getattr(volunteer, relation).get().pk}
+
+    return maker
+
+
+def _unsatisfactory_reference(cast, project):
+    volunteer = _volunteer_with_steps(cast, project)
+    return {"pk": volunteer.pk, "reference_pk": volunteer.references.get().pk}
 
 
 def _training_session(cast, project):
@@ -169,6 +200,12 @@ RECORDS = {
     "volunteers:not_progressed": _volunteer,
     "volunteers:reopen": _volunteer,
     "volunteers:record_leaving": _volunteer,
+    "volunteers:edit_details": _volunteer,
+    "volunteers:acknowledge_reference": _unsatisfactory_reference,
+    "volunteers:withdraw_interview": _step_of("interviews"),
+    "volunteers:withdraw_dbs_check": _step_of("dbs_checks"),
+    "volunteers:withdraw_reference": _step_of("references"),
+    "volunteers:withdraw_training": _step_of("training_attendances"),
     "volunteers:training_detail": _training_session,
     "referrals:detail": _referral,
     "referrals:edit": _draft_referral,

@@ -60,7 +60,9 @@ def seed_volunteers(projects):
 
 
 def _applicant(project, first_name, last_name, email):
+    # Applied before the first step of `_steps`: steps follow the application.
     return services.submit_application(
+        applied_at=timezone.now() - datetime.timedelta(days=100),
         project=project,
         first_name=first_name,
         last_name=last_name,

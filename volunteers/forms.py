@@ -10,7 +10,25 @@ def _date():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ApplicationForm(forms.ModelForm):
+class _ContactDetailsCleaning:
+    cleaned_data: dict
+
+    def clean_postcode(self):
+        postcode = " ".join(self.cleaned_data["postcode"].upper().split())
+        compact = postcode.replace(" ", "")
+        if not (5 <= len(compact) <= 7 and compact[:1].isalpha() and compact[-3:-2].isdigit()):
+            raise forms.ValidationError("Enter a UK postcode, for example CB1 2AB.")
+        return compact[:-3] + " " + compact[-3:]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = [c for c in phone if c.isdigit()]
+        if len(digits) < 10 or any(c not in "0123456789 +()-" for c in phone):
+            raise forms.ValidationError("Enter a phone number, for example 07700 900123.")
+        return phone
+
+
+class ApplicationForm(_ContactDetailsCleaning, forms.ModelForm):
     """The public "Volunteer with us" form."""
 
     project = forms.ModelChoiceField(
@@ -79,20 +97,6 @@ class ApplicationForm(forms.ModelForm):
             *Volunteer.HeardAbout.choices,
         ]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    def clean_postcode(self):
-        postcode = " ".join(self.cleaned_data["postcode"].upper().split())
-        compact = postcode.replace(" ", "")
-        if not (5 <= len(compact) <= 7 and compact[:1].isalpha() and compact[-3:-2].isdigit()):
-            raise forms.ValidationError("Enter a UK postcode, for example CB1 2AB.")
-        return compact[:-3] + " " + compact[-3:]
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = [c for c in phone if c.isdigit()]
-        if len(digits) < 10 or any(c not in "0123456789 +()-" for c in phone):
-            raise forms.ValidationError("Enter a phone number, for example 07700 900123.")
-        return phone
 
     @property
     def is_bot(self):
@@ -230,3 +234,68 @@ class AttendanceForm(forms.Form):
         self.fields["volunteers"].label_from_instance = lambda v: (
             f"{v.full_name} ({v.get_stage_display()})"
         )
+
+
+class DetailsForm(_ContactDetailsCleaning, forms.ModelForm):
+    """A manager's correction of the applicant's own details."""
+
+    availability_days = forms.MultipleChoiceField(
+        label="Days available",
+        choices=Volunteer.Day.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "postcode",
+            "availability_days",
+            "availability_times",
+            "languages",
+            "experience",
+            "drives",
+            "heard_about",
+        ]
+        labels = {
+            "first_name": "First name",
+            "last_name": "Last name",
+            "email": "Email address",
+            "phone": "Phone number",
+            "availability_times": "Times available",
+            "languages": "Languages spoken",
+            "experience": "Relevant experience",
+            "drives": "Drives and has a car",
+            "heard_about": "How they heard of us",
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "experience": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["heard_about"].choices = [("", "Not known"), *Volunteer.HeardAbout.choices]
+
+    def details(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class WithdrawStepForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: recorded on the wrong volunteer, or with the wrong date.",
+    )
+
+
+class AcknowledgeReferenceForm(forms.Form):
+    note = forms.CharField(
+        label="How were the concerns considered?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the reference said, and why recruitment may still go ahead.",
+    )

@@ -143,7 +143,33 @@ class VolunteerStageChange(models.Model):
         return f"{self.volunteer}: {self.from_stage or '-'} → {self.to_stage}"
 
 
-class Interview(models.Model):
+class Step(models.Model):
+    """A recorded recruitment step a manager may withdraw (recorded by mistake): a
+    withdrawn step is kept and shown, and no longer counts."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+def _withdrawal_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(withdrawn_at=None)
+        | (~models.Q(withdrawal_reason="") & models.Q(withdrawn_by__isnull=False)),
+        name=name,
+    )
+
+
+class Interview(Step):
     class Kind(models.TextChoices):
         INFORMAL = "informal", "Informal interview"
         FORMAL = "formal", "Formal interview"
@@ -174,13 +200,14 @@ class Interview(models.Model):
                 condition=models.Q(outcome__in=["passed", "not_suitable"]),
                 name="interview_outcome_valid",
             ),
+            _withdrawal_constraint("interview_withdrawal_has_reason"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_outcome_display()})"
 
 
-class DBSCheck(models.Model):
+class DBSCheck(Step):
     """An enhanced DBS certificate with the children's barred list."""
 
     class Level(models.TextChoices):
@@ -228,6 +255,7 @@ class DBSCheck(models.Model):
                 condition=models.Q(result="disclosure") | models.Q(disclosure_accepted_at=None),
                 name="dbs_only_a_disclosure_is_accepted",
             ),
+            _withdrawal_constraint("dbs_withdrawal_has_reason"),
         ]
 
     def __str__(self):
@@ -252,7 +280,7 @@ class DBSCheck(models.Model):
         )
 
 
-class Reference(models.Model):
+class Reference(Step):
     class Outcome(models.TextChoices):
         SATISFACTORY = "satisfactory", "Satisfactory"
         UNSATISFACTORY = "unsatisfactory", "Unsatisfactory"
@@ -268,6 +296,11 @@ class Reference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["received_on", "pk"]
@@ -276,10 +309,28 @@ class Reference(models.Model):
                 condition=models.Q(outcome__in=["satisfactory", "unsatisfactory"]),
                 name="reference_outcome_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at=None)
+                | (
+                    models.Q(outcome="unsatisfactory")
+                    & ~models.Q(acknowledgement_note="")
+                    & models.Q(acknowledged_by__isnull=False)
+                ),
+                name="reference_only_unsatisfactory_acknowledged_with_note",
+            ),
+            _withdrawal_constraint("reference_withdrawal_has_reason"),
         ]
 
     def __str__(self):
         return f"Reference from {self.referee_name}"
+
+    @property
+    def unsatisfactory(self) -> bool:
+        return self.outcome == self.Outcome.UNSATISFACTORY
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        return self.unsatisfactory and self.acknowledged_at is None and not self.withdrawn
 
 
 class TrainingSession(models.Model):
@@ -310,7 +361,7 @@ class TrainingSession(models.Model):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
 
 
-class TrainingAttendance(models.Model):
+class TrainingAttendance(Step):
     session = models.ForeignKey(
         TrainingSession, on_delete=models.PROTECT, related_name="attendances"
     )
@@ -326,12 +377,16 @@ class TrainingAttendance(models.Model):
     class Meta:
         ordering = ["session__held_on", "pk"]
         constraints = [
+            # Once per session; a withdrawn attendance may be recorded again correctly.
             models.UniqueConstraint(
-                fields=["session", "volunteer"], name="training_attendance_once_per_session"
+                fields=["session", "volunteer"],
+                condition=models.Q(withdrawn_at=None),
+                name="training_attendance_once_per_session",
             ),
             models.CheckConstraint(
                 condition=models.Q(hours__gt=0), name="training_attendance_hours_positive"
             ),
+            _withdrawal_constraint("training_attendance_withdrawal_has_reason"),
         ]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """What each person may see of recruitment records."""
 
 import datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -40,15 +40,27 @@ def volunteer_for_record_page(user: User, pk: int | str) -> Volunteer:
         volunteers_visible_to(user)
         .select_related("user", "signed_off_by")
         .prefetch_related(
-            Prefetch("interviews", queryset=Interview.objects.select_related("recorded_by")),
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.select_related("recorded_by", "withdrawn_by"),
+            ),
             Prefetch(
                 "dbs_checks",
-                queryset=DBSCheck.objects.select_related("recorded_by", "disclosure_accepted_by"),
+                queryset=DBSCheck.objects.select_related(
+                    "recorded_by", "disclosure_accepted_by", "withdrawn_by"
+                ),
             ),
-            Prefetch("references", queryset=Reference.objects.select_related("recorded_by")),
+            Prefetch(
+                "references",
+                queryset=Reference.objects.select_related(
+                    "recorded_by", "acknowledged_by", "withdrawn_by"
+                ),
+            ),
             Prefetch(
                 "training_attendances",
-                queryset=TrainingAttendance.objects.select_related("session", "recorded_by"),
+                queryset=TrainingAttendance.objects.select_related(
+                    "session", "recorded_by", "withdrawn_by"
+                ),
             ),
             Prefetch("supervisions", queryset=Supervision.objects.select_related("recorded_by")),
             Prefetch("stage_changes", queryset=VolunteerStageChange.objects.select_related("by")),
@@ -69,12 +81,15 @@ def own_volunteer_record(user: User) -> Volunteer | None:
     return records.prefetch_related(
         Prefetch(
             "training_attendances",
-            queryset=TrainingAttendance.objects.select_related("session").order_by(
-                "session__held_on", "pk"
-            ),
+            queryset=TrainingAttendance.objects.filter(withdrawn_at=None)
+            .select_related("session")
+            .order_by("session__held_on", "pk"),
         ),
         Prefetch("supervisions", queryset=Supervision.objects.order_by("-held_on", "-pk")),
-        Prefetch("dbs_checks", queryset=DBSCheck.objects.order_by("-issued_on", "-pk")),
+        Prefetch(
+            "dbs_checks",
+            queryset=DBSCheck.objects.filter(withdrawn_at=None).order_by("-issued_on", "-pk"),
+        ),
     ).first()
 
 
@@ -135,7 +150,9 @@ def dbs_renewals(user: User, *, on: datetime.date | None = None) -> list[DBSRene
         on + datetime.timedelta(days=services.DBS_RENEWAL_WINDOW_DAYS + 1),
         -settings.VICP_DBS_VALID_YEARS,
     )
-    latest_issued = DBSCheck.objects.filter(volunteer=OuterRef("pk")).order_by("-issued_on", "-pk")
+    latest_issued = DBSCheck.objects.filter(volunteer=OuterRef("pk"), withdrawn_at=None).order_by(
+        "-issued_on", "-pk"
+    )
     candidates = (
         volunteers_visible_to(user)
         .filter(stage__in=active)
@@ -143,7 +160,7 @@ def dbs_renewals(user: User, *, on: datetime.date | None = None) -> list[DBSRene
         .filter(latest_issued__lte=issued_by)
     )
     checks = (
-        DBSCheck.objects.filter(volunteer__in=candidates.values("pk"))
+        DBSCheck.objects.filter(volunteer__in=candidates.values("pk"), withdrawn_at=None)
         .select_related("volunteer__project")
         .order_by("volunteer_id", "-issued_on", "-pk")
     )
@@ -195,3 +212,31 @@ def my_record_summary(user: User) -> dict[str, object]:
             volunteer, list(volunteer.supervisions.all())
         ),
     }
+
+
+VolunteerChange = tuple[datetime.datetime, User | None, str, Any, Any]
+
+
+def volunteer_changes(volunteer: Volunteer, limit: int = 30) -> list[VolunteerChange]:
+    """Corrections of the applicant's own details, newest first: when, who, field,
+    before → after. For the volunteer's managers only."""
+    rows: list[VolunteerChange] = []
+    before = None
+    fields = set(services.DETAIL_FIELDS)
+    for record in volunteer.history.select_related("history_user").order_by("history_date", "pk"):
+        if before is not None:
+            for change in record.diff_against(before, included_fields=fields).changes:
+                field = Volunteer._meta.get_field(change.field)
+                labels = dict(field.flatchoices) if field.choices else {}  # type: ignore[union-attr]
+                rows.append(
+                    (
+                        record.history_date,
+                        record.history_user,
+                        str(field.verbose_name).capitalize(),  # type: ignore[union-attr]
+                        labels.get(change.old, change.old),
+                        labels.get(change.new, change.new),
+                    )
+                )
+        before = record
+    rows.sort(key=lambda row: row[0], reverse=True)
+    return rows[:limit]

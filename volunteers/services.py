@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from guardian.shortcuts import assign_perm
 
 from vicp import audit
@@ -28,6 +29,7 @@ from .models import (
     Interview,
     Reference,
     Stage,
+    Step,
     Supervision,
     TrainingAttendance,
     TrainingSession,
@@ -48,6 +50,15 @@ SIGNED_OFF = (Stage.READY, Stage.MATCHED)
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _day(day: datetime.date) -> str:
+    """A date as people read it on every page: 1 Dec 2026."""
+    return date_format(day, "j M Y")
+
+
+def applied_on(volunteer: Volunteer) -> datetime.date:
+    return timezone.localdate(volunteer.applied_at)
 
 
 def required_training_hours() -> Decimal:
@@ -80,7 +91,12 @@ def dbs_status(dbs_check: DBSCheck, *, on: datetime.date | None = None) -> str:
 
 
 def latest_dbs_check(volunteer: Volunteer) -> DBSCheck | None:
-    return DBSCheck.objects.filter(volunteer=volunteer).order_by("-issued_on", "-pk").first()
+    """The DBS check that counts: the newest not withdrawn."""
+    return (
+        DBSCheck.objects.filter(volunteer=volunteer, withdrawn_at=None)
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
 
 
 def dbs_in_date(volunteer: Volunteer, *, on: datetime.date | None = None) -> bool:
@@ -96,7 +112,8 @@ def format_hours(hours: Decimal) -> str:
 
 @dataclass(frozen=True)
 class RecordedSteps:
-    """A volunteer's recruitment rows, read once: the gates are judged from these."""
+    """A volunteer's recruitment rows that count (none withdrawn), read once: the
+    gates are judged from these."""
 
     interviews: list[Interview]
     dbs_checks: list[DBSCheck]
@@ -116,16 +133,18 @@ class RecordedSteps:
         else:
             interviews = list(volunteer.interviews.select_related("recorded_by"))
             dbs_checks = list(volunteer.dbs_checks.select_related("recorded_by"))
-            references = list(volunteer.references.select_related("recorded_by"))
+            references = list(volunteer.references.select_related("recorded_by", "acknowledged_by"))
             attendances = list(
                 volunteer.training_attendances.select_related("session", "recorded_by")
             )
         return cls(
-            interviews=interviews,
-            dbs_checks=dbs_checks,
-            references=references,
+            interviews=[i for i in interviews if not i.withdrawn],
+            dbs_checks=[c for c in dbs_checks if not c.withdrawn],
+            references=[r for r in references if not r.withdrawn],
             initial_training=[
-                a for a in attendances if a.session.kind == TrainingSession.Kind.INITIAL
+                a
+                for a in attendances
+                if a.session.kind == TrainingSession.Kind.INITIAL and not a.withdrawn
             ],
         )
 
@@ -138,6 +157,9 @@ class RecordedSteps:
 
     def satisfactory_references(self) -> list[Reference]:
         return [r for r in self.references if r.outcome == Reference.Outcome.SATISFACTORY]
+
+    def unsatisfactory_references(self) -> list[Reference]:
+        return [r for r in self.references if r.unsatisfactory]
 
     def training_hours(self) -> Decimal:
         return sum((a.hours for a in self.initial_training), start=Decimal("0"))
@@ -161,9 +183,9 @@ def recruitment_gates(
     volunteer: Volunteer, *, on: datetime.date | None = None, steps: RecordedSteps | None = None
 ) -> list[Gate]:
     """The sign-off gates in the order they are passed: informal and formal interviews,
-    an acceptable in-date enhanced DBS, the references, the training hours, the
-    post-training interview. The one definition of "ready": sign-off, the stage and the
-    volunteer's page all ask it."""
+    an acceptable in-date enhanced DBS, the references (and a manager's acknowledgement
+    of each unsatisfactory one), the training hours, the post-training interview. The
+    one definition of "ready": sign-off, the stage and the volunteer's page all ask it."""
     on = on or _today()
     steps = steps or RecordedSteps.of(volunteer)
     dbs = steps.latest_dbs_check()
@@ -183,6 +205,7 @@ def recruitment_gates(
             _references_blocker(steps),
             [(r.received_on, r.recorded_by, r.referee_name) for r in references],
         ),
+        *(_acknowledgement_gate(r) for r in steps.unsatisfactory_references()),
         Gate(
             f"Training: {format_hours(hours)} of {format_hours(required_hours)} hours",
             None
@@ -232,6 +255,26 @@ def _references_blocker(steps: RecordedSteps) -> str | None:
     return message + "."
 
 
+def _acknowledgement_gate(reference: Reference) -> Gate:
+    if reference.acknowledged_at is None:
+        return Gate(
+            f"Unsatisfactory reference from {reference.referee_name} acknowledged",
+            f"An unsatisfactory reference from {reference.referee_name} has not been acknowledged.",
+            [],
+        )
+    return Gate(
+        f"Unsatisfactory reference from {reference.referee_name} acknowledged",
+        None,
+        [
+            (
+                timezone.localdate(reference.acknowledged_at),
+                reference.acknowledged_by,  # type: ignore[list-item]  # set with acknowledged_at
+                reference.acknowledgement_note,
+            )
+        ],
+    )
+
+
 def _interview_gate(steps: RecordedSteps, kind: str) -> Gate:
     interview = steps.latest_interview(kind)
     label = Interview.Kind(kind).label
@@ -256,9 +299,12 @@ def sign_off_blockers(volunteer: Volunteer, *, on: datetime.date | None = None) 
     ]
 
 
-def pipeline_stage(volunteer: Volunteer, *, on: datetime.date | None = None) -> Stage:
-    """The furthest pipeline stage whose prerequisites all hold."""
-    informal, formal, dbs, references, *_ = recruitment_gates(volunteer, on=on)
+def pipeline_stage(
+    volunteer: Volunteer, *, on: datetime.date | None = None, steps: RecordedSteps | None = None
+) -> Stage:
+    """The furthest pipeline stage whose prerequisites all hold (withdrawn steps do not
+    count)."""
+    informal, formal, dbs, references, *_ = recruitment_gates(volunteer, on=on, steps=steps)
     if not informal.done:
         return Stage.APPLIED
     if not formal.done:
@@ -291,9 +337,11 @@ def _change_stage(volunteer: Volunteer, to_stage: str, *, by: User, reason: str 
     )
 
 
-def _recompute_stage(volunteer: Volunteer, *, by: User) -> None:
+def _recompute_stage(volunteer: Volunteer, *, by: User, reason: str = "") -> None:
+    """Called in the transaction of every step recorded or withdrawn, with the
+    volunteer locked, so the stage is always what the standing steps say."""
     if volunteer.stage in PIPELINE:
-        _change_stage(volunteer, pipeline_stage(volunteer), by=by)
+        _change_stage(volunteer, pipeline_stage(volunteer), by=by, reason=reason)
 
 
 def _lock(volunteer: Volunteer) -> Volunteer:
@@ -307,11 +355,60 @@ def _lock(volunteer: Volunteer) -> Volunteer:
 
 
 def _require_open(volunteer: Volunteer) -> None:
-    if volunteer.stage in CLOSED:
+    """Every recording service asks this: nothing new for someone not progressed or
+    who has left."""
+    if volunteer.stage == Stage.NOT_PROGRESSED:
         raise ValidationError(
-            f"{volunteer.full_name} is {volunteer.get_stage_display().lower()}: "
+            f"{volunteer.full_name} is not progressed: "
             "reopen their record before recording anything new."
         )
+    if volunteer.stage == Stage.LEFT:
+        raise ValidationError(
+            f"{volunteer.full_name} has left the programme: nothing new is recorded for them."
+        )
+
+
+def _not_before_application(
+    volunteer: Volunteer, day: datetime.date, field: str, what: str
+) -> None:
+    applied = applied_on(volunteer)
+    if day < applied:
+        raise ValidationError(
+            {field: f"{what} cannot be before the application, received on {_day(applied)}."}
+        )
+
+
+def _check_interview_order(
+    volunteer: Volunteer, kind: str, held_on: datetime.date, steps: RecordedSteps
+) -> None:
+    """A formal interview follows a passed informal one; the post-training interview
+    follows the required hours of initial training."""
+    if kind == Interview.Kind.FORMAL:
+        informal = steps.latest_interview(Interview.Kind.INFORMAL)
+        if informal is None or informal.outcome != Interview.Outcome.PASSED:
+            raise ValidationError(
+                {
+                    "kind": "A formal interview follows a passed informal interview: "
+                    "record that first."
+                }
+            )
+        if held_on < informal.held_on:
+            raise ValidationError(
+                {
+                    "held_on": "The formal interview cannot be before the informal interview, "
+                    f"passed on {_day(informal.held_on)}."
+                }
+            )
+    elif kind == Interview.Kind.POST_TRAINING:
+        hours, required = steps.training_hours(), required_training_hours()
+        if hours < required:
+            raise ValidationError(
+                {
+                    "kind": "The post-training interview follows the training: "
+                    f"{format_hours(hours)} of {format_hours(required)} hours of initial "
+                    "training attended."
+                }
+            )
 
 
 def _not_in_future(day: datetime.date, field: str) -> None:
@@ -356,6 +453,8 @@ def record_interview(
     _lock(volunteer)
     _require_open(volunteer)
     _not_in_future(held_on, "held_on")
+    _not_before_application(volunteer, held_on, "held_on", "An interview")
+    _check_interview_order(volunteer, kind, held_on, RecordedSteps.of(volunteer))
     interview = Interview(
         volunteer=volunteer,
         kind=kind,
@@ -474,10 +573,13 @@ def _attendance(
 ) -> TrainingAttendance:
     if volunteer.project_id != session.project_id:
         raise ValidationError(f"{volunteer.full_name} belongs to another project.")
-    if volunteer.stage in CLOSED:
+    _require_open(volunteer)
+    if session.held_on < applied_on(volunteer):
         raise ValidationError(
-            f"{volunteer.full_name} is {volunteer.get_stage_display().lower()}: "
-            "reopen their record before recording training."
+            {
+                "session": f"{volunteer.full_name} applied on {_day(applied_on(volunteer))}, "
+                f"after this session ({_day(session.held_on)})."
+            }
         )
     hours = Decimal(str(hours))
     if hours <= 0:
@@ -486,7 +588,9 @@ def _attendance(
         raise ValidationError({"hours": f"The session lasted {format_hours(session.hours)} hours."})
     if session.held_on > _today():
         raise ValidationError("Attendance is recorded once the session has taken place.")
-    if TrainingAttendance.objects.filter(session=session, volunteer=volunteer).exists():
+    if TrainingAttendance.objects.filter(
+        session=session, volunteer=volunteer, withdrawn_at=None
+    ).exists():
         raise ValidationError(f"{volunteer.full_name}'s attendance is already recorded.")
     attendance = TrainingAttendance(
         session=session, volunteer=volunteer, hours=hours, recorded_by=by
@@ -702,3 +806,123 @@ def next_supervision_due(
 def record_matched(volunteer: Volunteer, *, matched: bool, by: User, reason: str = "") -> None:
     """Called by the families app when a match starts (matched) or ends (ready again)."""
     _change_stage(volunteer, Stage.MATCHED if matched else Stage.READY, by=by, reason=reason)
+
+
+# --- Correcting what was recorded ---------------------------------------------------
+
+STEP_KINDS: dict[type[Step], tuple[str, str]] = {
+    Interview: ("interview", "interview"),
+    DBSCheck: ("dbs_check", "DBS check"),
+    Reference: ("reference", "reference"),
+    TrainingAttendance: ("training", "training attendance"),
+}
+
+
+def step_label(step: Step) -> str:
+    return STEP_KINDS[type(step)][1]
+
+
+@transaction.atomic
+def acknowledge_reference(reference: Reference, *, by: User, note: str) -> Reference:
+    """A manager's acknowledgement that they read an unsatisfactory reference and
+    still consider the applicant, with their note: sign-off waits for it."""
+    volunteer = _lock(reference.volunteer)
+    _require_open(volunteer)
+    reference = Reference.objects.select_for_update().get(pk=reference.pk)
+    if reference.outcome != Reference.Outcome.UNSATISFACTORY:
+        raise ValidationError("Only an unsatisfactory reference is acknowledged.")
+    if reference.withdrawn:
+        raise ValidationError("This reference was withdrawn: it no longer counts.")
+    if reference.acknowledged_at is not None:
+        raise ValidationError("This reference has already been acknowledged.")
+    if not (note or "").strip():
+        raise ValidationError({"note": "Say how the concerns in the reference were considered."})
+    reference.acknowledged_by = by
+    reference.acknowledged_at = timezone.now()
+    reference.acknowledgement_note = note.strip()
+    reference.full_clean()
+    reference.save()
+    audit.record(
+        "volunteer.reference_acknowledged", actor=by, obj=volunteer, reference=reference.pk
+    )
+    _recompute_stage(volunteer, by=by)
+    return reference
+
+
+@transaction.atomic
+def withdraw_step(step: Step, *, by: User, reason: str) -> Step:
+    """Withdraw an interview, DBS check, reference or training attendance recorded by
+    mistake: it is kept and shown struck through, and no longer counts. The stage
+    follows at once. Not once the volunteer is signed off: sign-off relied on it."""
+    model = type(step)
+    if model not in STEP_KINDS:
+        raise TypeError(f"{model.__name__} is not a recruitment step.")
+    volunteer = _lock(step.volunteer)  # type: ignore[attr-defined]  # every step has one
+    label = step_label(step)
+    if volunteer.stage in (*SIGNED_OFF, Stage.LEFT):
+        raise ValidationError(
+            f"{volunteer.full_name} is signed off, and sign-off relied on this {label}: it "
+            "cannot be withdrawn. If they should not be volunteering, record that they left; "
+            "to correct their recruitment, mark them not progressed and reopen their record."
+        )
+    _require_open(volunteer)
+    step = model._default_manager.select_for_update().get(pk=step.pk)
+    if step.withdrawn:
+        raise ValidationError(f"This {label} has already been withdrawn.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": f"Say why the {label} is being withdrawn."})
+    step.withdrawn_at = timezone.now()
+    step.withdrawn_by = by
+    step.withdrawal_reason = reason.strip()
+    step.full_clean(validate_constraints=False)
+    step.save()
+    audit.record(
+        "volunteer.step_withdrawn",
+        actor=by,
+        obj=volunteer,
+        step=STEP_KINDS[model][0],
+        step_id=step.pk,
+    )
+    _recompute_stage(volunteer, by=by, reason=f"The {label} was withdrawn.")
+    return step
+
+
+# The applicant's own details, which a manager may correct.
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "availability_days",
+    "availability_times",
+    "languages",
+    "experience",
+    "drives",
+    "heard_about",
+)
+
+
+@transaction.atomic
+def correct_details(volunteer: Volunteer, *, by: User, **fields: Any) -> list[str]:
+    """A manager corrects the applicant's details. The change history keeps before
+    and after; the audit trail names the fields changed, never their values.
+    Returns the names of the fields changed."""
+    _lock(volunteer)
+    unknown = set(fields) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a volunteer's own detail: {sorted(unknown)}")
+    if volunteer.anonymised_on is not None:
+        raise ValidationError(
+            "This record's personal details were removed under the retention policy."
+        )
+    changed = sorted(name for name, value in fields.items() if getattr(volunteer, name) != value)
+    if not changed:
+        return []
+    for name in changed:
+        setattr(volunteer, name, fields[name])
+    volunteer.full_clean()
+    volunteer._history_user = by  # type: ignore[attr-defined]  # read by simple-history
+    volunteer.save()
+    audit.record("volunteer.details_corrected", actor=by, obj=volunteer, fields=changed)
+    return changed

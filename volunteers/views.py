@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,9 +16,11 @@ from vicp.permissions import get_object_for_user, projects_managed_by, role_requ
 from . import selectors, services
 from .filters import VolunteerFilter
 from .forms import (
+    AcknowledgeReferenceForm,
     ApplicationForm,
     AttendanceForm,
     DBSCheckForm,
+    DetailsForm,
     DisclosureDecisionForm,
     InterviewForm,
     LeavingForm,
@@ -27,6 +30,7 @@ from .forms import (
     SupervisionForm,
     TrainingForm,
     TrainingSessionForm,
+    WithdrawStepForm,
 )
 from .models import Interview, TrainingSession
 
@@ -93,7 +97,7 @@ def _forms(volunteer, bound=None):
     """The step forms of the record page; `bound` replaces one with the form
     that failed, so what the user typed is shown again with its errors."""
     sessions = TrainingSession.objects.filter(project=volunteer.project_id).exclude(
-        attendances__volunteer=volunteer
+        pk__in=volunteer.training_attendances.filter(withdrawn_at=None).values("session")
     )
     forms = {
         "interview_form": InterviewForm(prefix="interview"),
@@ -113,7 +117,11 @@ def _forms(volunteer, bound=None):
 
 
 def _next_interview_kind(volunteer):
-    passed = {i.kind for i in volunteer.interviews.all() if i.outcome == Interview.Outcome.PASSED}
+    passed = {
+        i.kind
+        for i in volunteer.interviews.all()
+        if i.outcome == Interview.Outcome.PASSED and not i.withdrawn
+    }
     for kind in Interview.Kind:
         if kind not in passed:
             return kind
@@ -136,6 +144,7 @@ def _render_record(request, volunteer, bound=None, status=200):
         ],
         "in_pipeline": volunteer.stage in services.PIPELINE,
         "signed_off": volunteer.stage in services.SIGNED_OFF,
+        "changes": selectors.volunteer_changes(volunteer),
         **_forms(volunteer, bound),
     }
     if context["latest_dbs"] is not None:
@@ -267,19 +276,28 @@ def record_supervision(request, pk):
     )
 
 
-@require_POST
 @role_required(*MANAGERS)
 def not_progressed(request, pk):
-    def call(volunteer, data):
-        services.not_progressed(volunteer, by=request.user, **data)
-
-    return _step(
+    """Confirmation page of its own: GET says what will happen, POST does it."""
+    volunteer = selectors.volunteer_for_record_page(request.user, pk)
+    form = NotProgressedForm(request.POST or None, prefix="not_progressed")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.not_progressed(volunteer, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{volunteer.full_name} is not progressed; the alternatives suggested are "
+                "recorded.",
+            )
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
         request,
-        pk,
-        "not_progressed_form",
-        NotProgressedForm(request.POST, prefix="not_progressed"),
-        call,
-        lambda v: f"{v.full_name} is not progressed; the alternatives suggested are recorded.",
+        "volunteers/volunteer_not_progressed.html",
+        {"volunteer": volunteer, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -315,22 +333,132 @@ def reopen(request, pk):
     )
 
 
-@require_POST
 @role_required(*MANAGERS)
 def sign_off(request, pk):
+    """Confirmation page of its own: GET says what signing off does, POST does it."""
     volunteer = selectors.volunteer_for_record_page(request.user, pk)
-    try:
-        services.sign_off(volunteer, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            f"{volunteer.full_name} is signed off and has been emailed a link to set "
-            "their password.",
-        )
-    return redirect("volunteers:detail", pk=volunteer.pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.sign_off(volunteer, by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                f"{volunteer.full_name} is signed off and has been emailed a link to set "
+                "their password.",
+            )
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_sign_off.html",
+        {
+            "volunteer": volunteer,
+            "in_pipeline": volunteer.stage in services.PIPELINE,
+            "blockers": services.sign_off_blockers(volunteer),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+# The steps a manager may withdraw, by the name their URLs give them.
+STEP_RELATIONS = {
+    "interview": "interviews",
+    "dbs_check": "dbs_checks",
+    "reference": "references",
+    "training": "training_attendances",
+}
+
+
+@role_required(*MANAGERS)
+def withdraw_step(request, pk, kind, step_pk):
+    """Confirmation page of its own: GET says what withdrawing does, POST does it."""
+    volunteer = selectors.volunteer_for_record_page(request.user, pk)
+    step = next(
+        (s for s in getattr(volunteer, STEP_RELATIONS[kind]).all() if s.pk == step_pk), None
+    )
+    if step is None:
+        raise Http404("No such step on this record.")
+    form = WithdrawStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_step(step, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The {services.step_label(step)} is withdrawn; it stays on the record, "
+                "struck through.",
+            )
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/step_withdraw.html",
+        {
+            "volunteer": volunteer,
+            "step": step,
+            "kind": kind,
+            "label": services.step_label(step),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def acknowledge_reference(request, pk, reference_pk):
+    volunteer = selectors.volunteer_for_record_page(request.user, pk)
+    reference = next((r for r in volunteer.references.all() if r.pk == reference_pk), None)
+    if reference is None:
+        raise Http404("No such reference on this record.")
+    form = AcknowledgeReferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.acknowledge_reference(
+                reference, by=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The unsatisfactory reference from {reference.referee_name} is acknowledged.",
+            )
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/reference_acknowledge.html",
+        {"volunteer": volunteer, "reference": reference, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def edit_details(request, pk):
+    volunteer = selectors.volunteer_for_record_page(request.user, pk)
+    if volunteer.anonymised_on is not None:
+        raise Http404("This record's personal details were removed.")
+    form = DetailsForm(request.POST or None, instance=volunteer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.correct_details(volunteer, by=request.user, **form.details())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if changed:
+                messages.success(request, "Details corrected; the change is kept in the history.")
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_edit.html",
+        {"volunteer": volunteer, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(*MANAGERS)
@@ -370,7 +498,7 @@ def training_detail(request, pk):
         selectors.volunteers_visible_to(request.user)
         .filter(project=session.project_id)
         .exclude(stage__in=services.CLOSED)
-        .exclude(training_attendances__session=session)
+        .exclude(pk__in=session.attendances.filter(withdrawn_at=None).values("volunteer"))
     )
     form = AttendanceForm(
         request.POST or None, volunteers=eligible, initial={"hours": session.hours}

@@ -29,13 +29,14 @@ def days_ago(n):
 
 
 def record_interview(page, kind, held_on):
-    page.locator("#interview-step summary").click()
+    """Record a passed interview; if it is refused, the form is shown again, open."""
     step = page.locator("#interview-step")
+    if step.get_attribute("open") is None:
+        page.locator("#interview-step summary").click()
     step.get_by_label("Interview").select_option(label=kind)
     step.get_by_label("Passed").check()
     step.get_by_label("Date held").fill(held_on)
     click_to_load(page, step.get_by_role("button", name="Save interview"))
-    assert page.get_by_text("Interview recorded.").is_visible()
 
 
 def record_reference(page, name):
@@ -80,10 +81,15 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
     page.wait_for_url(f"**/volunteers/{nia.pk}/")
     assert "Informal interview: not recorded yet." in page.locator("#blockers").inner_text()
 
-    # 3. The pipeline, step by step.
-    record_interview(page, "Informal interview", days_ago(60))
+    # 3. The pipeline, step by step; the interviews follow the application (today).
+    record_interview(page, "Formal interview", days_ago(0))  # out of order: refused
+    assert "follows a passed informal interview" in page.locator("#interview-step").inner_text()
+    assert page.locator("#stage").inner_text() == "Applied"
+    record_interview(page, "Informal interview", days_ago(1))  # before the application
+    assert "cannot be before the application" in page.locator("#interview-step").inner_text()
+    record_interview(page, "Informal interview", days_ago(0))
     assert page.locator("#stage").inner_text() == "Interviewing"
-    record_interview(page, "Formal interview", days_ago(50))
+    record_interview(page, "Formal interview", days_ago(0))
     assert page.locator("#stage").inner_text() == "Checks"
 
     page.locator("#dbs-step summary").click()
@@ -107,7 +113,7 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
     click_to_load(page, page.get_by_role("link", name="Training", exact=True))
     click_to_load(page, page.get_by_role("link", name="Add a session"))
     page.get_by_label("Title").fill("Initial training (all day)")
-    page.get_by_label("Date").fill(days_ago(10))
+    page.get_by_label("Date").fill(days_ago(0))
     page.get_by_label("Hours").fill("18")
     click_to_load(page, page.get_by_role("button", name="Save session"))
     page.get_by_role("button", name="Tick everyone").click()
@@ -116,10 +122,13 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
     assert page.get_by_text("Attendance recorded for 1.").is_visible()
     click_to_load(page, page.get_by_role("link", name="Nia Osei"))
 
-    record_interview(page, "Post-training interview", days_ago(2))
+    record_interview(page, "Post-training interview", days_ago(0))
+    assert page.get_by_text("Interview recorded.").is_visible()
     assert page.locator("#blockers").count() == 0
 
-    # 5. Sign-off.
+    # 5. Sign-off, on a page that says what it does.
+    click_to_load(page, page.get_by_role("link", name="Sign off as ready to work with a family"))
+    assert "can be matched with a family" in page.locator("main").inner_text()
     click_to_load(page, page.get_by_role("button", name="Sign off as ready to work with a family"))
     assert page.locator("#stage").inner_text() == "Ready"
     assert page.get_by_text("is signed off").is_visible()

@@ -70,15 +70,41 @@ def test_all_gates_met_means_no_blockers(applicant, alice):
 
 def test_17_and_a_half_hours_blocks_and_18_does_not(applicant, alice):
     all_steps(applicant, alice, hours=17.5)
-    assert blockers_of(applicant) == ["17.5 of 18 hours of initial training attended."]
+    assert blockers_of(applicant) == [
+        "17.5 of 18 hours of initial training attended.",
+        "Post-training interview: not recorded yet.",
+    ]
     training(applicant, alice, hours=0.5)
+    assert blockers_of(applicant) == ["Post-training interview: not recorded yet."]
+    pass_interviews(applicant, alice, "post_training", held_on=days_ago(5, TODAY))
     assert blockers_of(applicant) == []
+
+
+def test_the_post_training_interview_waits_for_18_hours_of_training(applicant, alice):
+    all_steps(applicant, alice, hours=17.5)
+    with pytest.raises(ValidationError) as caught:
+        pass_interviews(applicant, alice, "post_training", held_on=days_ago(5, TODAY))
+    assert caught.value.message_dict == {
+        "kind": [
+            "The post-training interview follows the training: 17.5 of 18 hours of "
+            "initial training attended."
+        ]
+    }
+    assert not applicant.interviews.filter(kind="post_training").exists()
+    training(applicant, alice, hours=0.5)
+    pass_interviews(applicant, alice, "post_training", held_on=days_ago(5, TODAY))
+    assert applicant.interviews.filter(kind="post_training").exists()
 
 
 def test_workshop_hours_do_not_count_towards_sign_off(applicant, alice):
     all_steps(applicant, alice, hours=12)
     training(applicant, alice, hours=6, kind="workshop")
-    assert blockers_of(applicant) == ["12 of 18 hours of initial training attended."]
+    assert blockers_of(applicant) == [
+        "12 of 18 hours of initial training attended.",
+        "Post-training interview: not recorded yet.",
+    ]
+    with pytest.raises(ValidationError, match="12 of 18 hours"):
+        pass_interviews(applicant, alice, "post_training", held_on=days_ago(5, TODAY))
 
 
 def test_required_hours_come_from_settings(applicant, alice, settings):
@@ -212,17 +238,116 @@ def test_the_database_refuses_a_malformed_certificate_number(applicant, alice):
         )
 
 
-def test_steps_out_of_order_are_kept_and_the_stage_is_the_furthest_that_holds(applicant, alice):
+def test_checks_and_training_before_the_interviews_count_once_they_are_passed(applicant, alice):
     clear_dbs(applicant, alice)
     two_references(applicant, alice)
     training(applicant, alice, hours=18)
     assert applicant.stage == Stage.APPLIED  # no interview yet
-    pass_interviews(applicant, alice, "formal")
-    assert applicant.stage == Stage.APPLIED  # still no informal interview
     pass_interviews(applicant, alice, "informal")
+    assert applicant.stage == Stage.INTERVIEWING
+    pass_interviews(applicant, alice, "formal")
     assert applicant.stage == Stage.TRAINING
     pass_interviews(applicant, alice, "post_training")
     assert blockers_of(applicant) == []
+
+
+def test_a_formal_interview_waits_for_a_passed_informal_one(applicant, alice):
+    with pytest.raises(ValidationError) as caught:
+        pass_interviews(applicant, alice, "formal")
+    assert "kind" in caught.value.message_dict
+    services.record_interview(
+        applicant, kind="informal", outcome="not_suitable", by=alice, held_on=days_ago(40, TODAY)
+    )
+    with pytest.raises(ValidationError, match="passed informal interview"):
+        pass_interviews(applicant, alice, "formal")
+    assert not applicant.interviews.filter(kind="formal").exists()
+    assert applicant.stage == Stage.APPLIED
+
+
+def test_a_formal_interview_is_not_dated_before_the_informal_one(applicant, alice):
+    pass_interviews(applicant, alice, "informal", held_on=days_ago(40, TODAY))
+    with pytest.raises(ValidationError) as caught:
+        pass_interviews(applicant, alice, "formal", held_on=days_ago(41, TODAY))
+    assert caught.value.message_dict == {
+        "held_on": [
+            "The formal interview cannot be before the informal interview, passed on 6 May 2026."
+        ]
+    }
+    pass_interviews(applicant, alice, "formal", held_on=days_ago(40, TODAY))  # the same day
+    assert applicant.stage == Stage.CHECKS
+
+
+def test_an_interview_is_not_dated_before_the_application(applicant, alice):
+    applicant.applied_at = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+    applicant.save()
+    with pytest.raises(ValidationError) as caught:
+        pass_interviews(applicant, alice, "informal", held_on=datetime.date(2026, 5, 31))
+    assert caught.value.message_dict == {
+        "held_on": ["An interview cannot be before the application, received on 1 Jun 2026."]
+    }
+    pass_interviews(applicant, alice, "informal", held_on=datetime.date(2026, 6, 1))
+    assert applicant.stage == Stage.INTERVIEWING
+
+
+def test_training_before_the_application_is_refused_alone_and_on_the_register(applicant, alice):
+    applicant.applied_at = datetime.datetime(2026, 6, 1, 9, 0, tzinfo=datetime.UTC)
+    applicant.save()
+    before = factories.TrainingSessionFactory(
+        project=applicant.project, held_on=datetime.date(2026, 5, 31)
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.record_training(applicant, session=before, hours=6, by=alice)
+    assert caught.value.message_dict == {
+        "session": ["Amira Khan applied on 1 Jun 2026, after this session (31 May 2026)."]
+    }
+    with pytest.raises(ValidationError, match="after this session"):
+        services.record_attendance(before, volunteers=[applicant], by=alice)
+    assert not TrainingAttendance.objects.exists()
+    same_day = factories.TrainingSessionFactory(
+        project=applicant.project, held_on=datetime.date(2026, 6, 1)
+    )
+    services.record_attendance(same_day, volunteers=[applicant], by=alice)
+    assert applicant.training_attendances.count() == 1
+
+
+@pytest.mark.parametrize("closing", ["not_progressed", "left"])
+def test_nothing_is_recorded_for_someone_not_progressed_or_who_left(applicant, alice, closing):
+    if closing == "left":
+        signed_off(applicant, alice)
+        services.record_leaving(applicant, by=alice, reason="Moved away.")
+    else:
+        services.not_progressed(applicant, by=alice, reason="x", alternative_suggested="y")
+    session = factories.TrainingSessionFactory(project=applicant.project)
+    steps = [
+        lambda: services.record_reference(
+            applicant,
+            referee_name="Ann Lee",
+            relationship="Employer",
+            outcome="satisfactory",
+            received_on=TODAY,
+            by=alice,
+        ),
+        lambda: clear_dbs(applicant, alice, issued_on=TODAY),
+        lambda: services.record_interview(
+            applicant, kind="informal", outcome="passed", by=alice, held_on=TODAY
+        ),
+        lambda: services.record_training(applicant, session=session, hours=1, by=alice),
+    ]
+    counts = (
+        applicant.references.count(),
+        applicant.dbs_checks.count(),
+        applicant.interviews.count(),
+        applicant.training_attendances.count(),
+    )
+    for step in steps:
+        with pytest.raises(ValidationError, match=r"not progressed|has left"):
+            step()
+    assert counts == (
+        applicant.references.count(),
+        applicant.dbs_checks.count(),
+        applicant.interviews.count(),
+        applicant.training_attendances.count(),
+    )
 
 
 def test_the_stage_moves_through_the_pipeline(applicant, alice):
