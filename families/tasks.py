@@ -10,7 +10,7 @@ from vicp.models import User
 from vicp.tasks import EMAIL_RETRY
 
 from .mileage import claim_amount_pence, mileage_rates
-from .models import Concern, Match, Visit
+from .models import Concern, Family, Match, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,34 @@ def notify_concern(concern_id):
         },
     )
     send_mail(f"Safeguarding concern raised: case {family.case_reference}", body, None, recipients)
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_case_closed(family_id):
+    """Tell the family's social worker that the case has closed, naming only its case
+    reference (no family details leave ViCP by email)."""
+    family = (
+        Family.objects.select_related("project", "referral__social_worker")
+        .filter(pk=family_id, status=Family.Status.CLOSED)
+        .first()
+    )
+    if family is None:
+        return
+    social_worker = family.referral.social_worker
+    if social_worker and social_worker.is_active:
+        recipient = social_worker.email
+    elif family.referral.referrer_email:
+        recipient = family.referral.referrer_email
+    else:
+        return
+    body = render_to_string(
+        "emails/case_closed.txt",
+        {
+            "family": family,
+            "link": settings.VICP_BASE_URL + reverse("families:detail", args=[family.pk]),
+        },
+    )
+    send_mail(f"Case {family.case_reference} has closed", body, None, [recipient])
 
 
 @shared_task(**EMAIL_RETRY)

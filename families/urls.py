@@ -11,6 +11,7 @@ app_name = "families"
 urlpatterns = [
     path("", views.family_list, name="list"),
     path("<int:pk>/match/", views.match_volunteer, name="match"),
+    path("<int:pk>/reopen/", views.reopen_case, name="reopen_case"),
     path("<int:pk>/visits/new/", views.log_visit, name="log_visit"),
     path("<int:pk>/goals/", views.add_goal, name="add_goal"),
     path("goals/<int:pk>/review/", views.review_goal, name="review_goal"),
