@@ -70,7 +70,9 @@ def test_a_missing_reason_is_refused_when_the_review_is_there(ended, alice):
 
 
 def test_a_case_without_its_review_closes_with_the_reason_kept_and_audited(ended, alice):
-    services.close_case(ended, by=alice, reason="They moved to Leeds", missing_reason="family_moved")
+    services.close_case(
+        ended, by=alice, reason="They moved to Leeds", missing_reason="family_moved"
+    )
     family = Family.objects.get()
     assert family.status == Family.Status.CLOSED
     assert family.get_closure_review_missing_reason_display() == "Family moved away"
