@@ -309,8 +309,9 @@ def close_case(family: Family, *, by: User, reason: str, missing_reason: str = "
         for _, problems in case_closing.send(
             sender=Family, family=family, by=by, missing_reason=missing_reason
         ):
-            for name, message in (problems or {}).items():
-                errors.setdefault(name, []).append(message)
+            if isinstance(problems, dict):
+                for name, message in problems.items():
+                    errors.setdefault(name, []).append(message)
     if errors:
         raise ValidationError(errors)
     family.closed_on = timezone.localdate()
@@ -337,8 +338,8 @@ def reopen_case(family: Family, *, by: User, reason: str) -> Family:
     if family.anonymised_on is not None:
         raise ValidationError(
             "This case was anonymised under the retention policy on "
-            f"{dateformat.format(family.anonymised_on, 'j M Y')}: the family's details are gone, so it cannot be "
-            "reopened. A new referral opens a new case."
+            f"{dateformat.format(family.anonymised_on, 'j M Y')}: the family's details are "
+            "gone, so it cannot be reopened. A new referral opens a new case."
         )
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the case is being reopened."})

@@ -389,9 +389,11 @@ def _not_assessed_by_figure(closed_ids, first, closure, statuses, summary, star,
         "star": _not_assessed(
             closed,
             star,
-            lambda f: "no end Family Star reading"
-            if f in star_started
-            else "no Family Star reading at the start",
+            lambda f: (
+                "no end Family Star reading"
+                if f in star_started
+                else "no Family Star reading at the start"
+            ),
         ),
         "measures": _not_assessed(
             closed,

@@ -4,26 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('families', '0014_index_of_closed_cases'),
-        ('referrals', '0003_history'),
-        ('vicp', '0005_recovery_codes'),
+        ("families", "0014_index_of_closed_cases"),
+        ("referrals", "0003_history"),
+        ("vicp", "0005_recovery_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='family',
-            name='closure_review_missing_reason',
-            field=models.CharField(blank=True, choices=[('family_moved', 'Family moved away'), ('disengaged', 'Family disengaged'), ('not_contactable', 'Family could not be contacted'), ('escalated', 'Escalated to statutory services'), ('other', 'Another reason')], max_length=20, verbose_name='why there is no closure risk review'),
+            model_name="family",
+            name="closure_review_missing_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("family_moved", "Family moved away"),
+                    ("disengaged", "Family disengaged"),
+                    ("not_contactable", "Family could not be contacted"),
+                    ("escalated", "Escalated to statutory services"),
+                    ("other", "Another reason"),
+                ],
+                max_length=20,
+                verbose_name="why there is no closure risk review",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalfamily',
-            name='closure_review_missing_reason',
-            field=models.CharField(blank=True, choices=[('family_moved', 'Family moved away'), ('disengaged', 'Family disengaged'), ('not_contactable', 'Family could not be contacted'), ('escalated', 'Escalated to statutory services'), ('other', 'Another reason')], max_length=20, verbose_name='why there is no closure risk review'),
+            model_name="historicalfamily",
+            name="closure_review_missing_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("family_moved", "Family moved away"),
+                    ("disengaged", "Family disengaged"),
+                    ("not_contactable", "Family could not be contacted"),
+                    ("escalated", "Escalated to statutory services"),
+                    ("other", "Another reason"),
+                ],
+                max_length=20,
+                verbose_name="why there is no closure risk review",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='family',
-            constraint=models.CheckConstraint(condition=models.Q(('closure_review_missing_reason', ''), models.Q(('status', 'closed'), ('closure_review_missing_reason__in', ['family_moved', 'disengaged', 'not_contactable', 'escalated', 'other'])), _connector='OR'), name='family_review_missing_reason_if_closed'),
+            model_name="family",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closure_review_missing_reason", ""),
+                    models.Q(
+                        ("status", "closed"),
+                        (
+                            "closure_review_missing_reason__in",
+                            ["family_moved", "disengaged", "not_contactable", "escalated", "other"],
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="family_review_missing_reason_if_closed",
+            ),
         ),
     ]

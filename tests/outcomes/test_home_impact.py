@@ -8,9 +8,9 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes import selectors, services
+from outcomes import reports, selectors, services
 from outcomes.metrics import default_period, impact_summary
-from outcomes.models import RiskReview
+from outcomes.models import Report, RiskReview
 from outcomes.reference_data import FAMILY_STAR_PLUS
 
 from .helpers import accepted_family, closed, worked_with
@@ -108,9 +108,6 @@ def test_the_figures_are_kept_for_a_few_minutes(
 def test_the_panel_and_the_report_say_which_closed_cases_were_not_counted(
     client_for, alice, sam, cambridgeshire
 ):
-    from outcomes import reports
-    from outcomes.models import Report
-
     closed_with_outcomes(cambridgeshire, alice, sam)
     moved = accepted_family(cambridgeshire, alice, sam, family_name="Roe")
     worked_with(moved, alice)
