@@ -65,8 +65,40 @@ class DiscardDraftForm(forms.Form):
 
 
 class CloseCaseForm(forms.Form):
+    """Closing a case. The service says what is missing (the reason, the closure risk
+    review or why it could not be done), so neither field is required here."""
+
     reason = forms.CharField(
-        label="Why is the case closing?", widget=forms.Textarea(attrs={"rows": 2})
+        label="Why is the case closing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example: the plan of work is done, or the family has moved away.",
+    )
+    missing_reason = forms.ChoiceField(
+        label="Why could the closure risk review not be done?",
+        choices=[("", "Choose a reason"), *Family.ReviewMissing.choices],
+        required=False,
+        help_text="Only if the review cannot be recorded: the case then counts among those "
+        "the impact figures could not assess.",
+    )
+
+    def __init__(self, *args, review_missing=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not review_missing:
+            del self.fields["missing_reason"]
+
+    def service_arguments(self):
+        return {
+            "reason": self.cleaned_data["reason"],
+            "missing_reason": self.cleaned_data.get("missing_reason", ""),
+        }
+
+
+class ReopenCaseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the case being reopened?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 

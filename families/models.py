@@ -28,6 +28,16 @@ class Family(models.Model):
         MATCHED = "matched", "Working with a volunteer"
         CLOSED = "closed", "Closed"
 
+    class ReviewMissing(models.TextChoices):
+        """Why a case closed without its closure risk review (it then counts, in the
+        impact figures, among the closed cases that could not be assessed)."""
+
+        FAMILY_MOVED = "family_moved", "Family moved away"
+        DISENGAGED = "disengaged", "Family disengaged"
+        NOT_CONTACTABLE = "not_contactable", "Family could not be contacted"
+        ESCALATED = "escalated", "Escalated to statutory services"
+        OTHER = "other", "Another reason"
+
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="families")
     referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="family")
     case_reference = models.CharField(max_length=20, unique=True)
@@ -50,6 +60,12 @@ class Family(models.Model):
     consent_given = models.BooleanField(default=False)
     accepted_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    closure_review_missing_reason = models.CharField(
+        "why there is no closure risk review",
+        max_length=20,
+        choices=ReviewMissing.choices,
+        blank=True,
+    )
     created_at = models.DateTimeField(default=timezone.now)
     anonymised_on = models.DateField(
         null=True, blank=True, help_text="Personal details removed under the retention policy."
@@ -75,6 +91,22 @@ class Family(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(closed_on=None) | Q(status="closed"), name="family_closed_on_if_closed"
+            ),
+            models.CheckConstraint(
+                condition=Q(closure_review_missing_reason="")
+                | (
+                    Q(status="closed")
+                    & Q(
+                        closure_review_missing_reason__in=[
+                            "family_moved",
+                            "disengaged",
+                            "not_contactable",
+                            "escalated",
+                            "other",
+                        ]
+                    )
+                ),
+                name="family_review_missing_reason_if_closed",
             ),
         ]
 

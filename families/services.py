@@ -5,10 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from simple_history.utils import bulk_create_with_history
 
@@ -35,8 +35,9 @@ from .models import (
     VisitChange,
     age_on,
 )
-from .signals import case_opened
+from .signals import case_closing, case_opened
 from .tasks import (
+    notify_case_closed,
     notify_case_handed_over,
     notify_claims_paid,
     notify_concern,
@@ -59,14 +60,28 @@ def next_case_reference(project: Project, year: int) -> str:
     return f"{project.code}-{year}-{counter.last_number:04d}"
 
 
-def change_status(family: Family, to_status: str, *, by: User, reason: str = "") -> None:
+def change_status(
+    family: Family,
+    to_status: str,
+    *,
+    by: User,
+    reason: str = "",
+    action: str = "",
+    **details: Any,
+) -> None:
     from_status = family.status if family.pk else ""
     family.status = to_status
     family.save()
     FamilyStatusChange.objects.create(
         family=family, from_status=from_status, to_status=to_status, by=by, reason=reason
     )
-    audit.record(f"family.{to_status}", actor=by, obj=family, from_status=from_status)
+    audit.record(
+        action or f"family.{to_status}",
+        actor=by,
+        obj=family,
+        from_status=from_status,
+        **details,
+    )
 
 
 @transaction.atomic
@@ -278,17 +293,77 @@ def end_match(
 
 
 @transaction.atomic
-def close_case(family: Family, *, by: User, reason: str) -> Family:
+def close_case(family: Family, *, by: User, reason: str, missing_reason: str = "") -> Family:
+    """Close the case once its match has ended. The closure risk review must be recorded
+    first, unless `missing_reason` (a `Family.ReviewMissing` value) says why it could not
+    be; the social worker is then told, by the case reference only."""
     family = Family.objects.select_for_update().get(pk=family.pk)
     _require_manager(by, family.project)
     if family.status == Family.Status.CLOSED:
         raise ValidationError("This case is already closed.")
+    errors: dict[str, list[str]] = {}
     if family.matches.filter(ended_on=None).exists():
-        raise ValidationError("End the volunteer's match before closing the case.")
+        errors.setdefault(NON_FIELD_ERRORS, []).append(
+            "End the volunteer's match before closing the case."
+        )
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why the case is closing."})
+        errors.setdefault("reason", []).append("Say why the case is closing.")
+    missing_reason = (missing_reason or "").strip()
+    if missing_reason and missing_reason not in Family.ReviewMissing.values:
+        errors.setdefault("missing_reason", []).append(
+            "Choose why the closure risk review could not be done."
+        )
+    else:
+        # The apps above (outcomes) add their own rules: the closure risk review.
+        for _, problems in case_closing.send(
+            sender=Family, family=family, by=by, missing_reason=missing_reason
+        ):
+            if isinstance(problems, dict):
+                for name, message in problems.items():
+                    errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
     family.closed_on = timezone.localdate()
-    change_status(family, Family.Status.CLOSED, by=by, reason=reason.strip())
+    family.closure_review_missing_reason = missing_reason
+    change_status(
+        family,
+        Family.Status.CLOSED,
+        by=by,
+        reason=reason.strip(),
+        closure_review_missing_reason=missing_reason,
+    )
+    transaction.on_commit(lambda: notify_case_closed.delay(family.pk))
+    return family
+
+
+@transaction.atomic
+def reopen_case(family: Family, *, by: User, reason: str) -> Family:
+    """Reopen a closed case: it waits for a volunteer again. An anonymised case cannot
+    be reopened: its personal details are gone for good."""
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    _require_manager(by, family.project)
+    if family.status != Family.Status.CLOSED:
+        raise ValidationError("This case is not closed.")
+    if family.anonymised_on is not None:
+        raise ValidationError(
+            "This case was anonymised under the retention policy on "
+            f"{dateformat.format(family.anonymised_on, 'j M Y')}: the family's details are "
+            "gone, so it cannot be reopened. A new referral opens a new case."
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the case is being reopened."})
+    closed_on, missing = family.closed_on, family.closure_review_missing_reason
+    # Both belong to the closing being undone; closing again asks for them afresh.
+    family.closed_on, family.closure_review_missing_reason = None, ""
+    change_status(
+        family,
+        Family.Status.AWAITING_MATCH,
+        by=by,
+        reason=reason.strip(),
+        action="family.reopened",
+        closed_on=closed_on.isoformat() if closed_on else None,
+        closure_review_missing_reason=missing,
+    )
     return family
 
 

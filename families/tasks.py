@@ -152,3 +152,20 @@ def notify_claims_paid(user_id, visit_ids):
         {"user": user, "visits": visits, "total": f"£{total / 100:.2f}"},
     )
     send_mail("Your mileage has been paid", body, None, [user.email])
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_case_closed(family_id):
+    """Tell the family's social worker that the case has closed, naming only its case
+    reference (no family details leave ViCP by email)."""
+    family = (
+        Family.objects.select_related("project", "referral__social_worker")
+        .filter(pk=family_id, status=Family.Status.CLOSED)
+        .first()
+    )
+    if family is None or not (recipients := social_worker_address(family)):
+        return
+    body = render_to_string(
+        "emails/case_closed.txt", {"family": family, "link": _family_link(family)}
+    )
+    send_mail(f"Case {family.case_reference} has closed", body, None, recipients)

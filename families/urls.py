@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/children/new/", views.add_child, name="add_child"),
     path("children/<int:pk>/edit/", views.edit_child, name="edit_child"),
     path("children/<int:pk>/left/", views.child_left, name="child_left"),
+    path("<int:pk>/reopen/", views.reopen_case, name="reopen_case"),
     path("<int:pk>/visits/new/", views.log_visit, name="log_visit"),
     path("<int:pk>/goals/", views.add_goal, name="add_goal"),
     path("goals/<int:pk>/edit/", views.edit_goal, name="edit_goal"),

@@ -27,6 +27,7 @@ from .forms import (
     GoalForm,
     GoalReviewForm,
     PayClaimsForm,
+    ReopenCaseForm,
     StartMatchForm,
     VisitForm,
 )
@@ -597,5 +598,32 @@ def change_volunteer(request, pk):
             "suggestions": suggestions,
             "drafts": match.visits.filter(status=Visit.Status.DRAFT).count(),
         },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def reopen_case(request, pk):
+    """Reopening a closed case, confirmed on a page of its own."""
+    family = selectors.family_for_user(request.user, pk)
+    if not policy.manages_family(request.user, family):
+        audit_refusal(request.user, Family, pk, "project")
+        raise Http404("Only the family's project managers reopen a case.")
+    if family.status != Family.Status.CLOSED:
+        messages.info(request, "This case is open.")
+        return redirect("families:detail", pk=family.pk)
+    form = ReopenCaseForm(request.POST or None, prefix="reopen")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_case(family, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The case is open again, awaiting a volunteer.")
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request,
+        "families/reopen_case.html",
+        {"family": family, "form": form},
         status=400 if form.is_bound else 200,
     )

@@ -87,8 +87,13 @@ def impact_summary(*, project=None, start, end):
     plan_changes = _plan_changes(statuses)
     summary.update(_cp_plans(statuses, plan_changes))
     summary.update(_school_attendance(closed_ids))
-    summary["star_change"] = _star_change(closed_ids)
-    summary["measures"] = _measures(closed_ids)
+    star_pairs: set[int] = set()
+    summary["star_change"] = _star_change(closed_ids, star_pairs)
+    measure_pairs: set[int] = set()
+    summary["measures"] = _measures(closed_ids, measure_pairs)
+    summary["not_assessed"] = _not_assessed_by_figure(
+        closed_ids, first, closure, statuses, summary, star_pairs, measure_pairs
+    )
     summary["volunteer_funnel"] = _volunteer_funnel(project, start, end)
     summary["training_hours"] = _in_scope(
         TrainingAttendance.objects.filter(withdrawn_at=None), project, "session__project"
@@ -212,6 +217,7 @@ def _school_attendance(family_ids):
     return {
         "school_attendance_measured": len(measured),
         "school_attendance_improved": len(improved),
+        "school_attendance_families": measured,
     }
 
 
@@ -222,9 +228,9 @@ def _mean(values):
     return round(fmean(values), 1) if values else None
 
 
-def _star_change(family_ids):
+def _star_change(family_ids, paired=None):
     """Per area of the default scale: the mean score at the start and the end, and the mean
-    change, over the families with both readings."""
+    change, over the families with both readings (whose ids are added to `paired`)."""
     scale = OutcomeScale.default()
     scores = defaultdict(dict)  # (family, area) → {stage: score}
     rows = (
@@ -239,9 +245,11 @@ def _star_change(family_ids):
     for family_id, area_id, stage, score in rows:
         scores[(family_id, area_id)][stage] = score
     pairs_by_area = defaultdict(list)
-    for (_, area_id), stages in scores.items():
+    for (family_id, area_id), stages in scores.items():
         if len(stages) == 2:
             pairs_by_area[area_id].append((stages["start"], stages["end"]))
+            if paired is not None:
+                paired.add(family_id)
     result = []
     for area in scale.areas.all():
         pairs = pairs_by_area[area.pk]
@@ -269,9 +277,10 @@ def wilcoxon_p(before, after):
     return float(result.pvalue)
 
 
-def _measures(family_ids):
+def _measures(family_ids, paired=None):
     """Per measure: pairs of start and end scores about the same person; their means and
-    the significance of the change."""
+    the significance of the change. The ids of families with a pair are added to
+    `paired`."""
     pairs = defaultdict(dict)  # (measure, person) → {stage: score}
     rows = (
         MeasureScore.objects.filter(family_id__in=family_ids)
@@ -280,11 +289,13 @@ def _measures(family_ids):
     )
     for measure_id, family_id, child_id, parent, stage, score in rows:
         person = ("child", child_id) if child_id else ("parent", family_id, parent.lower())
-        pairs[(measure_id, person)][stage] = score
+        pairs[(measure_id, family_id, person)][stage] = score
     paired_by_measure = defaultdict(list)
-    for (measure_id, _), stages in pairs.items():
+    for (measure_id, family_id, _), stages in pairs.items():
         if len(stages) == 2:
             paired_by_measure[measure_id].append((stages["start"], stages["end"]))
+            if paired is not None:
+                paired.add(family_id)
     result = []
     for measure in Measure.objects.filter(is_active=True):
         paired = paired_by_measure[measure.pk]
@@ -302,6 +313,94 @@ def _measures(family_ids):
             }
         )
     return result
+
+
+# --- Closed cases the figures could not count ------------------------------------------------
+
+NO_CLOSURE_REVIEW = "no closure risk review recorded"
+
+
+def _not_assessed(closed, assessed, fallback):
+    """{"count", "reasons": [(reason, count)], "text"} of the closed cases (`closed`:
+    {family id: the reason given at closing, or ""}) not in `assessed`. A case closed
+    with a reason for its missing closure review counts under that reason; any other,
+    under `fallback(family id)`."""
+    counts = defaultdict(int)
+    for family_id, given in closed.items():
+        if family_id not in assessed:
+            counts[given or fallback(family_id)] += 1
+    reasons = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    total = sum(counts.values())
+    text = ""
+    if total:
+        text = (
+            f"{total} closed {'case' if total == 1 else 'cases'} could not be assessed: "
+            + ", ".join(f"{reason} ({count})" for reason, count in reasons)
+        )
+    return {"count": total, "reasons": reasons, "text": text}
+
+
+def _not_assessed_by_figure(closed_ids, first, closure, statuses, summary, star, measures):
+    """For each figure that needs the closing records: the closed cases it could not count,
+    and why."""
+    labels = {value: label.lower() for value, label in Family.ReviewMissing.choices}
+    closed = {
+        pk: labels.get(reason, "")
+        for pk, reason in Family.objects.filter(pk__in=closed_ids).values_list(
+            "pk", "closure_review_missing_reason"
+        )
+    }
+    on_cp = {
+        family_id
+        for family_id, children in statuses.items()
+        if any(before == "cp" for before, _ in children.values())
+    }
+    star_started = set(
+        StarReading.objects.filter(family_id__in=closed_ids, stage=StarReading.Stage.START)
+        .order_by()
+        .values_list("family_id", flat=True)
+    )
+    measured_at_start = set(
+        MeasureScore.objects.filter(family_id__in=closed_ids, stage=MeasureScore.Stage.START)
+        .order_by()
+        .values_list("family_id", flat=True)
+    )
+
+    def review_missing(family_id):
+        return NO_CLOSURE_REVIEW if family_id not in closure else None
+
+    return {
+        "risk": _not_assessed(
+            closed,
+            {f for f in closure if f in first},
+            lambda f: review_missing(f) or "no earlier risk review to compare",
+        ),
+        # Only the families with a child on a CP plan at the start are in this figure.
+        "cp_plans": _not_assessed(
+            {f: given for f, given in closed.items() if f in on_cp},
+            set(closure),
+            lambda f: NO_CLOSURE_REVIEW,
+        ),
+        "school_attendance": _not_assessed(
+            closed,
+            summary.pop("school_attendance_families"),
+            lambda f: review_missing(f) or "fewer than two attendance figures for any child",
+        ),
+        "star": _not_assessed(
+            closed,
+            star,
+            lambda f: (
+                "no end Family Star reading"
+                if f in star_started
+                else "no Family Star reading at the start"
+            ),
+        ),
+        "measures": _not_assessed(
+            closed,
+            measures,
+            lambda f: "no end measures recorded" if f in measured_at_start else "no measures",
+        ),
+    }
 
 
 # --- Volunteers -----------------------------------------------------------------------------

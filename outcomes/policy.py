@@ -16,7 +16,7 @@ from families.policy import (
 )
 from vicp.models import User
 
-from .models import Respondent
+from .models import Respondent, RiskReview
 
 
 def may_see_risk_reviews(user: User, family: Family) -> bool:
@@ -59,3 +59,26 @@ def may_evaluate(user: User | AnonymousUser | None, family: Family, respondent: 
         # Also after the match has ended: the evaluation looks back on it.
         return has_worked_with(user, family)
     return False
+
+
+def has_closure_review(family: Family) -> bool:
+    """The family's risk review at closure is recorded."""
+    return family.risk_reviews.filter(stage=RiskReview.Stage.CLOSURE).exists()
+
+
+def closure_problems(family: Family, *, missing_reason: str) -> dict[str, str]:
+    """What outcomes asks of a case before it closes ({form field: message}): its
+    closure risk review, or why it could not be done, never both."""
+    if has_closure_review(family):
+        if missing_reason:
+            return {
+                "missing_reason": "The closure risk review is recorded: no reason for its "
+                "absence is needed."
+            }
+        return {}
+    if not missing_reason:
+        return {
+            "missing_reason": "Record the closure risk review before closing the case, or "
+            "say why it could not be done."
+        }
+    return {}

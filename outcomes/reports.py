@@ -422,9 +422,15 @@ def volunteer_record_context(volunteer):
 # --- Programme impact ------------------------------------------------------------------------
 
 
+def _with_not_assessed(note, not_assessed):
+    """A headline's explanation, with the closed cases it could not count and why."""
+    return f"{note}. {not_assessed['text']}" if not_assessed["count"] else note
+
+
 def headline_figures(summary):
     """The figures the impact report leads with: [(label, value, explanation)]."""
     s = summary
+    missing = s["not_assessed"]
     return [
         ("Families referred", number(s["families_referred"]), "referrals submitted"),
         ("Families accepted", number(s["families_accepted"]), "referrals accepted"),
@@ -437,20 +443,28 @@ def headline_figures(summary):
         (
             "Risk decreased",
             percent(s["risk_decreased_pct"]),
-            f"{s['risk_decreased']} of {s['risk_reviewed']} closed cases with a first and a "
-            "closure review: the level of need went down",
+            _with_not_assessed(
+                f"{s['risk_decreased']} of {s['risk_reviewed']} closed cases with a first and a "
+                "closure review: the level of need went down",
+                missing["risk"],
+            ),
         ),
         (
             "Removed from CP plans",
             f"{s['families_removed_from_cp_plan']} of {s['families_on_cp_plan_at_start']}",
-            f"families on a child protection plan at the start; "
-            f"{s['children_removed_from_cp_plan']} of {s['children_on_cp_plan_at_start']} "
-            "children",
+            _with_not_assessed(
+                f"families on a child protection plan at the start; "
+                f"{s['children_removed_from_cp_plan']} of {s['children_on_cp_plan_at_start']} "
+                "children",
+                missing["cp_plans"],
+            ),
         ),
         (
             "School attendance improved",
             f"{s['school_attendance_improved']} of {s['school_attendance_measured']}",
-            "families with two attendance figures for a child",
+            _with_not_assessed(
+                "families with two attendance figures for a child", missing["school_attendance"]
+            ),
         ),
         ("Volunteer training", f"{format_hours(s['training_hours'])} hours", "in the period"),
         ("Cost of the scheme", pounds(s["cost_of_scheme"]), "for the period"),

@@ -529,3 +529,42 @@ def family_outcomes(user: User, family: Family) -> dict[str, object]:
         "risk_panel": risk_and_measures(user, family),
         "reports_panel": family_reports(user, family),
     }
+
+
+def closure_records(family: Family) -> dict[str, object]:
+    """What outcomes has recorded for a case's closure, for its closing checklist: the
+    closure risk review (with each child's plan and attendance), the end Family Star
+    reading, the end measures, and the evaluations received and asked for."""
+    review = (
+        family.risk_reviews.filter(stage=RiskReview.Stage.CLOSURE)
+        .select_related("level_of_need")
+        .prefetch_related(
+            Prefetch("child_statuses", queryset=ChildStatus.objects.select_related("child"))
+        )
+        .first()
+    )
+    end_measures = list(
+        family.measure_scores.filter(stage="end").select_related("measure", "child")
+    )
+    received = dict(family.evaluations.values_list("respondent", "submitted_at"))
+    return {
+        "closure_review": review,
+        "closure_statuses": [
+            {
+                "child": status.child,
+                "plan": SHORT_PLAN[status.plan_type],
+                "attendance": status.school_attendance,
+            }
+            for status in review.child_statuses.all()
+        ]
+        if review
+        else [],
+        "end_star": family.star_readings.filter(stage=StarReading.Stage.END).first(),
+        "end_measures": end_measures,
+        "has_worked": family.matches.exists(),
+        "evaluations_received": [
+            (label, received[value]) for value, label in Respondent.choices if value in received
+        ],
+        "family_link": current_family_link(family),
+        "family_evaluated": Respondent.FAMILY.value in received,
+    }

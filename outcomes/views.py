@@ -17,7 +17,9 @@ def record_star_reading(request, pk):
     family = family_for_user(request.user, pk)
     if not may_plan(request.user, family):
         raise Http404("Only the family's volunteer or a project manager records readings.")
-    form = StarReadingForm(request.POST or None)
+    # The closing checklist links here for the end reading.
+    initial = {"stage": request.GET["stage"]} if request.GET.get("stage") == "end" else {}
+    form = StarReadingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_star_reading(family=family, by=request.user, **form.service_arguments())
@@ -38,7 +40,9 @@ def record_risk_review(request, pk):
     family = family_for_user(request.user, pk)
     if not policy.may_record_risk_reviews(request.user, family):
         raise Http404("Only the family's project managers record risk reviews.")
-    form = RiskReviewForm(request.POST or None, family=family)
+    # The closing checklist links here for the closure review.
+    initial = {"stage": request.GET["stage"]} if request.GET.get("stage") == "closure" else {}
+    form = RiskReviewForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             review = services.record_risk_review(

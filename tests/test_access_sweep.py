@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Family, Visit
-from families.services import add_goal, end_match, log_visit
+from families.services import add_goal, close_case, end_match, log_visit
 from outcomes.services import request_report
 from vicp.composition.services import request_subject_access_export
 from vicp.models import AuditEvent
@@ -148,6 +148,13 @@ def _family_managers_only(cast, project):
     return _family(cast, project)
 
 
+def _closed_family_managers_only(cast, project):
+    """A closed family, for its reopening (its managers only)."""
+    return close_case(
+        _family(cast, project), by=cast["alice"], reason="Done", missing_reason="disengaged"
+    )
+
+
 def _matched_family(cast, project):
     return _match(cast, project).family
 
@@ -223,6 +230,7 @@ RECORDS = {
     "families:edit_child": _child,
     "families:child_left": _child,
     "families:close_case": _family_managers_only,
+    "families:reopen_case": _closed_family_managers_only,
     "families:log_visit": _matched_family,
     "families:end_match": _match,
     "families:visit_detail": _visit,

@@ -31,7 +31,9 @@ def years_ago(years, days=0):
 
 
 def closed(family, alice, on):
-    close_case(family, by=alice, reason="Work complete")
+    reviewed = family.risk_reviews.filter(stage="closure").exists()
+    missing = "" if reviewed else "family_moved"
+    close_case(family, by=alice, reason="Work complete", missing_reason=missing)
     at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
     FamilyStatusChange.objects.filter(family=family, to_status="closed").update(at=at)
     return family

@@ -116,7 +116,7 @@ def test_a_case_closes_only_after_the_match_ends(match, alice):
     with pytest.raises(ValidationError, match="End the volunteer"):
         services.close_case(match.family, by=alice, reason="Work done")
     services.end_match(match, by=alice, reason="planned")
-    services.close_case(match.family, by=alice, reason="Work done")
+    services.close_case(match.family, by=alice, reason="Work done", missing_reason="disengaged")
     assert Family.objects.get().status == Family.Status.CLOSED
 
 

@@ -31,12 +31,20 @@ def worked_with(family, manager, *, weeks=26, volunteer=None):
     )
 
 
-def closed(family, manager, *, match=None, closed_on=None):
-    """End the family's active match (if any) and close the case, dated `closed_on`."""
+def closed(family, manager, *, match=None, closed_on=None, missing_reason=None):
+    """End the family's active match (if any) and close the case, dated `closed_on`.
+
+    A case without its closure risk review closes with `missing_reason` (by default
+    "other": the tests that need the review record it first)."""
     match = match or family.matches.filter(ended_on=None).first()
     if match is not None:
         family_services.end_match(match, by=manager, reason="planned")
-    family = family_services.close_case(family, by=manager, reason="The work is done.")
+    if missing_reason is None:
+        has_review = family.risk_reviews.filter(stage="closure").exists()
+        missing_reason = "" if has_review else "other"
+    family = family_services.close_case(
+        family, by=manager, reason="The work is done.", missing_reason=missing_reason
+    )
     if closed_on is not None:
         type(family).objects.filter(pk=family.pk).update(closed_on=closed_on)
         family.closed_on = closed_on

@@ -399,7 +399,7 @@ def test_closing_a_case_asks_for_the_three(match, alice, client_for):
     end_match(match, by=alice, reason="planned")
     response = client_for(alice).post(
         reverse("families:close_case", args=[match.family_id]),
-        {"close-reason": "The work is done."},
+        {"close-reason": "The work is done.", "close-missing_reason": "disengaged"},
         follow=True,
     )
     page = response.content.decode()

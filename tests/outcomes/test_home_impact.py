@@ -8,9 +8,9 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes import selectors, services
+from outcomes import reports, selectors, services
 from outcomes.metrics import default_period, impact_summary
-from outcomes.models import RiskReview
+from outcomes.models import Report, RiskReview
 from outcomes.reference_data import FAMILY_STAR_PLUS
 
 from .helpers import accepted_family, closed, worked_with
@@ -103,3 +103,35 @@ def test_the_figures_are_kept_for_a_few_minutes(
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
         page = client.get(reverse("vicp:home")).content.decode()
     assert "1 of 1" in page
+
+
+def test_the_panel_and_the_report_say_which_closed_cases_were_not_counted(
+    client_for, alice, sam, cambridgeshire
+):
+    closed_with_outcomes(cambridgeshire, alice, sam)
+    moved = accepted_family(cambridgeshire, alice, sam, family_name="Roe")
+    worked_with(moved, alice)
+    closed(moved, alice, missing_reason="family_moved")
+    said = "1 closed case could not be assessed: family moved away (1)"
+
+    page = client_for(alice).get(reverse("vicp:home")).content.decode()
+    assert "Closed cases the figures could not count" in page
+    assert f"Risk decreased: {said}." in page
+    assert f"Family Star change: {said}." in page
+    assert "1 of 1" in page  # the one assessed case is the whole of the figure
+
+    start, end = default_period()
+    report = Report(
+        kind=Report.Kind.IMPACT,
+        project=cambridgeshire,
+        parameters={"start": start.isoformat(), "end": end.isoformat()},
+        requested_by=alice,
+    )
+    html = reports.render_html(report)
+    assert html.count(said) == 3  # risk, CP plans and the Family Star
+    # Neither case has two attendance figures for a child, nor measures.
+    assert (
+        "2 closed cases could not be assessed: family moved away (1), fewer than two "
+        "attendance figures for any child (1)" in html
+    )
+    assert "2 closed cases could not be assessed: family moved away (1), no measures (1)" in html

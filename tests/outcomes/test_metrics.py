@@ -341,3 +341,123 @@ def test_the_volunteer_funnel_follows_each_applicant_as_far_as_they_got(cambridg
     assert funnel["Matched with a family"] == 0
     assert funnel["Not progressed (alternatives suggested)"] == 1
     assert summary(cambridgeshire)["training_hours"] == Decimal(18)
+
+
+# --- Closed cases the figures could not count ------------------------------------------------
+
+
+def test_each_closure_figure_says_which_closed_cases_it_could_not_count(
+    closed_family, alice, cambridgeshire
+):
+    reviewed, moved, unexplained = (
+        closed_family(),
+        closed_family(family_name="Roe"),
+        closed_family(family_name="Poe"),
+    )
+    closure_review(reviewed, alice, level=3, plans=["cin", "cin"])
+    closed(reviewed, alice)
+    closed(moved, alice, missing_reason="family_moved")
+    closed(unexplained, alice, missing_reason="other")
+    figures = summary(cambridgeshire)
+    risk = figures["not_assessed"]["risk"]
+    assert figures["risk_reviewed"] == 1
+    assert risk["count"] == 2
+    assert risk["reasons"] == [("another reason", 1), ("family moved away", 1)]
+    assert risk["text"] == (
+        "2 closed cases could not be assessed: another reason (1), family moved away (1)"
+    )
+    assert figures["not_assessed"]["cp_plans"]["count"] == 2
+
+
+def test_a_case_closed_without_a_reason_counts_as_having_no_closure_review(
+    closed_family, alice, cambridgeshire
+):
+    family = closed_family()
+    closed(family, alice, missing_reason="disengaged")
+    # As a case closed before the reason was asked for would be.
+    type(family).objects.filter(pk=family.pk).update(closure_review_missing_reason="")
+    risk = summary(cambridgeshire)["not_assessed"]["risk"]
+    assert risk["text"] == (
+        "1 closed case could not be assessed: no closure risk review recorded (1)"
+    )
+
+
+def test_a_closure_review_without_an_earlier_one_cannot_be_compared(
+    closed_family, alice, cambridgeshire
+):
+    family = closed_family()
+    RiskReview.objects.filter(family=family).delete()  # no baseline from the referral
+    closure_review(family, alice, level=3, plans=["cin", "cin"])
+    closed(family, alice)
+    risk = summary(cambridgeshire)["not_assessed"]["risk"]
+    assert risk["reasons"] == [("no earlier risk review to compare", 1)]
+
+
+def test_every_closed_case_assessed_leaves_nothing_to_explain(closed_family, alice, cambridgeshire):
+    family = closed_family()
+    closure_review(family, alice, level=3, plans=["cin", "cin"])
+    closed(family, alice)
+    missing = summary(cambridgeshire)["not_assessed"]
+    assert missing["risk"] == {"count": 0, "reasons": [], "text": ""}
+    assert missing["cp_plans"]["count"] == 0
+
+
+def star(family, alice, stage, score=5):
+    return services.record_star_reading(
+        family=family,
+        by=alice,
+        stage=stage,
+        taken_on=TODAY,
+        scores={slug: score for slug, _ in FAMILY_STAR_PLUS},
+    )
+
+
+def test_the_family_star_change_counts_only_cases_with_both_readings(
+    closed_family, alice, cambridgeshire
+):
+    both, started, moved = (
+        closed_family(),
+        closed_family(family_name="Roe"),
+        closed_family(family_name="Poe"),
+    )
+    star(both, alice, "start", 4)
+    star(both, alice, "end", 6)
+    star(started, alice, "start")
+    star(moved, alice, "start")
+    for family in (both, started):
+        closed(family, alice)
+    closed(moved, alice, missing_reason="family_moved")
+    missing = summary(cambridgeshire)["not_assessed"]["star"]
+    assert missing["count"] == 2
+    # The reason given at closing is the reason; without one, what is missing.
+    assert missing["reasons"] == [("another reason", 1), ("family moved away", 1)]
+
+
+def test_measures_count_cases_with_a_pair_of_scores(closed_family, alice, cambridgeshire):
+    paired, none = closed_family(), closed_family(family_name="Roe")
+    closure_review(paired, alice, level=3, plans=["cin", "cin"])
+    closure_review(none, alice, level=3, plans=["cin", "cin"])
+    wemwbs = Measure.objects.get(slug="wemwbs")
+    for stage, score in (("start", 40), ("end", 50)):
+        services.record_measure(
+            family=paired,
+            by=alice,
+            measure=wemwbs,
+            stage=stage,
+            taken_on=TODAY,
+            score=score,
+            parent="Mother",
+        )
+    services.record_measure(
+        family=none,
+        by=alice,
+        measure=wemwbs,
+        stage="start",
+        taken_on=TODAY,
+        score=40,
+        parent="Mother",
+    )
+    closed(paired, alice)
+    closed(none, alice)
+    missing = summary(cambridgeshire)["not_assessed"]["measures"]
+    assert missing["text"] == "1 closed case could not be assessed: no end measures recorded (1)"

@@ -367,7 +367,7 @@ def test_the_services_refusals_appear_next_to_their_fields(client_for, alice, fa
 
 
 def test_a_closed_case_offers_the_review_at_closure(client_for, alice, family):
-    close_case(family, by=alice, reason="Work complete")
+    close_case(family, by=alice, reason="Work complete", missing_reason="not_contactable")
     page = client_for(alice).get(url(family))
     assert page.context["form"]["stage"].initial == "closure"
 

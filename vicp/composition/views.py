@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import get_text_list
-from django.views.decorators.http import require_POST
 
 from families import policy, selectors
 from families import services as family_services
@@ -21,12 +20,13 @@ from outcomes import selectors as outcome_selectors
 from outcomes.selectors import missing_evaluations_of
 from referrals import selectors as referral_selectors
 from vicp import audit, reauth
-from vicp.forms import posted_text
+from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_visible_to, role_required
 from volunteers import selectors as volunteer_selectors
 
 from . import services
+from .closure import closure_checklist
 
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 
@@ -113,29 +113,49 @@ def family_detail(request, pk):
         context["changes"] = selectors.family_changes(family)
         context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
         context["unfinished_drafts"] = selectors.unfinished_drafts(family)
-        context["close_form"] = CloseCaseForm(prefix="close")
         context["close_concern_form"] = CloseConcernForm(prefix="concern")
     elif is_matched_volunteer:
         context["visits"] = selectors.visits_visible_to(user).filter(match=active_match)[:20]
     return render(request, "families/family_detail.html", context)
 
 
-@require_POST
 @role_required(*MANAGERS)
 def close_case(request, pk):
+    """The closing checklist and, confirmed on this page, the closing itself."""
     family = selectors.family_for_user(request.user, pk)
-    try:
-        family_services.close_case(
-            family, by=request.user, reason=posted_text(request, "close-reason")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The case is closed.")
-        if missing := missing_evaluations_of(family):
-            who = get_text_list([f"the {label.lower()}" for label in missing], "and")
-            messages.warning(request, f"Now ask for the end-of-work evaluations from {who}.")
-    return redirect("families:detail", pk=family.pk)
+    if not policy.manages_family(request.user, family):
+        audit_refusal(request.user, Family, pk, "project")
+        raise Http404("Only the family's project managers close a case.")
+    if family.status == Family.Status.CLOSED:
+        messages.info(request, "This case is already closed.")
+        return redirect("families:detail", pk=family.pk)
+    checklist = closure_checklist(family)
+    items = {item.key: item for item in checklist}
+    review_missing = not items["review"].done
+    form = CloseCaseForm(request.POST or None, prefix="close", review_missing=review_missing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            family_services.close_case(family, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The case is closed.")
+            if missing := missing_evaluations_of(family):
+                who = get_text_list([f"the {label.lower()}" for label in missing], "and")
+                messages.warning(request, f"Now ask for the end-of-work evaluations from {who}.")
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request,
+        "families/close_case.html",
+        {
+            "family": family,
+            "form": form,
+            "checklist": checklist,
+            "review_missing": review_missing,
+            "match_active": not items["match"].done,
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 @role_required(*MANAGERS)
