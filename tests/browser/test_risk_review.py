@@ -33,5 +33,9 @@ def test_a_risk_review_recorded_by_the_manager(page, family, alice, transactiona
     click_to_load(page, page.get_by_role("button", name="Save the review"))
 
     assert page.get_by_text("Risk review saved").is_visible()
-    assert page.get_by_text("4 Specialist / statutory → 3 Targeted").is_visible()
+    assert (
+        page.locator("[data-level-of-need]")
+        .get_by_text("4 Specialist / statutory → 3 Targeted")
+        .is_visible()
+    )
     assert page.get_by_text("CP plan → CIN plan").is_visible()
