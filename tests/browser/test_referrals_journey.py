@@ -94,7 +94,7 @@ def test_a_manager_finds_a_declined_re_referral_of_a_closed_case(
         postcode="CB2 3QQ",
         children=zofia(dob),
     )
-    family_services.close_case(family, by=alice, reason="Goals met")
+    family_services.close_case(family, by=alice, reason="Goals met", missing_reason="family_moved")
     again = make_referral(
         cambridgeshire,
         sam,

@@ -141,7 +141,7 @@ def test_the_list_shows_status_children_and_case(client_for, alice, sam, cambrid
     family = factories.AcceptedFamilyFactory(
         project=cambridgeshire, social_worker=sam, accepted_by=alice
     )
-    family_services.close_case(family, by=alice, reason="Work done")
+    family_services.close_case(family, by=alice, reason="Work done", missing_reason="family_moved")
     page = client_for(alice).get(LIST).content.decode()
     assert f"Accepted: {family.case_reference}" in page
     assert "Amy, Ben" in page

@@ -202,7 +202,7 @@ def test_a_re_referral_of_a_closed_case_is_flagged_with_a_link(
     family = factories.AcceptedFamilyFactory(
         project=cambridgeshire, social_worker=sam, accepted_by=alice
     )
-    family_services.close_case(family, by=alice, reason="Work done")
+    family_services.close_case(family, by=alice, reason="Work done", missing_reason="family_moved")
     again = make_referral(cambridgeshire, sam, submit=True)
     page = client_for(alice).get(url("detail", again)).content.decode()
     assert "Re-referral of a closed case" in page
@@ -221,7 +221,7 @@ def test_an_open_case_is_a_duplicate_but_not_a_re_referral(
 def test_the_social_worker_does_not_see_the_duplicate_check(
     client_for, alice, sam, family, cambridgeshire
 ):
-    family_services.close_case(family, by=alice, reason="Work done")
+    family_services.close_case(family, by=alice, reason="Work done", missing_reason="family_moved")
     again = make_referral(cambridgeshire, sam, submit=True)
     page = client_for(sam).get(url("detail", again)).content.decode()
     assert "Re-referral" not in page and "Possible duplicate" not in page

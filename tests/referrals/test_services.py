@@ -315,7 +315,7 @@ def test_an_accepted_family_is_a_possible_duplicate(family, sam, cambridgeshire)
 
 
 def test_a_closed_case_is_a_re_referral(family, alice, sam, cambridgeshire):
-    family_services.close_case(family, by=alice, reason="Work done")
+    family_services.close_case(family, by=alice, reason="Work done", missing_reason="family_moved")
     again = make_referral(cambridgeshire, sam, submit=True, postcode="CB41AA")
     [duplicate] = services.possible_duplicates(again)
     assert duplicate.is_closed_case
