@@ -741,15 +741,21 @@ def edit_goal(goal: Goal, *, by: User, **fields: Any) -> Goal:
     target_date = values["target_date"]
     if target_date and target_date != goal.target_date and target_date < timezone.localdate():
         raise ValidationError({"target_date": "The target date has passed already."})
-    changed = sorted(name for name, value in values.items() if getattr(goal, name) != value)
-    if not changed:
-        return goal
-    for name, value in values.items():
-        setattr(goal, name, value)
-    goal.full_clean()
-    goal.save()
-    audit.record("goal.changed", actor=by, obj=goal, project=family.project, fields=changed)
+    if changed := _save_changes(goal, values):
+        audit.record("goal.changed", actor=by, obj=goal, project=family.project, fields=changed)
     return goal
+
+
+def _save_changes(record: Any, values: dict[str, Any]) -> list[str]:
+    """Set `values` on `record` and save it (its history keeps before and after) if any
+    differs; the names of the fields that changed."""
+    changed = sorted(name for name, value in values.items() if getattr(record, name) != value)
+    if changed:
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.full_clean()
+        record.save()
+    return changed
 
 
 # --- Corrections to the family's details and children ----------------------------------
@@ -874,14 +880,8 @@ def correct_child(child: Child, *, by: User, **fields: Any) -> Child:
         errors["first_name"] = "Give the child's first name."
     if errors:
         raise ValidationError(errors)
-    changed = sorted(name for name, value in values.items() if getattr(child, name) != value)
-    if not changed:
-        return child
-    for name, value in values.items():
-        setattr(child, name, value)
-    child.full_clean()
-    child.save()
-    audit.record("child.changed", actor=by, obj=child, project=family.project, fields=changed)
+    if changed := _save_changes(child, values):
+        audit.record("child.changed", actor=by, obj=child, project=family.project, fields=changed)
     return child
 
 

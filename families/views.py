@@ -75,9 +75,7 @@ def match_volunteer(request, pk):
     )
 
 
-@role_required(*MANAGERS)
-def end_match(request, pk):
-    """Ending a match, on a page of its own that says what will follow."""
+def _match_for_manager(request, pk):
     match = (
         Match.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
         .select_related("family__project", "volunteer")
@@ -86,6 +84,13 @@ def end_match(request, pk):
     if match is None or not policy.manages_family(request.user, match.family):
         audit_refusal(request.user, Match, pk, "family__project")
         raise Http404("No such match.")
+    return match
+
+
+@role_required(*MANAGERS)
+def end_match(request, pk):
+    """Ending a match, on a page of its own that says what will follow."""
+    match = _match_for_manager(request, pk)
     if not match.is_active:
         messages.info(request, "This match has already ended.")
         return redirect("families:detail", pk=match.family_id)
@@ -563,14 +568,7 @@ def change_social_worker(request, pk):
 @role_required(*MANAGERS)
 def change_volunteer(request, pk):
     """End the match and start another with a new volunteer, on one confirmation page."""
-    match = (
-        Match.objects.filter(pk=pk, family__in=selectors.families_visible_to(request.user))
-        .select_related("family__project", "volunteer")
-        .first()
-    )
-    if match is None or not policy.manages_family(request.user, match.family):
-        audit_refusal(request.user, Match, pk, "family__project")
-        raise Http404("No such match.")
+    match = _match_for_manager(request, pk)
     if not match.is_active:
         messages.info(request, "This match has already ended: match a volunteer instead.")
         return redirect("families:detail", pk=match.family_id)
