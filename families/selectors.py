@@ -52,22 +52,27 @@ def family_for_user(user: User, pk: int | str) -> Family:
     return get_object_for_user(user, _families(), pk, "families.view_family")
 
 
-def family_page_for_user(user: User, pk: int | str) -> Family:
-    """As `family_for_user`, with what the family page shows prefetched."""
+def family_page_for_user(user: User, pk: int | str, section: str = "overview") -> Family:
+    """As `family_for_user`, with what that section of the family page shows prefetched.
+    Every section reads the matches (who works with the family, whether this user is
+    its volunteer) and the referral (who referred it)."""
+    lookups: list[str | Prefetch[Any]] = [
+        Prefetch("matches", queryset=Match.objects.select_related("volunteer")),
+        *SECTION_PREFETCHES.get(section, ()),
+    ]
     return get_object_for_user(
         user,
-        _families().prefetch_related(
-            "children__cp_category",
-            "needs",
-            "risks",
-            "status_changes__by",
-            "referral__status_changes__by",
-            # The page, its summary and its evaluation panels all read the matches.
-            Prefetch("matches", queryset=Match.objects.select_related("volunteer")),
-        ),
+        _families().select_related("referral__social_worker").prefetch_related(*lookups),
         pk,
         "families.view_family",
     )
+
+
+SECTION_PREFETCHES: dict[str, tuple[str, ...]] = {
+    "overview": ("risks",),
+    "details": ("children__cp_category", "needs", "risks"),
+    "history": ("status_changes__by", "referral__status_changes__by"),
+}
 
 
 def _families() -> QuerySet[Family]:

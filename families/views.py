@@ -137,7 +137,7 @@ def close_concern(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "The concern is closed.")
-    return redirect("families:detail", pk=concern.family_id)
+    return redirect("families:safeguarding", pk=concern.family_id)
 
 
 def draft_key(user, family, visit=None):
@@ -238,7 +238,7 @@ def discard_draft(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, "The draft is discarded; it is kept in the case record.")
-            return redirect("families:detail", pk=visit.match.family_id)
+            return redirect("families:visits", pk=visit.match.family_id)
     return render(
         request,
         "families/discard_draft.html",
@@ -358,7 +358,7 @@ def _goal_for_user(user, pk):
 
 
 def _plan_url(family):
-    return reverse("families:detail", args=[family.pk]) + "#plan-heading"
+    return reverse("families:plan", args=[family.pk])
 
 
 def add_goal(request, pk):
@@ -447,7 +447,7 @@ def _child_for_manager(request, pk):
 
 
 def _details_url(family):
-    return reverse("families:detail", args=[family.pk]) + "#children-heading"
+    return reverse("families:details", args=[family.pk])
 
 
 @role_required(*MANAGERS)
@@ -461,7 +461,7 @@ def edit_details(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, "The family's details are updated; the change is kept.")
-            return redirect("families:detail", pk=family.pk)
+            return redirect("families:details", pk=family.pk)
     return render(
         request,
         "families/details_form.html",

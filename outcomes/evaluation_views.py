@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,7 @@ def evaluate(request, pk, respondent):
                     f"Thank you: your evaluation of case {family.case_reference} is saved.",
                 )
             if context["shows_family"]:
-                return redirect("families:detail", pk=family.pk)
+                return redirect(_evaluations_url(family))
             return redirect("vicp:home")
     context["form"] = form
     return render(
@@ -107,6 +108,10 @@ def _gives_own(user, respondent):
     )
 
 
+def _evaluations_url(family):
+    return reverse("families:outcomes", args=[family.pk]) + "#evaluations"
+
+
 def respondent_phrase(respondent):
     """ "social worker's evaluation", "volunteer's evaluation", "family's evaluation"."""
     return f"{Respondent(respondent).label.lower()}'s evaluation"
@@ -121,7 +126,7 @@ def family_evaluation_link(request, pk):
         url = services.family_evaluation_link(family, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("families:detail", pk=family.pk)
+        return redirect(_evaluations_url(family))
     return render(
         request,
         "outcomes/family_evaluation_link.html",
@@ -144,7 +149,7 @@ def email_family_evaluation_link(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"The link is being emailed to the family at {address}.")
-    return redirect("families:detail", pk=family.pk)
+    return redirect(_evaluations_url(family))
 
 
 # --- The family's own pages: public, and they show nothing but the form --------------------

@@ -110,7 +110,7 @@ def request_case_closure_report(request, pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("families:detail", pk=family.pk)
+        return redirect("families:outcomes", pk=family.pk)
     _queued_message(request, report)
     return redirect("outcomes:report_detail", pk=report.pk)
 

@@ -27,7 +27,7 @@ def record_star_reading(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, "Family Star reading saved.")
-            return redirect("families:detail", pk=family.pk)
+            return redirect("families:outcomes", pk=family.pk)
     return render(
         request,
         "outcomes/star_reading_form.html",
@@ -52,7 +52,7 @@ def record_risk_review(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Risk review saved: {review.get_stage_display().lower()}.")
-            return redirect(reverse("families:detail", args=[family.pk]) + "#risk-heading")
+            return redirect(reverse("families:outcomes", args=[family.pk]) + "#risk-heading")
     return render(
         request,
         "outcomes/risk_review_form.html",
@@ -85,7 +85,7 @@ def record_measure(request, pk):
             if "another" in request.POST:
                 query = urlencode({"stage": entry.stage, "taken_on": entry.taken_on.isoformat()})
                 return redirect(f"{reverse('outcomes:record_measure', args=[family.pk])}?{query}")
-            return redirect(reverse("families:detail", args=[family.pk]) + "#measures-heading")
+            return redirect(reverse("families:outcomes", args=[family.pk]) + "#measures-heading")
     return render(
         request,
         "outcomes/measure_form.html",

@@ -141,6 +141,18 @@ def _url(route, made):
     return reverse(route.name, kwargs=kwargs)
 
 
+# The family page and its sections, each holding some of the family's forms.
+FAMILY_SECTIONS = [
+    "families:detail",
+    "families:visits",
+    "families:plan",
+    "families:outcomes",
+    "families:safeguarding",
+    "families:details",
+    "families:history",
+]
+
+
 def _pages_about(route, made):
     """The pages that show the forms of a route that only accepts POST."""
 
@@ -151,7 +163,7 @@ def _pages_about(route, made):
     family = made if isinstance(made, Family) else getattr(made, "family", None)
     pages = []
     if family is not None:
-        pages.append(reverse("families:detail", args=[family.pk]))
+        pages += [reverse(name, args=[family.pk]) for name in FAMILY_SECTIONS]
     if isinstance(made, Referral):
         pages.append(reverse("referrals:detail", args=[made.pk]))
     if isinstance(made, Volunteer):

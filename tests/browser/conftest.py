@@ -229,3 +229,9 @@ def sign_out(page):
     open_account_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
+
+
+def open_section(page, name):
+    """Click the family page's tab (on a phone, its link in the grid) to `name`."""
+    sections = page.get_by_role("navigation", name="Sections of the case")
+    click_to_load(page, sections.get_by_role("link", name=name, exact=True))

@@ -14,7 +14,7 @@ from families.models import Match, Visit
 from tests import factories
 from tests.factories import PASSWORD
 
-from .conftest import click_to_load, open_menu, sign_in
+from .conftest import click_to_load, open_menu, open_section, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 DESKTOP = {"width": 1280, "height": 900}
@@ -40,7 +40,8 @@ def test_the_volunteer_changes_a_visit_and_a_goal_on_a_small_phone(small_phone, 
     sign_in(page, val.email, PASSWORD)
 
     click_to_load(page, page.get_by_role("link", name=f"{match.family.family_name} family"))
-    click_to_load(page, page.locator("#work-heading ~ ul").get_by_role("link").first)
+    open_section(page, "Visits")
+    click_to_load(page, page.locator("#visit-list").get_by_role("link").first)
     click_to_load(page, page.get_by_role("link", name="Change this visit"))
     page.get_by_label("How long (minutes)").fill("75")
     click_to_load(page, page.get_by_role("button", name="Save changes"))
@@ -50,6 +51,7 @@ def test_the_volunteer_changes_a_visit_and_a_goal_on_a_small_phone(small_phone, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     click_to_load(page, page.get_by_role("link", name=match.family.case_reference))
+    open_section(page, "Plan")
     click_to_load(page, page.get_by_role("link", name="Change this goal"))
     page.get_by_label("The goal").fill("Mornings on time, without shouting")
     click_to_load(page, page.get_by_role("button", name="Save changes"))
@@ -84,6 +86,7 @@ def test_the_manager_corrects_a_visit_ends_the_match_and_discards_its_draft(page
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     click_to_load(page, page.get_by_role("link", name=match.family.case_reference))
+    open_section(page, "Visits")
     click_to_load(
         page,
         page.get_by_role("link", name=logged.visited_on.strftime("%a %-d %b"), exact=False).first,
@@ -128,6 +131,7 @@ def test_the_manager_corrects_the_family_and_its_children(page, family, alice):
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     click_to_load(page, page.get_by_role("link", name=family.case_reference))
 
+    open_section(page, "Details")
     click_to_load(page, page.get_by_role("link", name="Change the family's details"))
     page.get_by_label("Phone").fill("07700 900123")
     click_to_load(page, page.get_by_role("button", name="Save changes"))
@@ -162,6 +166,7 @@ def test_the_manager_corrects_the_family_and_its_children(page, family, alice):
     expect(page.get_by_text("Ben is recorded as having left.")).to_be_visible()
     expect(page.get_by_text("Lives with his father now", exact=True)).to_be_visible()
     assert family.children.count() == 3
+    open_section(page, "History")
     expect(page.locator("#changes-heading")).to_be_visible()
 
 

@@ -35,6 +35,7 @@ def test_a_family_answers_on_a_phone(
     sign_in(page, alice.email, PASSWORD)
     page.goto(reverse("families:detail", args=[family.pk]))
     assert page.get_by_text("This case is closed. Evaluations still to come:").is_visible()
+    click_to_load(page, page.get_by_role("link", name="Ask for them"))
     click_to_load(page, page.get_by_role("button", name="Make a link for the family"))
     assert page.get_by_text("This link is shown only once").is_visible()
     page.get_by_role("button", name="Copy the link").click()

@@ -8,7 +8,7 @@ import pytest
 from outcomes.models import MeasureScore
 from tests.factories import PASSWORD
 
-from .conftest import SMALL_PHONE, click_to_load, sign_in
+from .conftest import SMALL_PHONE, click_to_load, open_section, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +20,7 @@ def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
     page.set_viewport_size(SMALL_PHONE)
     sign_in(page, val.email, PASSWORD)
     page.goto(f"/families/{match.family.pk}/")
+    open_section(page, "Outcomes")
     click_to_load(page, page.get_by_role("link", name="Record a measure"))
     assert page.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
     for name in ("Save", "Save and record another"):

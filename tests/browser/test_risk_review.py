@@ -6,7 +6,7 @@ import pytest
 from outcomes.models import RiskReview
 from tests.factories import PASSWORD
 
-from .conftest import click_to_load, sign_in
+from .conftest import click_to_load, open_section, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,7 @@ def test_a_risk_review_recorded_by_the_manager(page, family, alice, transactiona
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, alice.email, PASSWORD)
     page.goto(f"/families/{family.pk}/")
+    open_section(page, "Outcomes")
     click_to_load(page, page.get_by_role("link", name="Record a risk review"))
 
     page.get_by_label("Level of need").select_option(label="3 Targeted")

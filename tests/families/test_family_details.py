@@ -185,5 +185,5 @@ def test_the_details_page_saves(client_for, family, alice):
 def test_the_family_page_shows_a_child_who_left(client_for, family, alice):
     ben = family.children.get(first_name="Ben")
     services.record_child_left(ben, by=alice, left_on=TODAY(), reason="Lives with his father now")
-    page = client_for(alice).get(reverse("families:detail", args=[family.pk])).content.decode()
+    page = client_for(alice).get(reverse("families:details", args=[family.pk])).content.decode()
     assert "Left the household" in page and "Lives with his father now" in page

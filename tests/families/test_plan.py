@@ -58,7 +58,7 @@ def test_one_review_per_stage(match, alice):
 def test_the_family_page_shows_the_plan_to_the_social_worker(client_for, match, alice, sam):
     goal = services.add_goal(family=match.family, by=alice, description="Mornings on time")
     services.review_goal(goal, by=alice, stage="review", progress="Most days", outcome="partly")
-    page = client_for(sam).get(reverse("families:detail", args=[match.family.pk])).content.decode()
+    page = client_for(sam).get(reverse("families:plan", args=[match.family.pk])).content.decode()
     assert "Mornings on time" in page and "Partly achieved" in page
     assert "Add a goal" not in page
 

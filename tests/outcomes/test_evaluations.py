@@ -220,7 +220,9 @@ def test_bad_answers_are_shown_next_to_each_question_and_nothing_typed_is_lost(
 def test_the_social_worker_gives_their_evaluation(case, sam, client_for):
     client = client_for(sam)
     response = client.post(evaluate_url(case, "social_worker"), SW_ANSWERS, follow=True)
-    assert response.redirect_chain == [(reverse("families:detail", args=[case.pk]), 302)]
+    assert response.redirect_chain == [
+        (reverse("families:outcomes", args=[case.pk]) + "#evaluations", 302)
+    ]
     evaluation = Evaluation.objects.get(family=case, respondent="social_worker")
     assert evaluation.answers == SW_ANSWERS
     page = response.content.decode()
@@ -355,9 +357,12 @@ def test_who_emails_the_family_their_link(
 
 
 def test_the_manager_sees_what_is_missing_and_can_ask_for_it(case, alice, client_for):
-    page = client_for(alice).get(reverse("families:detail", args=[case.pk])).content.decode()
-    assert "This case is closed. Evaluations still to come:" in page
-    assert "social worker's, volunteer's and family's" in page
+    client = client_for(alice)
+    overview = client.get(reverse("families:detail", args=[case.pk])).content.decode()
+    assert "This case is closed. Evaluations still to come:" in overview
+    assert "social worker's, volunteer's and family's" in overview
+    assert reverse("families:outcomes", args=[case.pk]) + "#evaluations" in overview
+    page = client.get(reverse("families:outcomes", args=[case.pk])).content.decode()
     assert reverse("outcomes:family_evaluation_link", args=[case.pk]) in page
     assert "Make a link for the family" in page
     assert evaluate_url(case, "social_worker") in page  # to enter a paper form
@@ -372,7 +377,7 @@ def test_the_family_page_shows_all_three_to_the_manager_and_the_social_worker(
         family=case, respondent="volunteer", answers=VOLUNTEER_ANSWERS, by=former
     )
     for who in (alice, sam):
-        page = client_for(who).get(reverse("families:detail", args=[case.pk])).content.decode()
+        page = client_for(who).get(reverse("families:outcomes", args=[case.pk])).content.decode()
         assert "Mornings are calmer" in page and "Mum plans the week now." in page
         assert "Still to come:</strong> family's evaluation." in page
 
@@ -385,7 +390,7 @@ def test_a_matched_volunteer_sees_only_their_own_evaluation(match, sam, alice, c
     second = worked_with(match.family, alice, weeks=1)  # a new volunteer takes over
     page = (
         client_for(second.volunteer.user)
-        .get(reverse("families:detail", args=[match.family_id]))
+        .get(reverse("families:outcomes", args=[match.family_id]))
         .content.decode()
     )
     assert "Your evaluation" in page
@@ -408,7 +413,9 @@ def test_closing_a_case_asks_for_the_three(match, alice, client_for):
         "Now ask for the end-of-work evaluations from the social worker, the volunteer and "
         "the family." in page
     )
-    assert "Make a link for the family" in page
+    outcomes = reverse("families:outcomes", args=[match.family_id])
+    assert outcomes + "#evaluations" in page
+    assert "Make a link for the family" in client_for(alice).get(outcomes).content.decode()
 
 
 # --- Home pages -------------------------------------------------------------------------------
@@ -419,7 +426,7 @@ def test_home_pages_list_the_evaluations_each_person_is_asked_for(
 ):
     manager_page = client_for(alice).get(reverse("vicp:home")).content.decode()
     assert "Evaluations still to come" in manager_page
-    assert reverse("families:detail", args=[case.pk]) + "#evaluations" in manager_page
+    assert reverse("families:outcomes", args=[case.pk]) + "#evaluations" in manager_page
     assert "Social worker, Volunteer, Family" in manager_page
 
     social_worker_page = client_for(sam).get(reverse("vicp:home")).content.decode()

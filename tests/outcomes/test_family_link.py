@@ -259,7 +259,7 @@ def test_the_manager_is_shown_the_link_once_with_advice(case, alice, client_for)
     assert "Email it to the family at doe.family@example.org" in page
     assert "no-store" in response["Cache-Control"]
     # The family page says a link is out, but never shows it again.
-    family_page = client.get(reverse("families:detail", args=[case.pk])).content.decode()
+    family_page = client.get(reverse("families:outcomes", args=[case.pk])).content.decode()
     assert "can be used until" in family_page
     assert token_start not in family_page
     event = AuditEvent.objects.get(action="evaluation.link_created")

@@ -341,7 +341,9 @@ def test_an_out_of_range_score_keeps_its_value_on_the_page(client_for, match):
 def test_the_volunteer_sees_the_change_and_may_record(client_for, match):
     record(match, "sdq-total", 24)
     record(match, "sdq-total", 18, stage="end")
-    page = client_for(match.volunteer.user).get(reverse("families:detail", args=[match.family.pk]))
+    page = client_for(match.volunteer.user).get(
+        reverse("families:outcomes", args=[match.family.pk])
+    )
     content = page.content.decode()
     assert 'id="measures-heading"' in content
     assert "0 to 40, lower is better" in content
@@ -352,7 +354,7 @@ def test_the_volunteer_sees_the_change_and_may_record(client_for, match):
 
 def test_the_referring_social_worker_sees_the_scores_but_records_none(client_for, match, sam):
     record(match, "wemwbs", 40, parent="Mother")
-    page = client_for(sam).get(reverse("families:detail", args=[match.family.pk]))
+    page = client_for(sam).get(reverse("families:outcomes", args=[match.family.pk]))
     content = page.content.decode()
     assert "Mother" in content and 'id="measures-heading"' in content
     assert "Record a measure" not in content

@@ -404,7 +404,7 @@ def test_others_cannot_ask_for_a_volunteer_record(client, client_for, cast, read
 def test_the_family_page_offers_the_report_to_those_who_may_ask(client, alice, sam, match):
     family = match.family
     report = closure(alice, family)
-    url = reverse("families:detail", args=[family.pk])
+    url = reverse("families:outcomes", args=[family.pk])
     button = reverse("outcomes:request_case_closure_report", args=[family.pk])
     for user in (alice, sam):
         html = sign_in(client, user).get(url).content.decode()
@@ -437,5 +437,5 @@ def test_pages_work_with_a_family_worked_with(client_for, alice, sam, cambridges
     family = accepted_family(cambridgeshire, alice, sam)
     worked_with(family, alice)
     report = rendered(closure(alice, family))
-    html = client_for(alice).get(reverse("families:detail", args=[family.pk])).content.decode()
+    html = client_for(alice).get(reverse("families:outcomes", args=[family.pk])).content.decode()
     assert "Ready" in html and reverse("outcomes:report_detail", args=[report.pk]) in html

@@ -300,7 +300,7 @@ def test_a_manager_records_a_review(client_for, alice, family):
         assert label in content
     response = client.post(url(family), form_data(family))
     assert response.status_code == 302
-    assert response["Location"] == reverse("families:detail", args=[family.pk]) + "#risk-heading"
+    assert response["Location"] == reverse("families:outcomes", args=[family.pk]) + "#risk-heading"
     recorded = RiskReview.objects.get(stage="review")
     assert (recorded.level_of_need.ordinal, recorded.notes) == (3, "Conference stepped Amy down.")
     amy, _ = children(family)
@@ -391,7 +391,7 @@ def test_the_family_page_shows_the_journey_to_managers(client_for, alice, match)
         caf_level=2,
         child_statuses=statuses(family, amy=("cin", "91")),
     )
-    page = client_for(alice).get(reverse("families:detail", args=[family.pk])).content.decode()
+    page = client_for(alice).get(reverse("families:outcomes", args=[family.pk])).content.decode()
     assert "4 Specialist / statutory → 2 Early help" in page
     assert "down 2: less need" in page
     assert "CP plan → CIN plan" in page
@@ -401,7 +401,7 @@ def test_the_family_page_shows_the_journey_to_managers(client_for, alice, match)
 
 
 def test_the_referring_social_worker_sees_the_journey_but_records_nothing(client_for, sam, family):
-    page = client_for(sam).get(reverse("families:detail", args=[family.pk])).content.decode()
+    page = client_for(sam).get(reverse("families:outcomes", args=[family.pk])).content.decode()
     assert 'id="risk-heading"' in page
     assert "4 Specialist / statutory" in page
     assert "Record a risk review" not in page
@@ -410,10 +410,13 @@ def test_the_referring_social_worker_sees_the_journey_but_records_nothing(client
 
 def test_a_volunteer_never_sees_the_level_of_need(client_for, alice, match):
     review(match.family, alice, caf_level=2)
-    page = client_for(match.volunteer.user).get(reverse("families:detail", args=[match.family.pk]))
-    content = page.content.decode()
-    assert page.status_code == 200
-    assert 'id="risk-heading"' not in content
-    for words in ("Level of need", "Specialist", "Early help", "risk review"):
-        assert words not in content
-    assert 'id="measures-heading"' in content  # measures are theirs to see and record
+    client = client_for(match.volunteer.user)
+    for section in ("detail", "outcomes", "details", "history"):
+        page = client.get(reverse(f"families:{section}", args=[match.family.pk]))
+        content = page.content.decode()
+        assert page.status_code == 200
+        assert 'id="risk-heading"' not in content
+        for words in ("Level of need", "Specialist", "Early help", "risk review"):
+            assert words not in content, (section, words)
+    outcomes = client.get(reverse("families:outcomes", args=[match.family.pk])).content.decode()
+    assert 'id="measures-heading"' in outcomes  # measures are theirs to see and record

@@ -81,7 +81,7 @@ def test_only_the_volunteer_or_a_manager_records(match, sam, charlie):
 def test_the_family_page_shows_the_journey_per_area(client_for, match, alice, sam):
     record(match, scores=scores(3), taken_on=match.started_on)
     record(match, stage="end", scores=scores(3, routine=7, **{"home-money": 2}))
-    page = client_for(sam).get(reverse("families:detail", args=[match.family.pk]))
+    page = client_for(sam).get(reverse("families:outcomes", args=[match.family.pk]))
     rows = {row["area"]: row for row in page.context["journey"]["rows"]}
     assert rows["Family routine"] == {
         "area": "Family routine",
@@ -116,7 +116,9 @@ def test_the_phone_form_keeps_what_was_typed(client_for, match):
 def test_the_family_page_draws_the_journey_as_a_star(match, client_for):
     record(match, "start", taken_on=timezone.localdate() - datetime.timedelta(days=7))
     record(match, "review", scores=scores(6, routine=9))
-    page = client_for(match.volunteer.user).get(reverse("families:detail", args=[match.family.pk]))
+    page = client_for(match.volunteer.user).get(
+        reverse("families:outcomes", args=[match.family.pk])
+    )
     uri = re.search(
         rb'class="img-fluid chart chart-star" src="data:image/svg\+xml;base64,([^"]+)"',
         page.content,

@@ -140,7 +140,7 @@ def closure_checklist(family: Family) -> list[Item]:
                 "Evaluations requested",
                 family_asked,
                 "; ".join(parts) + ".",
-                page + "#evaluations",
+                reverse("families:outcomes", args=[family.pk]) + "#evaluations",
                 "Make the family's evaluation link on the case page",
             )
         )

@@ -4,6 +4,7 @@ closing a case (which asks for the outcomes) and the subject access export."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import get_text_list
@@ -12,7 +13,6 @@ from families import policy, selectors
 from families import services as family_services
 from families.forms import (
     CloseCaseForm,
-    CloseConcernForm,
     GoalForm,
 )
 from families.models import Family, SubjectAccessExport
@@ -75,15 +75,112 @@ def home_sections(user):
     }
 
 
-def family_detail(request, pk):
+# The family page's sections: (URL name, tab label). Each has its own view, which
+# loads only what it shows; `families:detail` is the overview.
+SECTIONS = [
+    ("families:detail", "Overview"),
+    ("families:visits", "Visits"),
+    ("families:plan", "Plan"),
+    ("families:outcomes", "Outcomes"),
+    ("families:safeguarding", "Safeguarding"),
+    ("families:details", "Details"),
+    ("families:history", "History"),
+]
+VISITS_PER_PAGE = 20
+
+
+def _family_section(request, pk, section, url_name):
+    """The family (404 unless this person may see it), the audit of the viewing, and
+    what every section's header and tabs show."""
     user = request.user
-    family = selectors.family_page_for_user(user, pk)
+    family = selectors.family_page_for_user(user, pk, section)
     audit.record("family.viewed", actor=user, obj=family)
     manages = policy.manages_family(user, family)
-    matches = list(family.matches.all())  # prefetched, with their volunteers
-    active_match = policy.active_match(family)
     is_matched_volunteer = policy.is_matched_volunteer(user, family)
-    timeline = sorted(
+    hidden = set()
+    if user.is_volunteer:
+        hidden.add("families:safeguarding")  # volunteers see no list of concerns
+    if not (manages or is_matched_volunteer):
+        hidden.add("families:visits")  # nobody else reads visit notes
+    context = {
+        "family": family,
+        "referral": family.referral,
+        "manages": manages,
+        "active_match": policy.active_match(family),
+        "is_matched_volunteer": is_matched_volunteer,
+        "section": url_name,
+        "sections": [(name, label) for name, label in SECTIONS if name not in hidden],
+    }
+    return family, context
+
+
+def family_detail(request, pk):
+    """The overview: status, who works with the family, the risks to a lone visitor
+    and open concerns first, then what needs doing next and the visit counts."""
+    user = request.user
+    family, context = _family_section(request, pk, "overview", "families:detail")
+    manages = context["manages"]
+    context |= {
+        "summary": selectors.visit_summary(family),
+        "open_concerns": [] if user.is_volunteer else family.concerns.filter(closed_at=None),
+        "evaluations_due": outcome_selectors.evaluations_due(user, family),
+    }
+    if manages:
+        context["unfinished_drafts"] = selectors.unfinished_drafts(family)
+    return render(request, "families/family_detail.html", context)
+
+
+def family_visits(request, pk):
+    user = request.user
+    family, context = _family_section(request, pk, "visits", "families:visits")
+    visits = selectors.visits_visible_to(user).filter(match__family=family)
+    if context["manages"]:
+        context["unfinished_drafts"] = selectors.unfinished_drafts(family)
+    elif context["is_matched_volunteer"]:
+        visits = visits.filter(match=context["active_match"])
+    else:
+        visits = visits.none()
+    context["page"] = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "families/section_visits.html", context)
+
+
+def family_plan(request, pk):
+    user = request.user
+    family, context = _family_section(request, pk, "plan", "families:plan")
+    context["goals"] = family.goals.select_related("need").prefetch_related("reviews")
+    context["may_plan"] = family.status != Family.Status.CLOSED and policy.may_plan(user, family)
+    if context["may_plan"]:
+        context["goal_form"] = GoalForm(prefix="goal")
+    return render(request, "families/section_plan.html", context)
+
+
+def family_outcomes(request, pk):
+    user = request.user
+    family, context = _family_section(request, pk, "outcomes", "families:outcomes")
+    context |= {
+        "journey": outcome_selectors.star_journey(family),
+        "risk_panel": outcome_selectors.risk_and_measures(user, family),
+        "evaluations_panel": outcome_selectors.family_evaluations(user, family),
+        "reports_panel": outcome_selectors.family_reports(user, family),
+    }
+    return render(request, "families/section_outcomes.html", context)
+
+
+def family_safeguarding(request, pk):
+    user = request.user
+    family, context = _family_section(request, pk, "safeguarding", "families:safeguarding")
+    context["concerns"] = [] if user.is_volunteer else family.concerns.all()
+    return render(request, "families/section_safeguarding.html", context)
+
+
+def family_details(request, pk):
+    _, context = _family_section(request, pk, "details", "families:details")
+    return render(request, "families/section_details.html", context)
+
+
+def family_history(request, pk):
+    family, context = _family_section(request, pk, "history", "families:history")
+    context["timeline"] = sorted(
         [
             *(("Referral", change) for change in family.referral.status_changes.all()),
             *(("Case", change) for change in family.status_changes.all()),
@@ -91,32 +188,9 @@ def family_detail(request, pk):
         key=lambda item: (item[1].at, item[1].pk),
         reverse=True,
     )
-    context = {
-        "family": family,
-        "referral": family.referral,
-        "timeline": timeline,
-        "manages": manages,
-        "active_match": active_match,
-        "matches": matches,
-        "summary": selectors.visit_summary(family),
-        "concerns": family.concerns.select_related("raised_by", "closed_by").all()
-        if not user.is_volunteer
-        else [],
-        "is_matched_volunteer": is_matched_volunteer,
-        "goals": family.goals.select_related("need").prefetch_related("reviews"),
-        **outcome_selectors.family_outcomes(user, family),
-        "may_plan": family.status != Family.Status.CLOSED and policy.may_plan(user, family),
-    }
-    if context["may_plan"]:
-        context["goal_form"] = GoalForm(prefix="goal")
-    if manages:
+    if context["manages"]:
         context["changes"] = selectors.family_changes(family)
-        context["visits"] = selectors.visits_visible_to(user).filter(match__family=family)[:20]
-        context["unfinished_drafts"] = selectors.unfinished_drafts(family)
-        context["close_concern_form"] = CloseConcernForm(prefix="concern")
-    elif is_matched_volunteer:
-        context["visits"] = selectors.visits_visible_to(user).filter(match=active_match)[:20]
-    return render(request, "families/family_detail.html", context)
+    return render(request, "families/section_history.html", context)
 
 
 @role_required(*MANAGERS)
