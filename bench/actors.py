@@ -97,6 +97,10 @@ def _url(name, *args):
         return None
 
 
+# The family page's sections (its overview is `families:detail`).
+FAMILY_SECTIONS = ("visits", "plan", "outcomes", "safeguarding", "details", "history")
+
+
 def main_pages(actors):
     """The main pages of each role (README, "Benchmarks"), each as the role that uses it."""
     heavy, own = actors.heavy_family.pk, actors.volunteer_family.pk
@@ -112,6 +116,12 @@ def main_pages(actors):
         ("Your referrals: social worker", "social_worker", "referrals:mine", ()),
         ("Family page: manager", "manager", "families:detail", (heavy,)),
         ("Family page: volunteer", "volunteer", "families:detail", (own,)),
+        *(
+            (f"Family {section}: manager", "manager", f"families:{section}", (heavy,))
+            for section in FAMILY_SECTIONS
+        ),
+        ("Family visits: volunteer", "volunteer", "families:visits", (own,)),
+        ("Family plan: volunteer", "volunteer", "families:plan", (own,)),
         ("Visit form: volunteer", "volunteer", "families:log_visit", (own,)),
         ("Report list: manager", "manager", "outcomes:report_list", ()),
     ]
