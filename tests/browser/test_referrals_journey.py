@@ -61,8 +61,14 @@ def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_d
 
     sign_in(page, "sam@example.org", PASSWORD)
     click_to_load(page, page.get_by_role("link", name=f"{case_reference}: Nowak family"))
-    assert page.get_by_role("cell", name="Zofia Nowak").is_visible()
     assert page.get_by_text("Awaiting a volunteer").first.is_visible()
+    click_to_load(
+        page,
+        page.get_by_role("navigation", name="Sections of the case").get_by_role(
+            "link", name="Details"
+        ),
+    )
+    assert page.get_by_role("cell", name="Zofia Nowak").is_visible()
 
 
 DESKTOP = {"width": 1280, "height": 900}
