@@ -50,12 +50,10 @@ def test_an_impact_report_renders_in_the_background_while_its_page_answers(
         kind="impact", by=alice, project=cambridgeshire, start=start, end=end
     )  # committed at once (transactional test): the worker gets it from Redis
     url = reverse("outcomes:report_detail", args=[report.pk])
-    seen, slowest = [], 0.0
+    seen = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        began = time.monotonic()
         response = client.get(url, HTTP_HX_REQUEST="true")
-        slowest = max(slowest, time.monotonic() - began)
         assert response.status_code == 200
         badge = re.search(r'class="badge [^"]*">([^<]+)<', response.content.decode())
         assert badge, response.content.decode()  # every answer shows the status
@@ -66,8 +64,9 @@ def test_an_impact_report_renders_in_the_background_while_its_page_answers(
         time.sleep(0.05)
     report.refresh_from_db()
     assert report.status == "done", report.error
-    assert "Queued" in seen or "Being prepared" in seen  # we watched it being made
-    assert slowest < 1.0, f"the report page took {slowest:.2f} s while a report rendered"
+    # The page answered before the report was done: it is rendered by the worker, never
+    # in the request (a report rendered in-process would already be "Ready" at first look).
+    assert "Queued" in seen or "Being prepared" in seen
 
     download = client.get(reverse("outcomes:report_download", args=[report.pk]))
     text = " ".join(pdf_text(b"".join(download.streaming_content), tmp_path).split())
