@@ -72,14 +72,24 @@ def celery_worker(request, transactional_db):
     need(bool(django_settings.REDIS_URL), "needs Redis and a Celery worker (set REDIS_URL)")
 
     celery_app.conf.task_always_eager = False
+    purge_broker()
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
             yield worker
     finally:
         celery_app.conf.task_always_eager = True
+        purge_broker()
 
 
-def wait_for(condition, timeout=15.0, interval=0.05):
+def purge_broker():
+    """Empty the default queue, so that no task a test sent, and no worker consumed before
+    the test ended, is run by the next test's worker (against records no longer there, or
+    sending an email that test counts)."""
+    celery_app.control.purge()
+
+
+def wait_for(condition, timeout=60.0, interval=0.05):
+    """Wait for a state; the timeout only bounds a test that has already failed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

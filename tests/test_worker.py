@@ -13,7 +13,7 @@ pytestmark = pytest.mark.worker
 
 
 def test_a_worker_answers_a_task(celery_worker):
-    assert ping.delay().get(timeout=10) == "pong"
+    assert ping.delay().get(timeout=60) == "pong"
 
 
 def test_an_invitation_is_emailed_by_the_worker_after_commit(celery_worker, cambridgeshire, alice):

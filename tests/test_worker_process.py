@@ -17,7 +17,7 @@ from django.conf import settings
 
 from vicp.celery import app as celery_app
 
-from .conftest import need, wait_for
+from .conftest import need, purge_broker, wait_for
 from .worker_tasks import slow_task
 
 pytestmark = pytest.mark.worker
@@ -62,6 +62,7 @@ def worker_process(tmp_path):
         yield queue
     finally:
         celery_app.conf.task_always_eager = True
+        purge_broker()  # what the test's services sent to the default queue, no worker ran
         process.terminate()
         try:
             process.wait(timeout=20)
