@@ -140,10 +140,13 @@ class BaseChildFormSet(forms.BaseFormSet):
         self.submitting = submitting
 
     def children(self):
+        """Every child the forms hold, changed or not: a child shown from a saved draft and
+        left as it was is still a child. Only a blank form added and left untouched (whose
+        cleaned data is empty) and a form marked for removal are left out."""
         return [
             form.cleaned_data
             for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form) and form.cleaned_data
+            if not self._should_delete_form(form) and form.cleaned_data
         ]
 
     def clean(self):

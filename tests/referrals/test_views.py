@@ -11,6 +11,7 @@ from families.models import Family
 from referrals.models import CPCategory, LevelOfNeed, Referral
 from tests import factories
 from tests.factories import make_referral, years_ago
+from tests.formwalk import forms_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 CREATE = reverse("referrals:create")
@@ -312,3 +313,50 @@ def test_the_social_workers_home_shows_referrals_and_families(client_for, sam, f
 def test_the_managers_home_shows_the_queue(client_for, alice, referral):
     page = client_for(alice).get(reverse("vicp:home")).content.decode()
     assert "1 referral waiting for a decision" in page
+
+
+def sent_back_unchanged(client, url):
+    """What the browser sends when the page's referral form is saved without a change."""
+    forms = forms_of(client.get(url).content.decode(), url)
+    (form,) = [f for f in forms if "children-TOTAL_FORMS" in f.names]
+    data = {}
+    for field in form.fields:
+        if field.type in ("checkbox", "radio"):
+            if field.checked:
+                data.setdefault(field.name, []).append(field.value or "on")
+        elif field.type == "select":
+            data[field.name] = field.value or (field.options[0] if field.options else "")
+        else:
+            data[field.name] = field.value
+    return data | {"action": "save"}
+
+
+def test_saving_a_draft_twice_keeps_the_children_left_unchanged(client_for, sam, cambridgeshire):
+    client = client_for(sam)
+    client.post(CREATE, form_data(cambridgeshire, TWO_CHILDREN, action="save"))
+    draft = Referral.objects.get()
+    edit = reverse("referrals:edit", args=[draft.pk])
+    data = sent_back_unchanged(client, edit)
+    assert data["children-INITIAL_FORMS"] == "2"
+    assert client.post(edit, data).status_code == 302
+    assert client.post(edit, sent_back_unchanged(client, edit)).status_code == 302
+    assert sorted(c.first_name for c in draft.children.all()) == ["Adam", "Zofia"]
+
+
+def test_a_blank_child_form_added_to_a_draft_is_not_a_child(client_for, sam, cambridgeshire):
+    client = client_for(sam)
+    client.post(CREATE, form_data(cambridgeshire, TWO_CHILDREN, action="save"))
+    draft = Referral.objects.get()
+    data = form_data(cambridgeshire, TWO_CHILDREN, action="save")
+    data |= {
+        "children-TOTAL_FORMS": "3",
+        "children-INITIAL_FORMS": "2",
+        "children-2-first_name": "",
+        "children-2-last_name": "",
+        "children-2-date_of_birth": "",
+        "children-2-plan_type": "cp",
+        "children-2-cp_category": "",
+    }
+    response = client.post(reverse("referrals:edit", args=[draft.pk]), data)
+    assert response.status_code == 302
+    assert draft.children.count() == 2
