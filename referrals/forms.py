@@ -170,8 +170,8 @@ ChildFormSet = formset_factory(
 def posted_child_count(data):
     """The number of children's forms the page says it sent, or None when that is forged."""
     try:
-        count = int(data.get("children-TOTAL_FORMS") or 0)
-    except ValueError:
+        count = int(data.get("children-TOTAL_FORMS"))
+    except (TypeError, ValueError):
         return None
     return count if 0 <= count <= MAX_CHILDREN else None
 

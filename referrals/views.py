@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -31,19 +32,22 @@ REFERRERS = (User.Role.SOCIAL_WORKER, User.Role.PROJECT_MANAGER, User.Role.ADMIN
 PER_PAGE = 25
 
 
+SAVING_ACTIONS = ("save", "submit", "add_child")
+
+
 def _edit(request, referral=None):
-    """The referral form with its children, for a new referral or a draft."""
+    """The referral form with its children, for a new referral or a draft.
+
+    Every button keeps the work on the server as a draft when what was typed can be one:
+    "Save draft", "Add another child", and a "Submit" that is refused (the draft is saved,
+    then the reasons it cannot be submitted yet are shown).
+    """
     projects = projects_visible_to(request.user)
     if not projects.exists():
         raise Http404("You cannot refer to any project.")
     action = request.POST.get("action", "save")
-    submitting = action == "submit"
-    children_initial = (
-        [{f: getattr(c, f) for f in services.CHILD_FIELDS} for c in referral.children.all()]
-        if referral
-        else None
-    )
     data = None
+    new = None
     if request.method == "POST":
         data = request.POST.copy()
         new = posted_child_count(data)
@@ -51,6 +55,70 @@ def _edit(request, referral=None):
             data["children-TOTAL_FORMS"] = str(new + 1)
             # The new child's form starts as an untouched blank (so no errors show).
             data[f"children-{new}-plan_type"] = ChildForm.base_fields["plan_type"].initial
+    # The saved children, shown when the page is opened.
+    children_initial = (
+        [{f: getattr(c, f) for f in services.CHILD_FIELDS} for c in referral.children.all()]
+        if referral
+        else None
+    )
+    form, formset = _bound(
+        request, data, referral, projects, submitting=False, children_initial=children_initial
+    )
+    saved_now = False
+    # A forged count of children's forms could drop children that were sent: save nothing.
+    forged = data is not None and new is None
+    saving = data is not None and action in SAVING_ACTIONS and not forged
+    if saving and form.is_valid() and formset.is_valid():
+        draft = _save_draft(request, form, formset)
+        if draft is not None:
+            saved_now = referral is None
+            referral = draft
+            if action == "save":
+                messages.success(
+                    request, "Draft saved. You can finish it later from your referrals."
+                )
+                return redirect("referrals:detail", pk=referral.pk)
+            if action == "submit":
+                form, formset = _bound(
+                    request,
+                    data,
+                    referral,
+                    projects,
+                    submitting=True,
+                    children_initial=children_initial,
+                )
+                if form.is_valid() and formset.is_valid() and _submit(request, form, referral):
+                    messages.success(
+                        request, "Referral submitted. The project's managers have been told."
+                    )
+                    return redirect("referrals:detail", pk=referral.pk)
+                messages.info(
+                    request,
+                    "Saved as a draft, so nothing is lost. Put right what is listed below "
+                    "to submit it.",
+                )
+    elif saving and action == "submit":
+        # Not even a draft could be saved: the page shows every reason at once, the
+        # submission's too.
+        form, formset = _bound(
+            request, data, referral, projects, submitting=True, children_initial=children_initial
+        )
+    if data is None and not children_initial:
+        formset.extra = 1  # a first child to fill in
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "referral": referral,
+            # A draft made by this request is changed from now on, never made again.
+            "form_action": reverse("referrals:edit", args=[referral.pk]) if saved_now else "",
+        },
+    )
+
+
+def _bound(request, data, referral, projects, *, submitting, children_initial):
     form = ReferralForm(
         data,
         instance=referral,
@@ -59,44 +127,45 @@ def _edit(request, referral=None):
         submitting=submitting,
         initial=None if referral else {"project": projects.first()},
     )
-    formset = ChildFormSet(data, prefix="children", initial=children_initial, submitting=submitting)
-    if data is None and not children_initial:
-        formset.extra = 1  # a first child to fill in
-    if action in ("save", "submit") and data is not None and form.is_valid() and formset.is_valid():
-        saved = _save(request, form, formset, submitting)
-        if saved is not None:
-            return saved
-    return render(
-        request,
-        "referrals/referral_form.html",
-        {"form": form, "formset": formset, "referral": referral},
+    # Bound, the forms are read for what they hold, never compared with the saved children:
+    # a child sent back as it was shown is a child, and the page's count of "initial" forms
+    # (which a draft saved by "Add another child" leaves behind) changes nothing.
+    formset = ChildFormSet(
+        data,
+        prefix="children",
+        initial=children_initial if data is None else None,
+        submitting=submitting,
     )
+    return form, formset
 
 
-def _save(request, form, formset, submitting):
+def _save_draft(request, form, formset):
+    """The draft saved with what the forms hold, or None with the service's errors shown."""
     creating = form.instance.pk is None
     try:
         with transaction.atomic():
-            referral = services.save_referral(
+            return services.save_referral(
                 form.save(commit=False),
                 by=request.user,
                 children=formset.children(),
                 needs=form.cleaned_data["needs"],
                 risks=form.cleaned_data["risks"],
             )
-            if submitting:
-                services.submit_referral(referral, by=request.user)
     except ValidationError as error:
         if creating:  # the insert was rolled back with everything else
             form.instance.pk = None
             form.instance._state.adding = True
         add_service_errors(form, error)
         return None
-    if submitting:
-        messages.success(request, "Referral submitted. The project's managers have been told.")
-    else:
-        messages.success(request, "Draft saved. You can finish it later from your referrals.")
-    return redirect("referrals:detail", pk=referral.pk)
+
+
+def _submit(request, form, referral):
+    try:
+        services.submit_referral(referral, by=request.user)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    return True
 
 
 @role_required(*REFERRERS)

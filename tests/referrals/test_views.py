@@ -148,10 +148,33 @@ def test_a_child_on_a_cp_plan_needs_a_category(client_for, sam, cambridgeshire):
     assert "cp_category" in response.context["formset"].forms[0].errors
 
 
-def test_submitting_without_a_child_is_refused(client_for, sam, cambridgeshire):
+def test_submitting_without_a_child_is_refused_and_the_work_kept_as_a_draft(
+    client_for, sam, cambridgeshire
+):
     response = client_for(sam).post(CREATE, form_data(cambridgeshire, []))
     assert "at least one child" in str(response.context["formset"].non_form_errors())
-    assert not Referral.objects.exists()
+    draft = Referral.objects.get()
+    assert draft.status == Referral.Status.DRAFT and draft.family_name == "Nowak"
+    assert "Saved as a draft, so nothing is lost" in response.content.decode()
+    # The page now changes that draft: sending it again makes no second referral.
+    edit = reverse("referrals:edit", args=[draft.pk])
+    assert f'action="{edit}"' in response.content.decode()
+    client_for(sam).post(edit, form_data(cambridgeshire, TWO_CHILDREN))
+    draft.refresh_from_db()
+    assert Referral.objects.count() == 1
+    assert draft.status == Referral.Status.SUBMITTED and draft.children.count() == 2
+
+
+def test_a_refused_submit_of_a_draft_keeps_the_changes(client_for, sam, cambridgeshire):
+    client = client_for(sam)
+    client.post(CREATE, form_data(cambridgeshire, TWO_CHILDREN, action="save"))
+    draft = Referral.objects.get()
+    data = form_data(cambridgeshire, TWO_CHILDREN, hopes="Mum back at work.", consent_given=None)
+    response = client.post(reverse("referrals:edit", args=[draft.pk]), data)
+    assert "consent_given" in response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.DRAFT and draft.hopes == "Mum back at work."
+    assert draft.children.count() == 2
 
 
 def test_a_draft_may_be_incomplete_and_finished_later(client_for, sam, cambridgeshire):
@@ -170,12 +193,27 @@ def test_a_draft_may_be_incomplete_and_finished_later(client_for, sam, cambridge
     assert client.get(edit).status_code == 404  # submitted: no more changes
 
 
-def test_adding_a_child_keeps_what_was_typed(client_for, sam, cambridgeshire):
+def test_adding_a_child_keeps_what_was_typed_and_saves_the_draft(client_for, sam, cambridgeshire):
     data = form_data(cambridgeshire, [("Zofia", years_ago(8), "cp")], action="add_child")
     response = client_for(sam).post(CREATE, data)
     assert len(response.context["formset"].forms) == 2
     assert 'value="Zofia"' in response.content.decode()
     assert not response.context["formset"].forms[1].errors
+    draft = Referral.objects.get()
+    assert draft.status == Referral.Status.DRAFT
+    assert [c.first_name for c in draft.children.all()] == ["Zofia"]
+    assert f'action="{reverse("referrals:edit", args=[draft.pk])}"' in response.content.decode()
+
+
+def test_adding_a_child_to_a_form_that_cannot_be_saved_keeps_what_was_typed(
+    client_for, sam, cambridgeshire
+):
+    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    data = form_data(cambridgeshire, [("Zofia", tomorrow, "cp")], action="add_child")
+    response = client_for(sam).post(CREATE, data)
+    assert len(response.context["formset"].forms) == 2
+    assert "date_of_birth" in response.context["formset"].forms[0].errors
+    assert 'value="Zofia"' in response.content.decode()
     assert not Referral.objects.exists()
 
 
@@ -315,9 +353,9 @@ def test_the_managers_home_shows_the_queue(client_for, alice, referral):
     assert "1 referral waiting for a decision" in page
 
 
-def sent_back_unchanged(client, url):
+def sent_back_unchanged(client, url, page=None):
     """What the browser sends when the page's referral form is saved without a change."""
-    forms = forms_of(client.get(url).content.decode(), url)
+    forms = forms_of(page or client.get(url).content.decode(), url)
     (form,) = [f for f in forms if "children-TOTAL_FORMS" in f.names]
     data = {}
     for field in form.fields:
@@ -360,3 +398,18 @@ def test_a_blank_child_form_added_to_a_draft_is_not_a_child(client_for, sam, cam
     response = client.post(reverse("referrals:edit", args=[draft.pk]), data)
     assert response.status_code == 302
     assert draft.children.count() == 2
+
+
+def test_children_saved_by_adding_a_child_stay_when_the_page_is_saved(
+    client_for, sam, cambridgeshire
+):
+    client = client_for(sam)
+    data = form_data(cambridgeshire, [("Zofia", years_ago(8), "cp")], action="add_child")
+    page = client.post(CREATE, data).content.decode()
+    draft = Referral.objects.get()
+    edit = reverse("referrals:edit", args=[draft.pk])
+    sent = sent_back_unchanged(client, edit, page=page)
+    sent |= {"children-1-first_name": "Adam", "children-1-date_of_birth": "2021-03-04"}
+    sent["children-1-plan_type"] = "cin"
+    assert client.post(edit, sent).status_code == 302
+    assert sorted(c.first_name for c in draft.children.all()) == ["Adam", "Zofia"]
