@@ -115,7 +115,7 @@ def test_the_old_managers_lose_sight_of_the_case_and_the_new_ones_gain_it(
 def test_an_active_match_is_refused_and_an_ended_one_is_fine(match, morgan, southend, alice):
     family = match.family
     assign_perm("vicp.refer_to_project", family.referral.social_worker, southend)
-    with pytest.raises(ValidationError, match="Val Green works with the family .* end the match"):
+    with pytest.raises(ValidationError, match=r"Val Green works with the family .* end the match"):
         move(family, morgan, southend)
     assert Family.objects.get(pk=family.pk).project != southend
 
@@ -168,7 +168,7 @@ def test_a_manager_of_one_project_only_cannot_move_the_case(family, alice, charl
 def test_only_a_social_worker_who_may_refer_to_the_new_project_keeps_the_case(
     family, morgan, southend, sam, sally
 ):
-    with pytest.raises(ValidationError, match="Sam Shah.* may not refer to Southend: change the"):
+    with pytest.raises(ValidationError, match=r"Sam Shah.* may not refer to Southend: change the"):
         move(family, morgan, southend)
     assign_perm("vicp.refer_to_project", sally, family.project)
     services.change_social_worker(family, by=morgan, social_worker=sally, reason="Moved")
