@@ -394,3 +394,61 @@ class ChangeVolunteerForm(EndMatchForm):
             pk__in=[s.volunteer.pk for s in suggestions]
         )
         self.fields["reason"].label = "Why is the match with the current volunteer ending?"
+
+
+def _scales_without(family, projects):
+    """[(label, [(level pk, level)])]: the scales of need of `projects` on which the
+    family's level of need is not, each labelled with the projects that use it."""
+    scales: dict[tuple[int, ...], tuple[list[str], list[LevelOfNeed]]] = {}
+    for project in projects:
+        levels = list(LevelOfNeed.for_project(project))
+        if family.level_of_need_id in {level.pk for level in levels}:
+            continue
+        key = tuple(level.pk for level in levels)
+        scales.setdefault(key, ([], levels))[0].append(project.name)
+    return [
+        (f"The scale of {' and '.join(names)}", [(level.pk, str(level)) for level in levels])
+        for names, levels in scales.values()
+    ]
+
+
+class MoveProjectForm(forms.Form):
+    """Moving the case to another project, and what must change with it."""
+
+    to_project = forms.ModelChoiceField(
+        label="The project that will hold the case",
+        queryset=None,
+        empty_label="Choose a project",
+        error_messages={"required": "Choose the project the case is moving to."},
+    )
+    level_of_need = forms.TypedChoiceField(
+        label="The family's level of need on the new project's scale",
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    reason = forms.CharField(
+        label="Why is the case moving?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: the family moved to another county.",
+        error_messages={"required": "Say why the case is moving to another project."},
+    )
+
+    def __init__(self, *args, family, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_project"].queryset = projects
+        scales = _scales_without(family, projects) if family.level_of_need_id else []
+        if not scales:
+            # Every project the case may move to keeps the family's level as it is.
+            del self.fields["level_of_need"]
+            return
+        level = self.fields["level_of_need"]
+        level.choices = [("", "Choose a level"), *scales]
+        level.help_text = (
+            f"Now {family.level_of_need} on {family.project.name}'s scale. Needed only "
+            "if the new project uses another scale."
+        )
+
+    def clean_level_of_need(self):
+        pk = self.cleaned_data.get("level_of_need")
+        return LevelOfNeed.objects.filter(pk=pk).first() if pk else None

@@ -10,7 +10,7 @@ import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from vicp.models import User
+from vicp.models import Project, User
 from vicp.permissions import manages
 
 from .models import Family, Match, Visit
@@ -26,6 +26,13 @@ def _active(user: User | AnonymousUser | None) -> bool:
 def manages_family(user: User, family: Family) -> bool:
     """A manager of the family's project, or an administrator."""
     return manages(user, family.project)
+
+
+def may_move_to_project(user: User, family: Family, project: Project) -> bool:
+    """A case moves between two projects only in the hands of someone who manages both
+    (an administrator manages every project): the old project gives up the case and the
+    new one takes it on."""
+    return manages(user, family.project) and manages(user, project)
 
 
 def is_referring_social_worker(user: User, family: Family) -> bool:

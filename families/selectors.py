@@ -10,10 +10,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from vicp.models import User
+from vicp.models import Project, User
 from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
 from vicp.selectors import first_rows
 
+from . import policy
 from .models import Child, Concern, Family, Goal, Match, Visit
 
 # One edit on the family page: when, by whom, of what, which field, before, after.
@@ -73,6 +74,19 @@ SECTION_PREFETCHES: dict[str, tuple[str, ...]] = {
     "details": ("children__cp_category", "needs", "risks"),
     "history": ("status_changes__by", "referral__status_changes__by"),
 }
+
+
+def projects_to_move_to(user: User, family: Family) -> QuerySet[Project]:
+    """The running projects `user` may move the family's case to (see
+    `policy.may_move_to_project`): the other projects they manage."""
+    if not policy.manages_family(user, family):
+        return Project.objects.none()
+    return (
+        projects_managed_by(user)
+        .filter(is_active=True)
+        .exclude(pk=family.project_id)
+        .order_by("name")
+    )
 
 
 def _families() -> QuerySet[Family]:
@@ -151,7 +165,12 @@ def family_changes(family: Family, limit: int = 30) -> list[FamilyChange]:
             before = previous.get(record.id)
             previous[record.id] = record
             what = {
-                "Family": "Family",
+                # A change made for a stated reason (a move to another project) says why.
+                "Family": (
+                    f"Family ({record.history_change_reason})"
+                    if record.history_change_reason
+                    else "Family"
+                ),
                 "Child": f"Child {getattr(record, 'first_name', '')}",
                 "Goal": f"Goal “{Truncator(getattr(record, 'description', '')).words(6)}”",
             }[label]

@@ -12,7 +12,7 @@ from django.utils import dateformat, timezone
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from simple_history.utils import bulk_create_with_history
 
-from referrals.models import Need, Referral
+from referrals.models import LevelOfNeed, Need, Referral
 from referrals.services import format_postcode, may_refer_to
 from vicp import audit
 from vicp.models import Project, User
@@ -35,10 +35,11 @@ from .models import (
     VisitChange,
     age_on,
 )
-from .signals import case_closing, case_opened
+from .signals import case_closing, case_moved, case_opened
 from .tasks import (
     notify_case_closed,
     notify_case_handed_over,
+    notify_case_moved,
     notify_claims_paid,
     notify_concern,
     notify_match_ended,
@@ -988,3 +989,142 @@ def change_volunteer(
         raise ValidationError({"volunteer": "Choose a different volunteer."})
     end_match(match, by=by, reason=reason, notes=notes)
     return start_match(family=match.family, volunteer=volunteer, by=by)
+
+
+def _project_move_problems(
+    family: Family, to_project: Project, level_of_need: LevelOfNeed | None
+) -> dict[str, list[str]]:
+    """What stops the case moving to `to_project`, {form field: [messages]}."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    old = family.project
+    if to_project.pk == old.pk:
+        add("to_project", f"The case is already in {old.name}: choose another project.")
+        return errors
+    if not to_project.is_active:
+        add("to_project", f"{to_project.name} is no longer running: choose another project.")
+        return errors
+    match = next((m for m in family.matches.all() if m.ended_on is None), None)
+    if match is not None:
+        add(
+            NON_FIELD_ERRORS,
+            f"{match.volunteer.full_name} works with the family and belongs to {old.name}: "
+            "end the match first.",
+        )
+    visits = Visit.objects.filter(match__family=family)
+    if unfinished := visits.filter(status=Visit.Status.UNFINISHED).count():
+        add(
+            NON_FIELD_ERRORS,
+            f"Finish or discard the {unfinished} unfinished visit draft"
+            f"{'s' if unfinished > 1 else ''} that the ended match left first: "
+            f"they are for {old.name}'s managers.",
+        )
+    unpaid = visits.filter(
+        status=Visit.Status.LOGGED, miles__isnull=False, claim_paid_at=None
+    ).count()
+    if unpaid:
+        add(
+            NON_FIELD_ERRORS,
+            f"Pay the {unpaid} mileage claim{'s' if unpaid > 1 else ''} for visits to the "
+            f"family first: {old.name} pays them, at its own rate.",
+        )
+    social_worker = family.referral.social_worker
+    if social_worker is not None and not (
+        social_worker.is_active and may_refer_to(social_worker, to_project)
+    ):
+        add(
+            NON_FIELD_ERRORS,
+            f"{social_worker.get_full_name()}, the case's social worker, may not refer to "
+            f"{to_project.name}: change the social worker first (or have an administrator "
+            f"let them refer to {to_project.name}).",
+        )
+    # A level of need belongs to a scale, and each project may have a scale of its own.
+    scale = LevelOfNeed.for_project(to_project)
+    if level_of_need is not None:
+        if not scale.filter(pk=level_of_need.pk).exists():
+            add("level_of_need", f"Choose a level of need on {to_project.name}'s scale.")
+    elif family.level_of_need_id and not scale.filter(pk=family.level_of_need_id).exists():
+        add(
+            "level_of_need",
+            f"{to_project.name} uses another scale of need: choose the family's level on it.",
+        )
+    return errors
+
+
+@transaction.atomic
+def move_to_project(
+    family: Family,
+    *,
+    to_project: Project,
+    by: User,
+    reason: str,
+    level_of_need: LevelOfNeed | None = None,
+) -> Family:
+    """Move the case to another project of the charity (the family moved to its area).
+
+    The case keeps its reference and its history; its referral moves with it, so that
+    the new project's managers hold the whole case and the old project's no longer see
+    it. The social worker keeps the case only if they may refer to the new project.
+    `level_of_need` is the family's level on the new project's scale, needed when the
+    two projects' scales differ."""
+    family = (
+        Family.objects.select_for_update()
+        .select_related("project", "referral__social_worker", "level_of_need")
+        .get(pk=family.pk)
+    )
+    if not policy.may_move_to_project(by, family, to_project):
+        raise ValidationError(
+            "Only an administrator, or a manager of both projects, can move a case between them."
+        )
+    _require_open_record(family)
+    if family.status == Family.Status.CLOSED:
+        raise ValidationError("The case is closed: reopen it before moving it to another project.")
+    errors = _project_move_problems(family, to_project, level_of_need)
+    reason = (reason or "").strip()
+    if not reason:
+        errors.setdefault("reason", []).append("Say why the case is moving to another project.")
+    if errors:
+        raise ValidationError(errors)
+
+    from_project, level_before = family.project, family.level_of_need
+    change_reason = f"moved to {to_project.name}: {reason}"
+    family.project = to_project
+    if level_of_need is not None:
+        family.level_of_need = level_of_need
+    # simple-history keeps who made the change and why, beside the before and after.
+    family._change_reason = change_reason[:100]  # type: ignore[attr-defined]
+    family._history_user = by  # type: ignore[attr-defined]
+    family.full_clean()
+    family.save()
+    referral = family.referral
+    referral.project = to_project
+    referral._change_reason = change_reason[:100]  # type: ignore[attr-defined]
+    referral._history_user = by  # type: ignore[attr-defined]
+    referral.save()
+    # Managers reach the case through its project, so no grant of theirs changes. The
+    # social worker's grants stay (they may refer to the new project); a volunteer's
+    # ended with their match, and any left over would reach into another project now.
+    holders = get_users_with_perms(family, only_with_perms_in=["view_family"])
+    for holder in cast("QuerySet[User]", holders):
+        if holder.pk != referral.social_worker_id:
+            remove_perm("families.view_family", holder, family)
+    if referral.social_worker is not None:
+        assign_perm("families.view_family", referral.social_worker, family)
+        assign_perm("referrals.view_referral", referral.social_worker, referral)
+    case_moved.send(sender=Family, family=family, from_project=from_project, by=by)
+    audit.record(
+        "family.moved_project",
+        actor=by,
+        obj=family,
+        project=to_project,
+        from_project=from_project.pk,
+        to_project=to_project.pk,
+        level_of_need_before=level_before.pk if level_before else None,
+        level_of_need_after=family.level_of_need_id,
+        reason=reason,
+    )
+    transaction.on_commit(lambda: notify_case_moved.delay(family.pk, from_project.pk))
+    return family

@@ -11,3 +11,8 @@ case_opened = Signal()
 # would break, as {form field: message} ({} when none): outcomes asks for the closure
 # risk review. Families cannot import the apps above it, so it asks them this way.
 case_closing = Signal()
+
+# Sent inside `services.move_to_project`'s transaction once the case (and its referral)
+# belong to the new project, with `family`, `from_project` and `by`: outcomes moves the
+# family's reports with it, so that only the new project's managers reach them.
+case_moved = Signal()

@@ -6,7 +6,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from vicp.models import User
+from vicp.models import Project, User
 from vicp.tasks import EMAIL_RETRY
 
 from .mileage import claim_amount_pence, mileage_rates
@@ -137,6 +137,36 @@ def notify_case_handed_over(family_id):
         "emails/case_handed_over.txt", {"family": family, "link": _family_link(family)}
     )
     send_mail(f"You now hold case {family.case_reference}", body, None, recipients)
+
+
+@shared_task(**EMAIL_RETRY)
+def notify_case_moved(family_id, from_project_id):
+    """Tell the new project's managers and the family's social worker that the case has
+    moved (its reference and the two projects only)."""
+    family = (
+        Family.objects.select_related("project", "referral__social_worker")
+        .filter(pk=family_id)
+        .first()
+    )
+    if family is None:
+        return
+    recipients = list(
+        family.project.managers.filter(is_active=True).values_list("email", flat=True)
+    )
+    recipients += social_worker_address(family)
+    if not recipients:
+        return
+    from_project = Project.objects.filter(pk=from_project_id).first()
+    body = render_to_string(
+        "emails/case_moved.txt",
+        {"family": family, "from_project": from_project, "link": _family_link(family)},
+    )
+    send_mail(
+        f"Case {family.case_reference} has moved to {family.project.name}",
+        body,
+        None,
+        recipients,
+    )
 
 
 @shared_task(**EMAIL_RETRY)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/match/", views.match_volunteer, name="match"),
     path("<int:pk>/details/", views.edit_details, name="edit_details"),
     path("<int:pk>/social-worker/", views.change_social_worker, name="change_social_worker"),
+    path("<int:pk>/project/", views.move_project, name="move_project"),
     path("matches/<int:pk>/change/", views.change_volunteer, name="change_volunteer"),
     path("<int:pk>/children/new/", views.add_child, name="add_child"),
     path("children/<int:pk>/edit/", views.edit_child, name="edit_child"),

@@ -26,6 +26,7 @@ from .forms import (
     FamilyDetailsForm,
     GoalForm,
     GoalReviewForm,
+    MoveProjectForm,
     PayClaimsForm,
     ReopenCaseForm,
     StartMatchForm,
@@ -561,6 +562,37 @@ def change_social_worker(request, pk):
         request,
         "families/change_social_worker.html",
         {"family": family, "form": form, "current": family.referral.social_worker},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@role_required(*MANAGERS)
+def move_project(request, pk):
+    """Moving the case to another project, confirmed on a page of its own."""
+    family = _managed_family(request, pk)
+    projects = selectors.projects_to_move_to(request.user, family)
+    form = MoveProjectForm(request.POST or None, family=family, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_to_project(family, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            name = form.cleaned_data["to_project"].name
+            messages.success(
+                request,
+                f"The case has moved to {name}; its managers and the social worker have been told.",
+            )
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request,
+        "families/move_project.html",
+        {
+            "family": family,
+            "form": form,
+            "projects": projects,
+            "active_match": policy.active_match(family),
+        },
         status=400 if form.is_bound else 200,
     )
 

@@ -469,6 +469,18 @@ def _report_target(
     raise ValidationError("Unknown kind of report.")
 
 
+def move_family_reports(family: Family, *, by: User) -> int:
+    """A case moved to another project takes its reports with it: a report is reached
+    through its project, and the old project's managers no longer hold the case."""
+    moved = Report.objects.filter(family=family).exclude(project=family.project)
+    count = moved.update(project=family.project)
+    if count:
+        audit.record(
+            "report.moved_with_case", actor=by, obj=family, project=family.project, reports=count
+        )
+    return count
+
+
 @transaction.atomic
 def request_report(*, kind: str, by: User, **params: Any) -> Report:
     """Create a report and queue its rendering once the transaction commits."""

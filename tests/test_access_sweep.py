@@ -231,6 +231,7 @@ RECORDS = {
     "families:match": _family_managers_only,
     "families:edit_details": _family_managers_only,
     "families:change_social_worker": _family_managers_only,
+    "families:move_project": _family_managers_only,
     "families:change_volunteer": _match,
     "families:add_child": _family_managers_only,
     "families:edit_child": _child,
