@@ -11,6 +11,7 @@ Each request runs in a savepoint that is rolled back, so whatever one request
 changes, the next sees the same records.
 """
 
+import re
 from itertools import count
 
 import pytest
@@ -42,6 +43,7 @@ from .urlwalk import all_routes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
+INVALID_FIELD = re.compile(r'class="[^"]*\bis-invalid\b')
 HUGE = "999999999999999999999"  # more than any 64-bit column holds
 MALFORMED = ["abc", HUGE, "\x00"]
 FORGED_COUNTS = ["abc", "1999"]
@@ -214,6 +216,11 @@ class Sweep:
             cause = repr(error[1]) if error else ""
             shown = {k: (v if len(str(v)) < 40 else str(v)[:40] + "…") for k, v in data.items()}
             self.failures.append(f"{who} {method.upper()} {path} {shown!r} → 500 {cause}")
+        elif method == "post" and response.status_code in (200, 400):
+            page = response.content.decode(errors="replace")
+            # A field marked wrong is also listed in the summary above the form.
+            if INVALID_FIELD.search(page) and "data-error-summary" not in page:
+                self.failures.append(f"{who} POST {path}: errors shown with no error summary")
         return response
 
     def forms_on(self, who, client, path):

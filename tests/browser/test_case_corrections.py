@@ -62,7 +62,11 @@ def test_the_volunteer_changes_a_visit_and_a_goal_on_a_small_phone(small_phone, 
     page.get_by_label("Progress").fill("Most mornings now")
     click_to_load(page, page.get_by_role("button", name="Save the review"))
     # No outcome was chosen for her: she is asked, and what she typed is kept.
-    expect(page.get_by_role("alert")).to_contain_text("Choose how far the goal was achieved.")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("Choose how far the goal was achieved.")
+    expect(summary).to_be_focused()  # read out first, and in view on the phone
+    summary.get_by_role("link", name="Outcome", exact=False).click()
+    expect(page.get_by_label("Outcome")).to_be_focused()
     assert page.get_by_label("Progress").input_value() == "Most mornings now"
     page.get_by_label("Outcome").select_option(label="Partly achieved")
     click_to_load(page, page.get_by_role("button", name="Save the review"))

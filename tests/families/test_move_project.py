@@ -278,7 +278,7 @@ def test_the_page_shows_every_problem_and_keeps_what_was_typed(match, morgan, so
     response = client_for(morgan).post(url, {"to_project": southend.pk, "reason": "Moved away"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "There is a problem to put right" in page
+    assert "There is a problem" in page
     assert "end the match first" in page
     assert "may not refer to Southend" in page
     assert "Moved away" in page
