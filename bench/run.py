@@ -22,6 +22,8 @@ import os
 import sys
 import time
 
+from vicp import dates
+
 TARGETS = {
     "floor_fraction": 0.40,
     "p95_ms": 150,
@@ -182,7 +184,7 @@ def print_report(results, args):
     print()
     print("=" * 100)
     now = datetime.datetime.now(datetime.UTC).astimezone()
-    print(f"ViCP bench, {now:%d/%m/%Y %H:%M}: {describe_data()}")
+    print(f"ViCP bench, {dates.moment(now)}: {describe_data()}")
     print(
         f"As: manager and admin; social worker {actors.users['social_worker'].email}; "
         f"volunteer {actors.users['volunteer'].email}; project {actors.project.name}; "

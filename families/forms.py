@@ -2,12 +2,12 @@ from django import forms
 from django.utils import timezone
 
 from referrals.models import CPCategory, LevelOfNeed, Need, RiskKind
-from vicp.forms import SafeModelMultipleChoiceField
+from vicp.forms import DateInput, SafeModelMultipleChoiceField
 from volunteers.models import Volunteer
 
 from .models import Child, Family, Goal, GoalReview, Match, Visit, VisitActivity
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class StartMatchForm(forms.Form):

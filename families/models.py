@@ -8,6 +8,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from referrals.models import CPCategory, LevelOfNeed, Need, PlanType, Referral, RiskKind
+from vicp import dates
 from vicp.models import Project
 
 
@@ -351,7 +352,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"Visit {self.pk} on {self.visited_on:%d/%m/%Y}"
+        return f"Visit {self.pk} on {dates.day(self.visited_on)}"
 
 
 class Concern(models.Model):
@@ -397,7 +398,7 @@ class VisitChange(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"Change to visit {self.visit_id} at {self.at:%d/%m/%Y %H:%M}"
+        return f"Change to visit {self.visit_id} at {dates.moment(self.at)}"
 
     def readable(self):
         """[(field label, before, after)] for people reading the record."""
@@ -432,7 +433,7 @@ class MileageRate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.pence_per_mile}p a mile from {self.valid_from:%d/%m/%Y}"
+        return f"{self.pence_per_mile}p a mile from {dates.day(self.valid_from)}"
 
 
 class Goal(models.Model):

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from referrals.models import LevelOfNeed, Need, Referral
 from referrals.services import format_postcode, may_refer_to
-from vicp import audit
+from vicp import audit, dates
 from vicp.models import Project, User
 from vicp.permissions import manages, projects_managed_by
 from volunteers.models import Stage, Volunteer
@@ -481,10 +481,10 @@ def _check_visit(
         errors["visited_on"] = "The visit cannot be in the future."
     elif visited_on < match.started_on:
         errors["visited_on"] = (
-            f"The match started on {match.started_on:%d/%m/%Y}; the visit cannot be before that."
+            f"The match started on {dates.day(match.started_on)}; the visit cannot be before that."
         )
     elif match.ended_on and visited_on > match.ended_on:
-        errors["visited_on"] = f"The match ended on {match.ended_on:%d/%m/%Y}."
+        errors["visited_on"] = f"The match ended on {dates.day(match.ended_on)}."
     if not Visit.MIN_MINUTES <= duration_minutes <= Visit.MAX_MINUTES:
         errors["duration_minutes"] = "A visit lasts between 15 minutes and 8 hours (480 minutes)."
     if contact_made and engagement is None and not draft:
@@ -700,7 +700,7 @@ def review_goal(
         errors["reviewed_on"] = "The review cannot be dated in the future."
     elif reviewed_on < timezone.localtime(goal.created_at).date():
         errors["reviewed_on"] = (
-            f"The goal was agreed on {timezone.localtime(goal.created_at):%-d %b %Y}; "
+            f"The goal was agreed on {dates.day(timezone.localtime(goal.created_at))}; "
             "the review cannot be before that."
         )
     if outcome not in Goal.Outcome.values:
@@ -823,7 +823,7 @@ def _child_problems(
     elif age_on(date_of_birth, family.accepted_on) >= 18:
         errors["date_of_birth"] = (
             f"The child would have been 18 or over when the case was accepted "
-            f"({family.accepted_on:%-d %b %Y}): the programme is for children."
+            f"({dates.day(family.accepted_on)}): the programme is for children."
         )
     if plan_type == "cp" and cp_category is None:
         errors["cp_category"] = "Choose the category of the child protection plan."
@@ -895,7 +895,7 @@ def record_child_left(child: Child, *, by: User, left_on: datetime.date, reason:
     _require_open_record(family)
     errors = {}
     if child.left_household_on:
-        left_on_text = f"{child.left_household_on:%-d %b %Y}"
+        left_on_text = f"{dates.day(child.left_household_on)}"
         raise ValidationError(
             f"{child.first_name} is already recorded as leaving on {left_on_text}."
         )

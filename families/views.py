@@ -337,7 +337,7 @@ def claims_csv(request):
                 row.match.volunteer.full_name,
                 row.logged_by.email,
                 row.match.family.project.code,
-                row.visited_on.strftime("%d/%m/%Y"),
+                row.visited_on.isoformat(),
                 row.miles,
                 amount,
                 row.pk,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from referrals.models import LevelOfNeed, PlanType
+from vicp.forms import DateInput
 
 from .models import ChildStatus, Measure, MeasureScore, OutcomeScale, RiskReview, StarReading
 from .services import MAX_ANSWER_LENGTH
@@ -12,7 +13,7 @@ class StarReadingForm(forms.Form):
     taken_on = forms.DateField(
         label="Date",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -48,7 +49,7 @@ class StarReadingForm(forms.Form):
 
 # --- Risk reviews and validated measures ----------------------------------------------------
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 ATTENDANCE_ERRORS = dict.fromkeys(
     ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits"),
     "School attendance is a percentage from 0 to 100, to one decimal place.",

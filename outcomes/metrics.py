@@ -20,6 +20,7 @@ from scipy.stats import wilcoxon
 
 from families.models import Family, Match
 from referrals.models import Referral
+from vicp import dates
 from vicp.models import Project
 from volunteers.models import Stage, TrainingAttendance, Volunteer, VolunteerStageChange
 
@@ -498,7 +499,7 @@ def _savings(project, start, end, plan_changes):
             counts[(before, after)] += 1
         savings += saved
         method.append(
-            f"{each.name}: unit costs from {costs.valid_from:%d/%m/%Y} — a child on a CP plan "
+            f"{each.name}: unit costs from {dates.day(costs.valid_from)} — a child on a CP plan "
             f"{_pounds(costs.cp_plan_child_year)} a year, on a CIN plan "
             f"{_pounds(costs.cin_plan_child_year)} a year; running the scheme "
             f"{_pounds(costs.scheme_year)} a year, so {_pounds(scheme)} for these {days} days."

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from families.models import Family
 from referrals.models import PlanType
+from vicp import dates
 from vicp.models import Project
 
 
@@ -395,7 +396,7 @@ class UnitCosts(models.Model):
         ]
 
     def __str__(self):
-        return f"Unit costs from {self.valid_from:%d/%m/%Y}"
+        return f"Unit costs from {dates.day(self.valid_from)}"
 
 
 class Report(models.Model):

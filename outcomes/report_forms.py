@@ -1,20 +1,17 @@
 from django import forms
 
+from vicp.forms import DateInput
 from vicp.permissions import projects_managed_by
 
 from .metrics import default_period
-
-UK_DATE = forms.DateInput(
-    format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off", "size": 10}
-)
 
 
 class ImpactReportForm(forms.Form):
     """The programme impact report's project and period (the last 12 months by default)."""
 
     project = forms.ModelChoiceField(queryset=None)
-    start = forms.DateField(label="From", widget=UK_DATE, help_text="A date such as 01/04/2025.")
-    end = forms.DateField(label="To", widget=UK_DATE, help_text="Included in the period.")
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To", widget=DateInput(), help_text="Included in the period.")
 
     def __init__(self, *args, user, **kwargs):
         start, end = default_period()

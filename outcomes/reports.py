@@ -23,6 +23,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from families.models import Visit
 from families.selectors import visit_summary
 from referrals.models import PlanType
+from vicp import dates
 from volunteers.models import Interview, TrainingSession
 from volunteers.services import format_hours, required_training_hours
 
@@ -188,11 +189,11 @@ def _star_section(family):
     series = []
     if start:
         scores = [start_scores.get(a.pk) for a in areas]
-        series.append((f"Start ({start.taken_on:%d/%m/%Y})", scores))
+        series.append((f"Start ({dates.day(start.taken_on)})", scores))
     if last:
         label = "End" if last.stage == StarReading.Stage.END else "Latest review"
         scores = [last_scores.get(a.pk) for a in areas]
-        series.append((f"{label} ({last.taken_on:%d/%m/%Y})", scores))
+        series.append((f"{label} ({dates.day(last.taken_on)})", scores))
     return {
         "start": start,
         "last": last,
@@ -498,7 +499,7 @@ def impact_context(project, start, end):
         for row in summary["measures"]
     ]
     return {
-        "title": f"Programme impact report: {scope}, {start:%d/%m/%Y} to {end:%d/%m/%Y}",
+        "title": f"Programme impact report: {scope}, {dates.day(start)} to {dates.day(end)}",
         "generated_at": _generated(),
         "project": project,
         "scope": scope,

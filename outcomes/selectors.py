@@ -13,6 +13,7 @@ from django.utils import timezone
 from families.models import Child, Family, Match
 from families.policy import manages_family
 from families.selectors import families_visible_to
+from vicp import dates
 from vicp.models import Project, User
 from vicp.permissions import audit_refusal, projects_managed_by
 
@@ -371,7 +372,7 @@ def star_journey(family: Family) -> dict[str, object] | None:
     chart = charts.star_chart(
         names,
         [
-            (f"{label} {reading.taken_on:%d/%m/%Y}", [s.score for s in reading.scores.all()])
+            (f"{label} {dates.day(reading.taken_on)}", [s.score for s in reading.scores.all()])
             for label, reading in series
         ],
     )

@@ -2,7 +2,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
-from vicp.forms import SafeModelMultipleChoiceField
+from vicp.forms import DateInput, SafeModelMultipleChoiceField
 
 from .models import CPCategory, LevelOfNeed, Need, PlanType, Referral, RiskKind
 from .services import CORRECTABLE_FIELDS, REQUIRED_ONCE_SUBMITTED
@@ -10,7 +10,7 @@ from .services import CORRECTABLE_FIELDS, REQUIRED_ONCE_SUBMITTED
 # The most children one referral lists: a large household, and a cap on what
 # one request can make the server build.
 MAX_CHILDREN = 15
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class ReferralForm(forms.ModelForm):

@@ -13,6 +13,16 @@ from .models import User
 from .tasks import send_set_password_email
 
 
+class DateInput(forms.DateInput):
+    """Every date is chosen with the browser's date picker, which sends ISO 8601 (2026-12-01)
+    whatever the page shows; a date typed as 1/12/2026 is read too (DATE_INPUT_FORMATS)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 def add_service_errors(form, error):
     """Show a service's ValidationError next to the fields it names."""
     if hasattr(error, "error_dict"):
@@ -151,12 +161,12 @@ class AuditSearchForm(forms.Form):
     start = forms.DateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     end = forms.DateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def clean(self):

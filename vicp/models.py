@@ -10,6 +10,8 @@ from django.utils.crypto import salted_hmac
 from django_otp.models import Device, ThrottlingMixin
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from vicp import dates
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -203,7 +205,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_type} {self.object_id}"
+        return f"{dates.moment(self.at)} {self.action} {self.object_type} {self.object_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -91,6 +91,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["vicp.templatetags.vicp_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -212,6 +213,8 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y"]
+# "1 Dec 2026" wherever Django writes a date itself (vicp/dates.py writes the rest).
+FORMAT_MODULE_PATH = ["vicp.formats"]
 
 # --- Static and uploaded files ------------------------------------------------
 STATIC_URL = "static/"

@@ -1,13 +1,13 @@
 from django import forms
 
-from vicp.forms import SafeModelMultipleChoiceField
+from vicp.forms import DateInput, SafeModelMultipleChoiceField
 from vicp.models import Project
 
 from .models import DBSCheck, Interview, Reference, TrainingSession, Volunteer
 
 
 def _date():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 class _ContactDetailsCleaning:

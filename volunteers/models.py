@@ -8,6 +8,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from vicp import dates
 from vicp.models import Project
 
 certificate_number_validator = RegexValidator(
@@ -358,7 +359,7 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+        return f"{self.title} ({dates.day(self.held_on)})"
 
 
 class TrainingAttendance(Step):
@@ -417,7 +418,7 @@ class Supervision(models.Model):
         ]
 
     def __str__(self):
-        return f"Supervision of {self.volunteer} on {self.held_on:%d/%m/%Y}"
+        return f"Supervision of {self.volunteer} on {dates.day(self.held_on)}"
 
 
 # Direct foreign-key object permissions (see vicp/models.py).

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from guardian.shortcuts import assign_perm
 
-from vicp import audit
+from vicp import audit, dates
 from vicp.models import Project, User
 from vicp.services import invite_user
 
@@ -235,7 +235,7 @@ def _dbs_blocker(check: DBSCheck | None, on: datetime.date) -> str | None:
         )
     if dbs_status(check, on=on) == "lapsed":
         return (
-            f"The DBS check was issued on {check.issued_on:%d/%m/%Y}, more than "
+            f"The DBS check was issued on {dates.day(check.issued_on)}, more than "
             f"{settings.VICP_DBS_VALID_YEARS} years ago: a new check is needed."
         )
     return None
@@ -281,7 +281,7 @@ def _interview_gate(steps: RecordedSteps, kind: str) -> Gate:
     if interview is None:
         blocker = f"{label}: not recorded yet."
     elif interview.outcome != Interview.Outcome.PASSED:
-        blocker = f"{label}: found not suitable on {interview.held_on:%d/%m/%Y}."
+        blocker = f"{label}: found not suitable on {dates.day(interview.held_on)}."
     else:
         blocker = None
     evidence = (

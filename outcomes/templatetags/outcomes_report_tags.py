@@ -2,6 +2,8 @@ import datetime
 
 from django import template
 
+from vicp import dates
+
 from .. import charts
 from ..models import Report
 
@@ -16,7 +18,7 @@ def report_period(report):
         end = datetime.date.fromisoformat(report.parameters["end"])
     except (KeyError, TypeError, ValueError):
         return ""
-    return f"{start:%d/%m/%Y} to {end:%d/%m/%Y}"
+    return f"{dates.day(start)} to {dates.day(end)}"
 
 
 STATUS_BADGES = {

@@ -147,10 +147,10 @@ def test_a_manager_chooses_among_their_projects_and_the_last_12_months(
     html = page.content.decode()
     assert "All projects" not in html
     today = timezone.localdate()
-    assert f'value="{today:%d/%m/%Y}"' in html
+    assert f'<input type="date" name="end" value="{today:%Y-%m-%d}"' in html  # a date picker
     start = form["start"].value()
     assert (today - start).days in (364, 365)  # the last twelve months, today included
-    assert f'value="{start:%d/%m/%Y}"' in html
+    assert f'<input type="date" name="start" value="{start:%Y-%m-%d}"' in html
 
 
 def test_an_administrator_may_choose_all_projects(client_for, ada, cambridgeshire, southend):

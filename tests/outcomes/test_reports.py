@@ -141,7 +141,7 @@ def test_the_volunteer_record_has_every_step_with_the_dbs_number_masked(
     assert "••••••••7890" in text
     assert "Satisfactory: Ruth Baker (Employer)" in flat
     assert "18 of 18 hours attended" in flat
-    assert f"the last on {days_ago(3):%-d %B %Y}" in flat
+    assert f"the last on {days_ago(3):%-d %b %Y}" in flat
     assert "private note" not in flat  # supervision notes stay in ViCP
 
 

@@ -175,7 +175,7 @@ def test_dbs_issued_exactly_the_valid_years_ago_is_in_date_and_one_day_more_is_n
     assert blockers_of(applicant) == []
     assert services.dbs_in_date(applicant)
     assert blockers_of(other) == [
-        "The DBS check was issued on 14/06/2023, more than 3 years ago: a new check is needed."
+        "The DBS check was issued on 14 Jun 2023, more than 3 years ago: a new check is needed."
     ]
     assert not services.dbs_in_date(other)
     assert services.dbs_in_date(other, on=datetime.date(2026, 6, 14))
@@ -366,7 +366,7 @@ def test_a_not_suitable_interview_blocks(applicant, alice):
         applicant, kind="informal", outcome="not_suitable", by=alice, held_on=TODAY
     )
     assert applicant.stage == Stage.APPLIED
-    assert blockers_of(applicant)[0] == "Informal interview: found not suitable on 15/06/2026."
+    assert blockers_of(applicant)[0] == "Informal interview: found not suitable on 15 Jun 2026."
 
 
 def test_an_interview_cannot_be_in_the_future(applicant, alice):

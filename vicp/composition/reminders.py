@@ -18,6 +18,7 @@ from families.models import Match, Visit
 from families.selectors import matches_reaching_their_length, quiet_matches
 from outcomes.selectors import evaluations_awaiting
 from referrals.selectors import decision_queue, working_days_between
+from vicp import dates
 from vicp.models import SentReminder, User
 from vicp.permissions import projects_managed_by
 from volunteers.selectors import dbs_renewals, supervision_overdue
@@ -41,7 +42,7 @@ def manager_items(manager, today):
                 "no_visit",
                 f"{match.pk}:{since.isoformat()}",
                 f"Case {match.family.case_reference} with {match.volunteer.full_name}: "
-                f"no visit with contact since {since:%d/%m/%Y}.",
+                f"no visit with contact since {dates.day(since)}.",
             )
         )
     weeks = settings.VICP_MATCH_WEEKS
@@ -51,7 +52,7 @@ def manager_items(manager, today):
                 "match_weeks",
                 str(match.pk),
                 f"Case {match.family.case_reference} with {match.volunteer.full_name} has reached "
-                f"{weeks} weeks (started {match.started_on:%d/%m/%Y}): time to plan the ending.",
+                f"{weeks} weeks (started {dates.day(match.started_on)}): time to plan the ending.",
             )
         )
     for volunteer in supervision_overdue(manager, on=today):
@@ -60,7 +61,7 @@ def manager_items(manager, today):
                 "supervision",
                 f"{volunteer.pk}:{volunteer.supervision_due_on.isoformat()}",
                 f"Supervision with {volunteer.full_name} was due on "
-                f"{volunteer.supervision_due_on:%d/%m/%Y}.",
+                f"{dates.day(volunteer.supervision_due_on)}.",
             )
         )
     for row in dbs_renewals(manager, on=today):
@@ -70,7 +71,7 @@ def manager_items(manager, today):
                 "dbs",
                 f"{row['volunteer'].pk}:{row['recheck_on'].isoformat()}:{row['status']}",
                 f"{row['volunteer'].full_name}'s DBS check {state} (re-check by "
-                f"{row['recheck_on']:%d/%m/%Y}).",
+                f"{dates.day(row['recheck_on'])}).",
             )
         )
     for referral in decision_queue(manager):
@@ -95,7 +96,7 @@ def _evaluation_items(user, today):
         Item(
             "evaluation_missing",
             f"{family.pk}:{','.join(missing)}",
-            f"Case {family.case_reference} closed on {family.closed_on:%d/%m/%Y}: "
+            f"Case {family.case_reference} closed on {dates.day(family.closed_on)}: "
             f"evaluation still missing from {', '.join(m.lower() for m in missing)}.",
         )
         for family, missing in rows

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from vicp import dates
 from vicp.composition.retention import apply_retention
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         verb = "Would anonymise" if dry_run else "Anonymised"
         for kind, record, since in due:
             label = record.case_reference if kind == "family" else f"volunteer {record.pk}"
-            self.stdout.write(f"{verb} {label} ({kind}, since {since:%d/%m/%Y})")
+            self.stdout.write(f"{verb} {label} ({kind}, since {dates.day(since)})")
         self.stdout.write(
             f"{verb} {len(due)} record{'s' if len(due) != 1 else ''} "
             f"(retention {settings.VICP_RETENTION_YEARS} years)."
