@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from referrals.forms import POSTCODE_TOO_LONG
 from referrals.models import CPCategory, LevelOfNeed, Need, RiskKind
 from vicp.forms import SafeModelMultipleChoiceField
 from volunteers.models import Volunteer
@@ -351,7 +352,10 @@ class FamilyDetailsForm(forms.ModelForm):
             "hopes": forms.Textarea(attrs={"rows": 2}),
             "risk_details": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {"family_name": {"required": "Give the family's name."}}
+        error_messages = {
+            "family_name": {"required": "Give the family's name."},
+            "postcode": {"max_length": POSTCODE_TOO_LONG},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

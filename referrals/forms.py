@@ -5,12 +5,13 @@ from django.utils import timezone
 from vicp.forms import SafeModelMultipleChoiceField
 
 from .models import CPCategory, LevelOfNeed, Need, PlanType, Referral, RiskKind
-from .services import CORRECTABLE_FIELDS, REQUIRED_ONCE_SUBMITTED
+from .services import CORRECTABLE_FIELDS, REQUIRED_ONCE_SUBMITTED, level_of_need_problem
 
 # The most children one referral lists: a large household, and a cap on what
 # one request can make the server build.
 MAX_CHILDREN = 15
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+POSTCODE_TOO_LONG = "A postcode has at most 10 characters, for example CB1 2AB."
 
 
 class ReferralForm(forms.ModelForm):
@@ -52,6 +53,8 @@ class ReferralForm(forms.ModelForm):
             "risks": SafeModelMultipleChoiceField,
         }
         labels = {"level_of_need": "Level of need"}
+        # The input does not cut what is typed: a postcode too long is explained.
+        error_messages = {"postcode": {"max_length": POSTCODE_TOO_LONG}}
         help_texts = {
             "risk_details": "Anything a volunteer visiting alone must know: dogs, violence, "
             "substance use, other adults.",
@@ -82,6 +85,11 @@ class ReferralForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # The service's own check, asked before saving so that it shows with the rest.
+        if data.get("project") and data.get("level_of_need"):
+            problem = level_of_need_problem(data["project"], data["level_of_need"].pk)
+            if problem:
+                self.add_error("level_of_need", problem)
         if self.submitting:
             if not data.get("consent_given"):
                 self.add_error(

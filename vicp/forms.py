@@ -5,12 +5,28 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
+from django.forms.renderers import DjangoTemplates
 
 from . import audit, reauth
 from .audit import client_ip
 from .http import over_hourly_limit
 from .models import User
 from .tasks import send_set_password_email
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer, without the `maxlength` a field's max_length puts on its input.
+
+    A browser silently cuts what is typed at that length (a postcode, a name pasted in);
+    the server checks the length instead and says what is too long, keeping what was typed.
+    """
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if isinstance(widget, dict):
+            for part in (widget, *widget.get("subwidgets", ())):
+                part.get("attrs", {}).pop("maxlength", None)
+        return super().render(template_name, context, request=request)
 
 
 def add_service_errors(form, error):

@@ -10,6 +10,11 @@ def _date():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+POSTCODE_MESSAGE = "Enter a UK postcode, for example CB1 2AB."
+# Also for one too long to be a postcode: the input does not cut what is typed.
+POSTCODE_ERRORS = {"postcode": {"max_length": POSTCODE_MESSAGE}}
+
+
 class _ContactDetailsCleaning:
     cleaned_data: dict
 
@@ -17,7 +22,7 @@ class _ContactDetailsCleaning:
         postcode = " ".join(self.cleaned_data["postcode"].upper().split())
         compact = postcode.replace(" ", "")
         if not (5 <= len(compact) <= 7 and compact[:1].isalpha() and compact[-3:-2].isdigit()):
-            raise forms.ValidationError("Enter a UK postcode, for example CB1 2AB.")
+            raise forms.ValidationError(POSTCODE_MESSAGE)
         return compact[:-3] + " " + compact[-3:]
 
     def clean_phone(self):
@@ -80,6 +85,7 @@ class ApplicationForm(_ContactDetailsCleaning, forms.ModelForm):
             "drives": "I drive and have a car",
             "heard_about": "How did you hear about us?",
         }
+        error_messages = POSTCODE_ERRORS
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -272,6 +278,7 @@ class DetailsForm(_ContactDetailsCleaning, forms.ModelForm):
             "drives": "Drives and has a car",
             "heard_about": "How they heard of us",
         }
+        error_messages = POSTCODE_ERRORS
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "experience": forms.Textarea(attrs={"rows": 4}),
