@@ -85,11 +85,6 @@ class ReferralForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        # The service's own check, asked before saving so that it shows with the rest.
-        if data.get("project") and data.get("level_of_need"):
-            problem = level_of_need_problem(data["project"], data["level_of_need"].pk)
-            if problem:
-                self.add_error("level_of_need", problem)
         if self.submitting:
             if not data.get("consent_given"):
                 self.add_error(
@@ -100,6 +95,11 @@ class ReferralForm(forms.ModelForm):
                 self.add_error("level_of_need", "Choose the level of need.")
             if not (data.get("reasons") or "").strip():
                 self.add_error("reasons", "Say why you are referring the family.")
+        # The service's own check, asked before saving so that it shows with the rest.
+        if data.get("project") and data.get("level_of_need"):
+            problem = level_of_need_problem(data["project"], data["level_of_need"].pk)
+            if problem:
+                self.add_error("level_of_need", problem)
         return data
 
 
