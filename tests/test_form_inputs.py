@@ -7,7 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from volunteers.forms import POSTCODE_MESSAGE
+from volunteers.forms import POSTCODE_MESSAGE, AttendanceForm, TrainingForm
+from volunteers.models import TrainingSession, Volunteer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -51,3 +52,13 @@ def test_the_visit_forms_numbers_are_what_the_server_accepts(client_for, match):
     assert (duration["min"], duration["max"], duration["step"]) == ("15", "480", "1")
     miles = number_input(page, "miles")
     assert (miles["min"], miles["max"], miles["step"]) == ("1", "999", "1")
+
+
+@pytest.mark.parametrize("form_class", [TrainingForm, AttendanceForm])
+def test_hours_inputs_are_what_the_hours_column_holds(form_class):
+    if form_class is TrainingForm:
+        kwargs = {"sessions": TrainingSession.objects.none()}
+    else:
+        kwargs = {"volunteers": Volunteer.objects.none()}
+    attrs = number_input(str(form_class(**kwargs)["hours"]), "hours")
+    assert (attrs["min"], attrs["max"], attrs["step"]) == ("0.5", "999.9", "0.1")

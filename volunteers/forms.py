@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from vicp.forms import SafeModelMultipleChoiceField
@@ -10,6 +12,8 @@ def _date():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# What the hours column holds (4 digits, one after the point), so the input says the same.
+MOST_HOURS = Decimal("999.9")
 POSTCODE_MESSAGE = "Enter a UK postcode, for example CB1 2AB."
 # Also for one too long to be a postcode: the input does not cut what is typed.
 POSTCODE_ERRORS = {"postcode": {"max_length": POSTCODE_MESSAGE}}
@@ -169,7 +173,11 @@ class ReferenceForm(forms.Form):
 class TrainingForm(forms.Form):
     session = forms.ModelChoiceField(queryset=TrainingSession.objects.none())
     hours = forms.DecimalField(
-        label="Hours attended", max_digits=4, decimal_places=1, min_value=0.5
+        label="Hours attended",
+        max_digits=4,
+        decimal_places=1,
+        min_value=0.5,
+        max_value=MOST_HOURS,
     )
 
     def __init__(self, *args, sessions, **kwargs):
@@ -231,6 +239,7 @@ class AttendanceForm(forms.Form):
         max_digits=4,
         decimal_places=1,
         min_value=0.5,
+        max_value=MOST_HOURS,
         help_text="Change it for someone who left early by recording them separately.",
     )
 
