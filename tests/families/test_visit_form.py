@@ -109,6 +109,10 @@ def test_a_visit_with_nothing_answered_says_what_each_answer_needs(client_for, m
     assert response.context["form"].errors == {
         name: [message] for name, message in services.VISIT_ANSWERS_NEEDED.items()
     }
+    top = summary(response.content.decode())
+    # Each links to its answer; a group of radio buttons, to its first.
+    for anchor in ("id_visited_on", "id_duration_minutes", "id_contact_made_0", "id_medium_0"):
+        assert f'href="#{anchor}"' in top
 
 
 @pytest.mark.parametrize(
