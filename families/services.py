@@ -515,7 +515,7 @@ def visit_problems(
             }
         )
     today = timezone.localdate()
-    if visited_on is None:
+    if visited_on is None:  # not typed yet (a draft), or already said to be needed
         pass
     elif visited_on > today:
         errors["visited_on"] = "The visit cannot be in the future."
