@@ -1,10 +1,12 @@
 from django import forms
 from django.utils import timezone
 
+from referrals.forms import POSTCODE_TOO_LONG
 from referrals.models import CPCategory, LevelOfNeed, Need, RiskKind
 from vicp.forms import DateInput, SafeModelMultipleChoiceField
 from volunteers.models import Volunteer
 
+from . import services
 from .models import Child, Family, Goal, GoalReview, Match, Visit, VisitActivity
 
 DATE = DateInput()
@@ -111,7 +113,15 @@ class CloseConcernForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    """The visit form on a phone: few required fields, big targets, sensible defaults."""
+    """The visit form on a phone: few required fields, big targets, sensible defaults.
+
+    Every problem shows at once: the form asks `services.visit_problems` (where the
+    rules are) about the answers it could read, beside its own checks. A draft
+    (`draft=True`) needs no answer; what is typed must still hold.
+    """
+
+    # The durations the page suggests (visit-form.js swaps them as the answer changes).
+    visit_minutes, attempt_minutes = Visit.VISIT_MINUTES, Visit.ATTEMPT_MINUTES
 
     visited_on = forms.DateField(label="Date", widget=DATE, initial=timezone.localdate)
     start_time = forms.TimeField(
@@ -121,14 +131,23 @@ class VisitForm(forms.Form):
     )
     duration_minutes = forms.IntegerField(
         label="How long (minutes)",
-        initial=120,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 15, "max": 480, "step": 5}),
-        help_text="Between 15 and 480 minutes.",
+        initial=Visit.VISIT_MINUTES,
+        # The browser is told what the server accepts: any whole minute in the range.
+        widget=forms.NumberInput(
+            attrs={
+                "inputmode": "numeric",
+                "min": Visit.MIN_MINUTES,
+                "max": Visit.MAX_MINUTES,
+                "step": 1,
+            }
+        ),
+        help_text="Between 15 and 480 minutes. If nobody was in, the time you spent trying.",
     )
     contact_made = forms.TypedChoiceField(
         label="Did you see or speak to the family?",
         choices=[("yes", "Yes"), ("no", "No, nobody was in or they did not answer")],
         coerce=lambda value: value == "yes",
+        empty_value=None,
         widget=forms.RadioSelect,
     )
     medium = forms.ChoiceField(
@@ -160,11 +179,21 @@ class VisitForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        help_text="Needed when you saw or spoke to the family.",
     )
     miles = forms.IntegerField(
         label="Miles travelled (for expenses)",
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 999}),
+        widget=forms.NumberInput(
+            attrs={
+                "inputmode": "numeric",
+                "min": Visit.MIN_MILES,
+                "max": Visit.MAX_MILES,
+                "step": 1,
+            }
+        ),
+        help_text="A whole number of miles, from 1 to 999.",
+        error_messages={"invalid": services.MILES_MESSAGE},
     )
     has_concern = forms.BooleanField(label="I have a safeguarding concern", required=False)
     concern = forms.CharField(
@@ -175,8 +204,13 @@ class VisitForm(forms.Form):
         "worker are told at once.",
     )
 
-    def __init__(self, *args, editing=False, needs_reason=False, **kwargs):
+    def __init__(self, *args, match=None, draft=False, editing=False, needs_reason=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.match, self.draft = match, draft
+        for name, message in services.VISIT_ANSWERS_NEEDED.items():
+            self.fields[name].required = not draft
+            self.fields[name].error_messages["required"] = message
+        self.fields["duration_minutes"].error_messages["invalid"] = services.DURATION_MESSAGE
         if editing:  # a concern is raised when the visit is logged, not by editing it later
             del self.fields["has_concern"]
             del self.fields["concern"]
@@ -185,13 +219,30 @@ class VisitForm(forms.Form):
                 label="Why are you correcting this visit?",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="The volunteer and anyone reading the record will see this.",
-                error_messages={"required": "Say why you are correcting this visit."},
+                error_messages={"required": services.CORRECTION_REASON_NEEDED},
             )
 
     def clean(self):
         data = super().clean()
         if data.get("has_concern") and not (data.get("concern") or "").strip():
             self.add_error("concern", "Describe your concern.")
+        if data.get("contact_made") is False:  # an attempt: what was not asked is not kept
+            data["activities"] = VisitActivity.objects.none()
+            data["engagement"] = None
+        if self.match is not None:
+            problems = services.visit_problems(
+                self.match,
+                visited_on=data.get("visited_on"),
+                duration_minutes=data.get("duration_minutes"),
+                contact_made=data.get("contact_made"),
+                medium=data.get("medium") or "",
+                engagement=data.get("engagement"),
+                miles=data.get("miles"),
+                draft=self.draft,
+            )
+            for name, message in problems.items():
+                if name in self.fields and name not in self.errors:  # one message a field
+                    self.add_error(name, message)
         return data
 
     def service_arguments(self):
@@ -201,6 +252,7 @@ class VisitForm(forms.Form):
         if not self.cleaned_data.get("has_concern"):
             data["concern"] = ""
         data["place"] = data.get("place") or ""
+        data["medium"] = data.get("medium") or ""
         return data
 
     @classmethod
@@ -209,7 +261,7 @@ class VisitForm(forms.Form):
             "visited_on": visit.visited_on,
             "start_time": visit.start_time,
             "duration_minutes": visit.duration_minutes,
-            "contact_made": "yes" if visit.contact_made else "no",
+            "contact_made": {True: "yes", False: "no"}.get(visit.contact_made),
             "medium": visit.medium,
             "place": visit.place,
             "activities": list(visit.activities.all()),
@@ -300,7 +352,10 @@ class FamilyDetailsForm(forms.ModelForm):
             "hopes": forms.Textarea(attrs={"rows": 2}),
             "risk_details": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {"family_name": {"required": "Give the family's name."}}
+        error_messages = {
+            "family_name": {"required": "Give the family's name."},
+            "postcode": {"max_length": POSTCODE_TOO_LONG},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

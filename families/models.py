@@ -283,14 +283,18 @@ class Visit(models.Model):
         DISCARDED = "discarded", "Discarded"
 
     MIN_MINUTES, MAX_MINUTES = 15, 480
+    # What the form suggests: a visit of about two hours, or a short try when nobody was in.
+    VISIT_MINUTES, ATTEMPT_MINUTES = 120, 15
+    MIN_MILES, MAX_MILES = 1, 999
+    MIN_ENGAGEMENT, MAX_ENGAGEMENT = 1, 5
 
     match = models.ForeignKey(Match, on_delete=models.PROTECT, related_name="visits")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.LOGGED)
     visited_on = models.DateField("date")
     start_time = models.TimeField(null=True, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField("how long (minutes)")
-    contact_made = models.BooleanField("did you see the family?")
-    medium = models.CharField("how", max_length=10, choices=Medium.choices)
+    duration_minutes = models.PositiveSmallIntegerField("how long (minutes)", null=True, blank=True)
+    contact_made = models.BooleanField("did you see the family?", null=True, blank=True)
+    medium = models.CharField("how", max_length=10, choices=Medium.choices, blank=True)
     place = models.CharField("where", max_length=15, choices=Place.choices, blank=True)
     activities = models.ManyToManyField(VisitActivity, blank=True, related_name="+")
     notes = models.TextField(blank=True)
@@ -327,8 +331,15 @@ class Visit(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480),
+                condition=Q(duration_minutes=None)
+                | (Q(duration_minutes__gte=15) & Q(duration_minutes__lte=480)),
                 name="visit_duration_15_to_480",
+            ),
+            # A draft keeps whatever was typed; a logged visit has every answer.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "unfinished", "discarded"])
+                | (~Q(duration_minutes=None) & ~Q(contact_made=None) & ~Q(medium="")),
+                name="visit_logged_is_answered",
             ),
             models.CheckConstraint(
                 condition=Q(engagement=None) | (Q(engagement__gte=1) & Q(engagement__lte=5)),

@@ -376,9 +376,9 @@ def log_visit(
     *,
     match: Match,
     by: User,
-    visited_on: datetime.date,
-    duration_minutes: int,
-    contact_made: bool = True,
+    visited_on: datetime.date | None,
+    duration_minutes: int | None,
+    contact_made: bool | None = True,
     medium: str = Visit.Medium.IN_PERSON,
     start_time: datetime.time | None = None,
     place: str = "",
@@ -392,8 +392,10 @@ def log_visit(
 ) -> Visit:
     """Record a visit (or an attempt: `contact_made=False`) to the matched family.
 
-    `draft=True` keeps it to finish later; `visit` is the draft being finished.
-    A concern, if given, is raised with the visit and its alerts go out at once.
+    `draft=True` keeps whatever was typed, to finish later (`None` for an answer not
+    given yet; a draft without a date is dated the day it is saved); `visit` is the
+    draft being finished. An attempt keeps no activities nor engagement. A concern,
+    if given, is raised with the visit and its alerts go out at once.
     """
     match = Match.objects.select_related("family__project", "volunteer").get(pk=match.pk)
     if visit is not None:
@@ -406,15 +408,18 @@ def log_visit(
         raise ValidationError("Only the matched volunteer or a project manager can log this visit.")
     elif not match.is_active:
         raise ValidationError("This match has ended: visits can no longer be logged.")
-    _check_visit(
+    problems = visit_problems(
         match,
         visited_on=visited_on,
         duration_minutes=duration_minutes,
         contact_made=contact_made,
+        medium=medium,
         engagement=engagement,
         miles=miles,
         draft=draft,
     )
+    if problems:
+        raise ValidationError(problems)
     if visit is None:
         visit = Visit(match=match, logged_by=by)
     elif visit.match_id != match.pk or visit.status not in FINISHABLE:
@@ -422,19 +427,20 @@ def log_visit(
     elif visit.status == Visit.Status.UNFINISHED and draft:
         raise ValidationError("A draft of an ended match is finished or discarded, not kept.")
     finishing = visit.pk is not None and not draft
-    visit.visited_on = visited_on
+    attempt = contact_made is False
+    visit.visited_on = visited_on or timezone.localdate()
     visit.start_time = start_time
     visit.duration_minutes = duration_minutes
     visit.contact_made = contact_made
     visit.medium = medium
     visit.place = place
     visit.notes = notes
-    visit.engagement = engagement if contact_made else None
+    visit.engagement = None if attempt else engagement
     visit.miles = miles
     visit.status = Visit.Status.DRAFT if draft else Visit.Status.LOGGED
     visit.full_clean()
     visit.save()
-    visit.activities.set(activities)
+    visit.activities.set(() if attempt else activities)
     action = "visit.draft_saved" if draft else ("visit.finished" if finishing else "visit.logged")
     audit.record(action, actor=by, obj=visit, project=match.family.project)
     # A concern cannot wait for the draft to be finished: it is raised, and its alerts
@@ -465,19 +471,54 @@ def discard_draft(visit: Visit, *, by: User, reason: str) -> Visit:
     return visit
 
 
-def _check_visit(
+# What a logged visit must answer; a draft may leave any of them for later.
+VISIT_ANSWERS_NEEDED = {
+    "visited_on": "Give the date of the visit.",
+    "duration_minutes": "Say how long it took, in minutes.",
+    "contact_made": "Say whether you saw or spoke to the family.",
+    "medium": "Say how: in person, by phone or by video.",
+}
+DURATION_MESSAGE = "A visit lasts between 15 minutes and 8 hours (480 minutes)."
+MILES_MESSAGE = "Miles are a whole number from 1 to 999."
+ENGAGEMENT_NEEDED = "Say how engaged the family was (1 to 5)."
+CORRECTION_REASON_NEEDED = "Say why you are correcting this visit."
+
+
+def visit_problems(
     match: Match,
     *,
-    visited_on: datetime.date,
-    duration_minutes: int,
-    contact_made: bool,
-    engagement: int | None,
-    miles: int | None,
+    visited_on: datetime.date | None,
+    duration_minutes: int | None,
+    contact_made: bool | None,
+    medium: str = Visit.Medium.IN_PERSON,
+    engagement: int | None = None,
+    miles: int | None = None,
     draft: bool = False,
-) -> None:
+) -> dict[str, str]:
+    """Every rule these answers break, one message per field, all at once; nothing saved.
+
+    The visit form asks this before it saves, so it shows every problem together; a
+    draft is checked only on what was typed. An attempt is asked for no engagement.
+    """
+    answers = {
+        "visited_on": visited_on,
+        "duration_minutes": duration_minutes,
+        "contact_made": contact_made,
+        "medium": medium,
+    }
     errors = {}
+    if not draft:
+        errors.update(
+            {
+                name: message
+                for name, message in VISIT_ANSWERS_NEEDED.items()
+                if answers[name] is None or answers[name] == ""
+            }
+        )
     today = timezone.localdate()
-    if visited_on > today:
+    if visited_on is None:  # not typed yet (a draft), or already said to be needed
+        pass
+    elif visited_on > today:
         errors["visited_on"] = "The visit cannot be in the future."
     elif visited_on < match.started_on:
         errors["visited_on"] = (
@@ -485,16 +526,20 @@ def _check_visit(
         )
     elif match.ended_on and visited_on > match.ended_on:
         errors["visited_on"] = f"The match ended on {dates.day(match.ended_on)}."
-    if not Visit.MIN_MINUTES <= duration_minutes <= Visit.MAX_MINUTES:
-        errors["duration_minutes"] = "A visit lasts between 15 minutes and 8 hours (480 minutes)."
-    if contact_made and engagement is None and not draft:
-        errors["engagement"] = "Say how engaged the family was (1 to 5)."
-    if engagement is not None and not 1 <= engagement <= 5:
-        errors["engagement"] = "Engagement is from 1 to 5."
-    if miles is not None and not 1 <= miles <= 999:
-        errors["miles"] = "Miles are a whole number from 1 to 999."
-    if errors:
-        raise ValidationError(errors)
+    if duration_minutes is not None and not (
+        Visit.MIN_MINUTES <= duration_minutes <= Visit.MAX_MINUTES
+    ):
+        errors["duration_minutes"] = DURATION_MESSAGE
+    if contact_made is not False:
+        if engagement is None and contact_made and not draft:
+            errors["engagement"] = ENGAGEMENT_NEEDED
+        if engagement is not None and not (
+            Visit.MIN_ENGAGEMENT <= engagement <= Visit.MAX_ENGAGEMENT
+        ):
+            errors["engagement"] = "Engagement is from 1 to 5."
+    if miles is not None and not Visit.MIN_MILES <= miles <= Visit.MAX_MILES:
+        errors["miles"] = MILES_MESSAGE
+    return errors
 
 
 EDITABLE_FIELDS = (
@@ -534,18 +579,29 @@ def edit_visit(
             "A visit can be changed by the volunteer for 7 days; "
             "after that, ask your project manager to correct it."
         )
+    problems: dict[str, str] = {}
     if manager and visit.logged_by_id != by.pk and not (reason or "").strip():
-        raise ValidationError({"reason": "Say why you are correcting this visit."})
+        problems["reason"] = CORRECTION_REASON_NEEDED
     values = {name: fields.get(name, getattr(visit, name)) for name in EDITABLE_FIELDS}
-    if not values["contact_made"]:
+    if values["contact_made"] is False:  # an attempt: nothing was done with the family
         values["engagement"] = None
-    _check_visit(
+        activities = ()
+    problems |= visit_problems(
         visit.match,
         **{
             k: values[k]
-            for k in ("visited_on", "duration_minutes", "contact_made", "engagement", "miles")
+            for k in (
+                "visited_on",
+                "duration_minutes",
+                "contact_made",
+                "medium",
+                "engagement",
+                "miles",
+            )
         },
     )
+    if problems:
+        raise ValidationError(problems)
     changes = {
         name: [_plain(getattr(visit, name)), _plain(value)]
         for name, value in values.items()

@@ -148,9 +148,9 @@ def draft_key(user, family, visit=None):
 
 def _visit_form_page(request, family, match, visit=None):
     initial = VisitForm.initial_from(visit) if visit else None
-    form = VisitForm(request.POST or None, initial=initial)
+    draft = request.POST.get("action") == "draft"
+    form = VisitForm(request.POST or None, initial=initial, match=match, draft=draft)
     if request.method == "POST" and form.is_valid():
-        draft = request.POST.get("action") == "draft"
         try:
             saved = services.log_visit(
                 match=match,
@@ -257,6 +257,7 @@ def edit_visit(request, pk):
     form = VisitForm(
         request.POST or None,
         initial=VisitForm.initial_from(visit),
+        match=visit.match,
         editing=True,
         needs_reason=needs_reason,
     )

@@ -5,12 +5,13 @@ from django.utils import timezone
 from vicp.forms import DateInput, SafeModelMultipleChoiceField
 
 from .models import CPCategory, LevelOfNeed, Need, PlanType, Referral, RiskKind
-from .services import CORRECTABLE_FIELDS, REQUIRED_ONCE_SUBMITTED
+from .services import CORRECTABLE_FIELDS, REQUIRED_ONCE_SUBMITTED, level_of_need_problem
 
 # The most children one referral lists: a large household, and a cap on what
 # one request can make the server build.
 MAX_CHILDREN = 15
 DATE = DateInput()
+POSTCODE_TOO_LONG = "A postcode has at most 10 characters, for example CB1 2AB."
 
 
 class ReferralForm(forms.ModelForm):
@@ -52,6 +53,8 @@ class ReferralForm(forms.ModelForm):
             "risks": SafeModelMultipleChoiceField,
         }
         labels = {"level_of_need": "Level of need"}
+        # The input does not cut what is typed: a postcode too long is explained.
+        error_messages = {"postcode": {"max_length": POSTCODE_TOO_LONG}}
         help_texts = {
             "risk_details": "Anything a volunteer visiting alone must know: dogs, violence, "
             "substance use, other adults.",
@@ -92,6 +95,11 @@ class ReferralForm(forms.ModelForm):
                 self.add_error("level_of_need", "Choose the level of need.")
             if not (data.get("reasons") or "").strip():
                 self.add_error("reasons", "Say why you are referring the family.")
+        # The service's own check, asked before saving so that it shows with the rest.
+        if data.get("project") and data.get("level_of_need"):
+            problem = level_of_need_problem(data["project"], data["level_of_need"].pk)
+            if problem:
+                self.add_error("level_of_need", problem)
         return data
 
 

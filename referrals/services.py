@@ -60,6 +60,15 @@ def _age_problem(child: Mapping[str, Any], today: datetime.date) -> str | None:
     return None
 
 
+def level_of_need_problem(project: Project, level_id: int | None) -> str | None:
+    """A level of need chosen from another scale than the project's, or None.
+
+    The referral form asks this too, so it shows with the form's other problems."""
+    if level_id is None or LevelOfNeed.for_project(project).filter(pk=level_id).exists():
+        return None
+    return "Choose a level from this project's list."
+
+
 @transaction.atomic
 def save_referral(
     referral: Referral,
@@ -96,12 +105,9 @@ def save_referral(
     if creating:
         referral.created_by = by
         referral.status = Referral.Status.DRAFT
-    level = referral.level_of_need
-    if (
-        level is not None
-        and not LevelOfNeed.for_project(referral.project).filter(pk=level.pk).exists()
-    ):
-        raise ValidationError({"level_of_need": "Choose a level from this project's list."})
+    level_problem = level_of_need_problem(referral.project, referral.level_of_need_id)
+    if level_problem:
+        raise ValidationError({"level_of_need": level_problem})
     today = timezone.localdate()
     problems = [p for p in (_age_problem(c, today) for c in children) if p]
     if problems:
@@ -144,10 +150,8 @@ def submission_problems(referral: Referral) -> list[str]:
             problems.append(problem)
     if referral.level_of_need_id is None:
         problems.append("Choose the level of need.")
-    elif (
-        not LevelOfNeed.for_project(referral.project).filter(pk=referral.level_of_need_id).exists()
-    ):
-        problems.append("Choose a level from this project's list.")
+    elif level_problem := level_of_need_problem(referral.project, referral.level_of_need_id):
+        problems.append(level_problem)
     if not referral.reasons.strip():
         problems.append("Say why you are referring the family.")
     if not referral.referrer_name.strip() or not referral.referrer_local_authority.strip():

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
+from django.forms.renderers import DjangoTemplates
 
 from . import audit, reauth
 from .audit import client_ip
@@ -21,6 +22,21 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer, without the `maxlength` a field's max_length puts on its input.
+
+    A browser silently cuts what is typed at that length (a postcode, a name pasted in);
+    the server checks the length instead and says what is too long, keeping what was typed.
+    """
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if isinstance(widget, dict):
+            for part in (widget, *widget.get("subwidgets", ())):
+                part.get("attrs", {}).pop("maxlength", None)
+        return super().render(template_name, context, request=request)
 
 
 def add_service_errors(form, error):

@@ -229,6 +229,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Inputs never cut what is typed: lengths are checked on the server (vicp/forms.py).
+FORM_RENDERER = "vicp.forms.FormRenderer"
 
 # --- Email --------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from vicp.forms import DateInput, SafeModelMultipleChoiceField
@@ -10,6 +12,13 @@ def _date():
     return DateInput()
 
 
+# What the hours column holds (4 digits, one after the point), so the input says the same.
+MOST_HOURS = Decimal("999.9")
+POSTCODE_MESSAGE = "Enter a UK postcode, for example CB1 2AB."
+# Also for one too long to be a postcode: the input does not cut what is typed.
+POSTCODE_ERRORS = {"postcode": {"max_length": POSTCODE_MESSAGE}}
+
+
 class _ContactDetailsCleaning:
     cleaned_data: dict
 
@@ -17,7 +26,7 @@ class _ContactDetailsCleaning:
         postcode = " ".join(self.cleaned_data["postcode"].upper().split())
         compact = postcode.replace(" ", "")
         if not (5 <= len(compact) <= 7 and compact[:1].isalpha() and compact[-3:-2].isdigit()):
-            raise forms.ValidationError("Enter a UK postcode, for example CB1 2AB.")
+            raise forms.ValidationError(POSTCODE_MESSAGE)
         return compact[:-3] + " " + compact[-3:]
 
     def clean_phone(self):
@@ -80,6 +89,7 @@ class ApplicationForm(_ContactDetailsCleaning, forms.ModelForm):
             "drives": "I drive and have a car",
             "heard_about": "How did you hear about us?",
         }
+        error_messages = POSTCODE_ERRORS
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -163,7 +173,11 @@ class ReferenceForm(forms.Form):
 class TrainingForm(forms.Form):
     session = forms.ModelChoiceField(queryset=TrainingSession.objects.none())
     hours = forms.DecimalField(
-        label="Hours attended", max_digits=4, decimal_places=1, min_value=0.5
+        label="Hours attended",
+        max_digits=4,
+        decimal_places=1,
+        min_value=0.5,
+        max_value=MOST_HOURS,
     )
 
     def __init__(self, *args, sessions, **kwargs):
@@ -225,6 +239,7 @@ class AttendanceForm(forms.Form):
         max_digits=4,
         decimal_places=1,
         min_value=0.5,
+        max_value=MOST_HOURS,
         help_text="Change it for someone who left early by recording them separately.",
     )
 
@@ -272,6 +287,7 @@ class DetailsForm(_ContactDetailsCleaning, forms.ModelForm):
             "drives": "Drives and has a car",
             "heard_about": "How they heard of us",
         }
+        error_messages = POSTCODE_ERRORS
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "experience": forms.Textarea(attrs={"rows": 4}),

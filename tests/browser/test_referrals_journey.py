@@ -38,7 +38,9 @@ def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_d
 
     # Submitting without the family's consent is refused, and nothing typed is lost.
     click_to_load(page, page.get_by_role("button", name="Submit referral"))
-    assert page.get_by_text("The family must consent").is_visible()
+    # Said beside the box and in the summary at the top.
+    expect(page.locator("#div_id_consent_given")).to_contain_text("The family must consent")
+    expect(page.locator("[data-error-summary]")).to_contain_text("The family must consent")
     assert page.input_value("#id_children-0-first_name") == "Zofia"
     assert page.input_value("#id_children-1-first_name") == "Adam"
     assert page.get_by_label("Reasons for the referral").input_value().startswith("Mum is isolated")
