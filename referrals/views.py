@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vicp import audit
+from vicp import audit, drafts
 from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
 from vicp.permissions import manages, projects_visible_to, role_required
@@ -60,8 +60,11 @@ def _edit(request, referral=None):
         initial=None if referral else {"project": projects.first()},
     )
     formset = ChildFormSet(data, prefix="children", initial=children_initial, submitting=submitting)
-    if data is None and not children_initial:
-        formset.extra = 1  # a first child to fill in
+    if data is None:
+        # A first child to fill in, or as many as the device's draft has.
+        shown = len(children_initial or ())
+        asked = drafts.rows_asked(request, "children", minimum=max(shown, 1), maximum=MAX_CHILDREN)
+        formset.extra = asked - shown
     if action in ("save", "submit") and data is not None and form.is_valid() and formset.is_valid():
         saved = _save(request, form, formset, submitting)
         if saved is not None:
@@ -75,6 +78,7 @@ def _edit(request, referral=None):
 
 def _save(request, form, formset, submitting):
     creating = form.instance.pk is None
+    shown_as = "" if creating else form.instance.pk  # the form's draft key (vicp.drafts)
     try:
         with transaction.atomic():
             referral = services.save_referral(
@@ -92,6 +96,7 @@ def _save(request, form, formset, submitting):
             form.instance._state.adding = True
         add_service_errors(form, error)
         return None
+    drafts.saved(request, "referral", shown_as)
     if submitting:
         messages.success(request, "Referral submitted. The project's managers have been told.")
     else:
