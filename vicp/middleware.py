@@ -122,7 +122,7 @@ def session_expired(request):
     (30 idle minutes) rather than the person signing out, which removes the cookie."""
     session = getattr(request, "session", None)
     return (
-        settings.SESSION_COOKIE_NAME in request.COOKIES
+        bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
         and session is not None
         and session.get(SESSION_KEY) is None
         and session.session_key is None
