@@ -212,14 +212,20 @@
     });
     // Whatever was typed last is on the device before the form leaves: if the
     // session has expired, it is what the form shows after signing in again.
-    let sending = false;
     form.addEventListener("submit", (event) => {
-      if (sending || !dirty || event.defaultPrevented) return;
+      if (!dirty || event.defaultPrevented) return;
       event.preventDefault();
       const submitter = event.submitter;
       save().then(() => {
-        sending = true;
-        form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+        // form.submit() sends no button: the one pressed goes as a field of its own.
+        if (submitter && submitter.name) {
+          const pressed = document.createElement("input");
+          pressed.type = "hidden";
+          pressed.name = submitter.name;
+          pressed.value = submitter.value;
+          form.append(pressed);
+        }
+        form.submit();
       });
     });
     const discard = form.querySelector("[data-draft-discard]");
