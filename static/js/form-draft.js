@@ -188,6 +188,8 @@
         restore(form, draft.values);
         const notice = form.querySelector("[data-draft-restored]");
         if (notice) notice.classList.remove("d-none");
+        const folded = form.closest("details");
+        if (folded) folded.open = true;
       }
     }
 
