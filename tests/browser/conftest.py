@@ -243,7 +243,8 @@ _DEVICE_DRAFTS = """async () => {
   const meta = document.querySelector('meta[name="vicp-draft-key"]');
   if (!meta) return [];
   const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  const key = await crypto.subtle.importKey("raw", bytes(meta.content), "AES-GCM", false, ["decrypt"]);
+  const key = await crypto.subtle.importKey(
+    "raw", bytes(meta.content), "AES-GCM", false, ["decrypt"]);
   const drafts = [];
   for (const name of Object.keys(localStorage).filter((n) => n.startsWith("vicp-draft:"))) {
     try {
