@@ -4,6 +4,7 @@ to the form, with everything typed; and two people on one browser never see each
 other's drafts."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +17,7 @@ from referrals.models import Referral
 from tests.factories import PASSWORD
 from tests.outcomes.helpers import accepted_family, closed, worked_with
 from volunteers.models import Supervision
+from volunteers.views import rate_limit_key
 
 from .conftest import (
     SMALL_PHONE,
@@ -255,3 +257,37 @@ def test_two_people_on_one_browser_never_see_each_others_drafts(
     assert page.get_by_label("Parents and carers").input_value() == secret
     sign_out(page)
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('vicp-draft:'))") == []
+
+
+# As the tab's sessionStorage holds it, in plain text (there is no key for anonymous people).
+PUBLIC_DRAFT = "() => sessionStorage.getItem('vicp-draft:public:volunteer-application')"
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_the_public_application_keeps_its_draft_in_the_tab_only(
+    small_phone, cambridgeshire, alice, transactional_db
+):
+    cache.delete(rate_limit_key("127.0.0.1"))
+    page = small_phone
+    page.goto(reverse("volunteers:apply"))
+    fits(page)
+    page.get_by_label("Where would you like to volunteer?").select_option(label="Cambridgeshire")
+    page.get_by_label("First name").fill("Nia")
+    page.get_by_label("Tuesday").check()
+    page.wait_for_function(
+        f"() => JSON.parse(({PUBLIC_DRAFT})())?.values.availability_days?.length === 1"
+    )
+    assert page.evaluate("Object.keys(localStorage)") == []
+    page.reload()
+    expect(page.get_by_text(RESTORED)).to_be_visible()
+    assert page.get_by_label("First name").input_value() == "Nia"
+    assert page.get_by_label("Tuesday").is_checked()
+
+    page.get_by_label("Last name").fill("Osei")
+    page.get_by_label("Email address").fill("nia@example.org")
+    page.get_by_label("Phone number").fill("07700 900456")
+    page.get_by_label("Postcode").fill("CB2 1TN")
+    page.get_by_label("I agree to an enhanced DBS check").check()
+    click_to_load(page, page.get_by_role("button", name="Send my application"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for applying"
+    assert page.evaluate(PUBLIC_DRAFT) is None
