@@ -139,7 +139,7 @@ class LoginRequired(LoginRequiredMiddleware):
     """
 
     def handle_no_permission(self, request, view_func):
-        response = super().handle_no_permission(request, view_func)
+        expired = session_expired(request)
         referer = request.META.get("HTTP_REFERER", "")
         came_from = None
         if request.method == "POST" and url_has_allowed_host_and_scheme(
@@ -147,13 +147,13 @@ class LoginRequired(LoginRequiredMiddleware):
         ):
             parts = urlsplit(referer)
             came_from = parts.path + (f"?{parts.query}" if parts.query else "")
-        if came_from is None and not session_expired(request):
-            return response
+        if came_from is None and not expired:
+            return super().handle_no_permission(request, view_func)
         response = redirect_to_login(
             came_from or request.get_full_path(),
             resolve_url(self.get_login_url(view_func)),
             self.get_redirect_field_name(view_func),
         )
-        if session_expired(request):
+        if expired:
             response["Location"] += "&expired=1"
         return response
