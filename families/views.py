@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from vicp import audit
+from vicp import audit, drafts
 from vicp.exports import csv_writer
 from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
@@ -137,13 +137,9 @@ def close_concern(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        drafts.saved(request, "concern-follow-up", concern.pk)
         messages.success(request, "The concern is closed.")
     return redirect("families:safeguarding", pk=concern.family_id)
-
-
-def draft_key(user, family, visit=None):
-    """Where the visit form keeps what is typed on the device (see static/js/visit-draft.js)."""
-    return f"vicp-visit-draft:{user.pk}:{family.pk}:{visit.pk if visit else 'new'}"
 
 
 def _visit_form_page(request, family, match, visit=None):
@@ -168,11 +164,8 @@ def _visit_form_page(request, family, match, visit=None):
                 if draft
                 else "Visit logged. Thank you.",
             )
-            return redirect(
-                reverse("families:visit_detail", args=[saved.pk])
-                + "?saved="
-                + draft_key(request.user, family, visit)
-            )
+            drafts.saved(request, "visit", family.pk, visit.pk if visit else "new")
+            return redirect("families:visit_detail", pk=saved.pk)
     status = 400 if form.is_bound else 200
     return render(
         request,
@@ -182,7 +175,9 @@ def _visit_form_page(request, family, match, visit=None):
             "match": match,
             "form": form,
             "visit": visit,
-            "draft_key": draft_key(request.user, family, visit),
+            "draft_key": drafts.draft_key(
+                request.user, "visit", family.pk, visit.pk if visit else "new"
+            ),
         },
         status=status,
     )
@@ -200,7 +195,6 @@ def log_visit(request, pk):
 def visit_detail(request, pk):
     visit = selectors.visit_for_user(request.user, pk)
     audit.record("visit.viewed", actor=request.user, obj=visit, project=visit.match.family.project)
-    saved_key = request.GET.get("saved", "")
     return render(
         request,
         "families/visit_detail.html",
@@ -211,9 +205,6 @@ def visit_detail(request, pk):
             "can_edit": policy.may_edit_visit(request.user, visit),
             "can_finish": policy.may_finish_draft(request.user, visit),
             "can_discard": policy.may_finish_unfinished(request.user, visit),
-            "clear_draft": saved_key
-            if saved_key.startswith(f"vicp-visit-draft:{request.user.pk}:")
-            else "",
         },
     )
 
@@ -376,6 +367,7 @@ def add_goal(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "goal", family.pk, "new")
             messages.success(request, "Goal added to the plan of work.")
             return redirect(_plan_url(family))
     return render(
@@ -396,6 +388,7 @@ def edit_goal(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "goal", goal.family_id, goal.pk)
             messages.success(request, "Goal updated; the change is kept in the case's history.")
             return redirect(_plan_url(goal.family))
     return render(
@@ -415,6 +408,7 @@ def review_goal(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "goal-review", goal.pk)
             messages.success(request, "Review recorded.")
             return redirect(_plan_url(goal.family))
     return render(

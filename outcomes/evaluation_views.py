@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from families.models import Family
 from families.selectors import families_visible_to, family_for_user
+from vicp import drafts
 from vicp.audit import client_ip
 from vicp.forms import add_service_errors
 from vicp.http import over_hourly_limit
@@ -83,6 +84,7 @@ def evaluate(request, pk, respondent):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "evaluation", family.pk, respondent)
             if context["on_behalf"]:
                 messages.success(request, f"The {respondent_phrase(respondent)} is saved.")
             else:

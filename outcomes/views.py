@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 
 from families.policy import may_plan
 from families.selectors import family_for_user
+from vicp import drafts
 from vicp.forms import add_service_errors
 
 from . import policy, services
@@ -26,6 +27,7 @@ def record_star_reading(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "star-reading", family.pk)
             messages.success(request, "Family Star reading saved.")
             return redirect("families:outcomes", pk=family.pk)
     return render(
@@ -51,6 +53,7 @@ def record_risk_review(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "risk-review", family.pk)
             messages.success(request, f"Risk review saved: {review.get_stage_display().lower()}.")
             return redirect(reverse("families:outcomes", args=[family.pk]) + "#risk-heading")
     return render(
@@ -76,6 +79,7 @@ def record_measure(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "measure", family.pk)
             who = entry.child.first_name if entry.child else entry.parent
             messages.success(
                 request,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vicp import audit
+from vicp import audit, drafts
 from vicp.forms import add_service_errors, posted_text
 from vicp.models import User
 from vicp.permissions import manages, projects_visible_to, role_required
@@ -71,6 +71,8 @@ def _edit(request, referral=None):
     if saving and form.is_valid() and formset.is_valid():
         draft = _save_draft(request, form, formset)
         if draft is not None:
+            # The device's copy of what this page showed is on the server now.
+            drafts.saved(request, "referral", referral.pk if referral else "")
             saved_now = referral is None
             referral = draft
             if action == "save":
@@ -103,8 +105,11 @@ def _edit(request, referral=None):
         form, formset = _bound(
             request, data, referral, projects, submitting=True, children_initial=children_initial
         )
-    if data is None and not children_initial:
-        formset.extra = 1  # a first child to fill in
+    if data is None:
+        # A first child to fill in, or as many as the device's draft has.
+        shown = len(children_initial or ())
+        asked = drafts.rows_asked(request, "children", minimum=max(shown, 1), maximum=MAX_CHILDREN)
+        formset.extra = asked - shown
     return render(
         request,
         "referrals/referral_form.html",

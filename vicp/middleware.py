@@ -1,9 +1,13 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import user_has_device
 
 from .audit import current_request, write_events_after_response
@@ -110,4 +114,46 @@ class SlidingSessionExpiry:
             now = int(time.time())
             if now - session.get(SESSION_RENEWED_AT, 0) >= settings.VICP_SESSION_RENEW_SECONDS:
                 session[SESSION_RENEWED_AT] = now  # modified, so SessionMiddleware saves it
+        return response
+
+
+def session_expired(request):
+    """The browser sent a session cookie whose session no longer exists: it ended
+    (30 idle minutes) rather than the person signing out, which removes the cookie."""
+    session = getattr(request, "session", None)
+    return (
+        bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+        and session is not None
+        and session.get(SESSION_KEY) is None
+        and session.session_key is None
+    )
+
+
+class LoginRequired(LoginRequiredMiddleware):
+    """Django's LoginRequiredMiddleware, so that an expired session loses nothing.
+
+    A form sent after the session ended leads to signing in and then back to the
+    page the form was on (its Referer, when on this site; the form's own address
+    otherwise), where the device's draft (static/js/form-draft.js) brings back what
+    was typed. The sign-in page is told (?expired=1) to say so.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        expired = session_expired(request)
+        referer = request.META.get("HTTP_REFERER", "")
+        came_from = None
+        if request.method == "POST" and url_has_allowed_host_and_scheme(
+            referer, {request.get_host()}, request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            came_from = parts.path + (f"?{parts.query}" if parts.query else "")
+        if came_from is None and not expired:
+            return super().handle_no_permission(request, view_func)
+        response = redirect_to_login(
+            came_from or request.get_full_path(),
+            resolve_url(self.get_login_url(view_func)),
+            self.get_redirect_field_name(view_func),
+        )
+        if expired:
+            response["Location"] += "&expired=1"
         return response

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Every view needs a signed-in user unless it is marked @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "vicp.middleware.LoginRequired",
     "vicp.middleware.NoStoreForSignedInUsers",
     "vicp.middleware.RequireTwoFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "vicp.drafts.context",
             ],
         },
     },

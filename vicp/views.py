@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import audit, reauth, services
+from . import audit, drafts, reauth, services
 from .exports import csv_writer
 from .forms import (
     AuditSearchForm,
@@ -72,6 +72,7 @@ def invite_social_worker(request):
             add_service_errors(form, error)
         else:
             # None: the address is someone's the manager may not see; answered as if new.
+            drafts.saved(request, "invitation")
             data = form.cleaned_data
             name = user.get_full_name() if user else f"{data['first_name']} {data['last_name']}"
             messages.success(

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from vicp import audit
+from vicp import audit, drafts
 from vicp.audit import client_ip
 from vicp.forms import add_service_errors
 from vicp.http import over_hourly_limit
@@ -160,8 +160,10 @@ def detail(request, pk):
     return _render_record(request, volunteer)
 
 
-def _step(request, pk, form_key, form, call, success):
-    """Record one step from the record page: bind, call the service, redirect."""
+def _step(request, pk, form_key, form, call, success, draft=None):
+    """Record one step from the record page: bind, call the service, redirect.
+
+    `draft` names the form's device draft (vicp.drafts), cleared once it is saved."""
     volunteer = selectors.volunteer_for_record_page(request.user, pk)
     if form.is_valid():
         try:
@@ -169,6 +171,8 @@ def _step(request, pk, form_key, form, call, success):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if draft:
+                drafts.saved(request, draft, volunteer.pk)
             messages.success(request, success(volunteer))
             return redirect("volunteers:detail", pk=volunteer.pk)
     return _render_record(request, volunteer, bound={form_key: form}, status=400)
@@ -273,6 +277,7 @@ def record_supervision(request, pk):
         SupervisionForm(request.POST, prefix="supervision"),
         call,
         lambda v: "Supervision recorded.",
+        draft="supervision",
     )
 
 

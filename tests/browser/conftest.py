@@ -235,3 +235,38 @@ def open_section(page, name):
     """Click the family page's tab (on a phone, its link in the grid) to `name`."""
     sections = page.get_by_role("navigation", name="Sections of the case")
     click_to_load(page, sections.get_by_role("link", name=name, exact=True))
+
+
+# The drafts on the device that the signed-in page's key opens (static/js/form-draft.js),
+# each as {name: value}; another person's drafts do not open and are left out.
+_DEVICE_DRAFTS = """async () => {
+  const meta = document.querySelector('meta[name="vicp-draft-key"]');
+  if (!meta) return [];
+  const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  const key = await crypto.subtle.importKey(
+    "raw", bytes(meta.content), "AES-GCM", false, ["decrypt"]);
+  const drafts = [];
+  for (const name of Object.keys(localStorage).filter((n) => n.startsWith("vicp-draft:"))) {
+    try {
+      const box = JSON.parse(localStorage.getItem(name));
+      const plain = await crypto.subtle.decrypt(
+        {name: "AES-GCM", iv: bytes(box.iv), additionalData: new TextEncoder().encode(name)},
+        key, bytes(box.data));
+      drafts.push(JSON.parse(new TextDecoder().decode(plain)).values);
+    } catch (error) {}
+  }
+  return drafts;
+}"""
+
+
+def device_drafts(page):
+    return page.evaluate(_DEVICE_DRAFTS)
+
+
+def wait_for_draft(page, field, value):
+    """Wait until the device's draft of the form has caught up with `value` typed in `field`."""
+    page.wait_for_function(
+        f"async ([field, value]) => (await ({_DEVICE_DRAFTS})())"
+        ".some((values) => JSON.stringify(values[field]) === JSON.stringify(value))",
+        arg=[field, value],
+    )

@@ -12,14 +12,10 @@ from playwright.sync_api import expect
 from families.models import Concern, Visit
 from tests.factories import PASSWORD
 
-from .conftest import click_to_load, sign_in, sign_out
+from .conftest import click_to_load, device_drafts, sign_in, sign_out, wait_for_draft
 
 pytestmark = pytest.mark.browser
 NOTES = "Walked to school together; mum managed the morning routine on her own."
-# The form's draft on the device has caught up with the duration last typed.
-DRAFT_SAYS_90_MINUTES = """() => Object.keys(localStorage)
-  .filter(key => key.startsWith("vicp-visit-draft:"))
-  .some(key => JSON.parse(localStorage.getItem(key)).values.duration_minutes === "90")"""
 
 
 def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, transactional_db):
@@ -51,7 +47,7 @@ def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, trans
     # The device keeps the draft: going back to the form (say, after a dropped
     # connection) brings everything back.
     page.get_by_label("How long (minutes)").fill("90")
-    page.wait_for_function(DRAFT_SAYS_90_MINUTES)
+    wait_for_draft(page, "duration_minutes", "90")
     page.goto(page.url)
     expect(page.get_by_text("We restored what you typed on this device")).to_be_visible()
     assert page.get_by_label("Notes").input_value() == NOTES
@@ -62,10 +58,7 @@ def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, trans
     assert page.get_by_text("Visit logged").is_visible()
     visit = Visit.objects.get()
     assert (visit.duration_minutes, visit.notes) == (90, NOTES)
-    assert (
-        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('vicp-visit-draft'))")
-        == []
-    )
+    assert device_drafts(page) == []
     assert Concern.objects.filter(visit=visit, closed_at=None).exists()
     assert sorted(mail.outbox[-1].to) == ["alice@example.org", "sam@example.org"]
     sign_out(page)

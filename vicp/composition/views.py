@@ -19,7 +19,7 @@ from families.models import Family, SubjectAccessExport
 from outcomes import selectors as outcome_selectors
 from outcomes.selectors import missing_evaluations_of
 from referrals import selectors as referral_selectors
-from vicp import audit, reauth
+from vicp import audit, drafts, reauth
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_visible_to, role_required
@@ -213,6 +213,7 @@ def close_case(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            drafts.saved(request, "close-case", family.pk)
             messages.success(request, "The case is closed.")
             if missing := missing_evaluations_of(family):
                 who = get_text_list([f"the {label.lower()}" for label in missing], "and")
