@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from vicp.forms import FilterForm
+
 from .models import Referral, ReferralChild
 from .services import compact_postcode, compact_postcode_sql
 
@@ -14,6 +16,7 @@ class ReferralFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Referral.Status.choices, empty_label="Any status")
 
     class Meta:
+        form = FilterForm
         model = Referral
         fields = ["q", "status"]
 

@@ -167,7 +167,14 @@ class SocialWorkerInviteForm(forms.Form):
         self.fields["project"].queryset = projects
 
 
-class AuditSearchForm(forms.Form):
+class FilterForm(forms.Form):
+    """The form of a list's filters: every field may be left empty, so none is marked
+    "(optional)" (templates/bootstrap5/field.html)."""
+
+    marks_optional_fields = False
+
+
+class AuditSearchForm(FilterForm):
     actor = forms.CharField(label="Who (email contains)", required=False)
     action = forms.CharField(label="Action (starts with)", required=False)
     object_type = forms.CharField(

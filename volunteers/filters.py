@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 
+from vicp.forms import FilterForm
 from vicp.models import Project
 
 from .models import Stage, Volunteer
@@ -14,6 +15,7 @@ class VolunteerFilter(django_filters.FilterSet):
     )
 
     class Meta:
+        form = FilterForm
         model = Volunteer
         fields = ["q", "stage", "project"]
 
