@@ -66,8 +66,10 @@ def test_a_family_answers_on_a_phone(
     # The missing rating is explained beside its question; nothing typed is lost.
     listened = question(page, "How well did your volunteer listen to you?")
     assert listened.get_by_text("Choose a rating from 1 to 5.").is_visible()
-    assert page.get_by_role("alert").get_by_role("link").inner_text() == (
-        "How well did your volunteer listen to you?"
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    assert summary.get_by_role("link").inner_text() == (
+        "How well did your volunteer listen to you?: Choose a rating from 1 to 5."
     )
     assert page.get_by_label("What was the best thing about having a volunteer?").input_value() == (
         BEST

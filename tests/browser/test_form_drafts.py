@@ -74,13 +74,17 @@ def test_a_referral_with_two_children_survives_a_reload_and_an_expired_session(
     page.get_by_label("Date of birth").first.fill("2019-05-01")
     page.get_by_label("Plan").first.select_option(label="No plan")
     click_to_load(page, page.get_by_role("button", name="Add another child"))
+    # Adding a child keeps the referral on the server, as a draft the page now changes.
+    draft = Referral.objects.get()
+    assert list(draft.children.values_list("first_name", flat=True)) == ["Ellie"]
+    edit = reverse("referrals:edit", args=[draft.pk])
     page.get_by_label("First name").nth(1).fill("Finn")
     page.get_by_label("Date of birth").nth(1).fill("2022-01-10")
     page.get_by_label("Plan").nth(1).select_option(label="Child in need plan")
     wait_for_draft(page, "children-1-first_name", "Finn")
 
     # A reload (a dropped connection, a closed tab) shows both children again.
-    page.goto(reverse("referrals:create"))
+    page.goto(edit)
     expect(page.get_by_text(RESTORED)).to_be_visible()
     assert page.get_by_label("First name").nth(1).input_value() == "Finn"
     assert page.get_by_label("First name").first.input_value() == "Ellie"
@@ -92,16 +96,17 @@ def test_a_referral_with_two_children_survives_a_reload_and_an_expired_session(
     session_ends(page)
     click_to_load(page, page.get_by_role("button", name="Save draft"))
     sign_in_again(page, sam.email)
-    assert "/referrals/new/" in page.url
+    assert edit in page.url
     expect(page.get_by_text(RESTORED)).to_be_visible()
     assert page.get_by_label("Parents and carers").input_value() == "Jo Price"
     assert page.get_by_label("First name").nth(1).input_value() == "Finn"
-    assert not Referral.objects.exists()
+    assert draft.children.count() == 1  # the expired session saved nothing
 
     click_to_load(page, page.get_by_role("button", name="Save draft"))
     assert page.get_by_text("Draft saved").is_visible()
     referral = Referral.objects.get()
     assert sorted(referral.children.values_list("first_name", flat=True)) == ["Ellie", "Finn"]
+    assert referral.parents_carers == "Jo Price"
     assert device_drafts(page) == []
 
 

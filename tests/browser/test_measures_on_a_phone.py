@@ -4,6 +4,7 @@ the questionnaire is asked, a refused score loses nothing, and the buttons are b
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from outcomes.models import MeasureScore
 from tests.factories import PASSWORD
@@ -35,7 +36,8 @@ def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
     click_to_load(page, page.get_by_role("button", name="Save and record another"))
 
     # Refused next to the score; what was typed is still there.
-    assert page.get_by_text("scores run from 14 to 70").is_visible()
+    expect(page.locator("#div_id_score")).to_contain_text("scores run from 14 to 70")
+    expect(page.locator("[data-error-summary]")).to_contain_text("scores run from 14 to 70")
     assert page.get_by_label("Which parent or carer").input_value() == "Mother"
     assert not MeasureScore.objects.exists()
     page.get_by_label("Score").fill("48")

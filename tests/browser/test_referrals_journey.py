@@ -32,15 +32,21 @@ def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_d
     fill_child(page, 0, "Zofia", years_ago(8), "cp", "Neglect")
     click_to_load(page, page.get_by_role("button", name="Add another child"))
     fill_child(page, 1, "Adam", years_ago(5), "cin")
-    page.get_by_label("Level of need").select_option(label="3. Targeted")
     page.get_by_label("Family routines").check()
     page.get_by_label("Reasons for the referral").fill("Mum is isolated; the children miss school.")
 
-    # Submitting without the family's consent is refused, and nothing typed is lost.
+    # Submitting without the family's consent or a level of need is refused, both said at
+    # once, and nothing typed is lost: it is kept on the server as a draft.
     click_to_load(page, page.get_by_role("button", name="Submit referral"))
-    # Said beside the box and in the summary at the top.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("The family must consent")
+    expect(summary).to_contain_text("Choose the level of need")
     expect(page.locator("#div_id_consent_given")).to_contain_text("The family must consent")
-    expect(page.locator("[data-error-summary]")).to_contain_text("The family must consent")
+    expect(page.get_by_text("Saved as a draft, so nothing is lost")).to_be_visible()
+    draft = Referral.objects.get(family_name="Nowak")
+    assert draft.status == "draft" and draft.children.count() == 2
+    page.get_by_label("Level of need").select_option(label="3. Targeted")
     assert page.input_value("#id_children-0-first_name") == "Zofia"
     assert page.input_value("#id_children-1-first_name") == "Adam"
     assert page.get_by_label("Reasons for the referral").input_value().startswith("Mum is isolated")

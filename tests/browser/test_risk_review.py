@@ -2,6 +2,7 @@
 nothing typed is lost; the family page then shows the change since the referral."""
 
 import pytest
+from playwright.sync_api import expect
 
 from outcomes.models import RiskReview
 from tests.factories import PASSWORD
@@ -26,7 +27,9 @@ def test_a_risk_review_recorded_by_the_manager(page, family, alice, transactiona
     page.get_by_label("Notes").fill("Conference stepped Amy down.")
     click_to_load(page, page.get_by_role("button", name="Save the review"))
 
-    assert page.get_by_text("School attendance is a percentage from 0 to 100").is_visible()
+    message = "School attendance is a percentage from 0 to 100"
+    expect(page.locator(".invalid-feedback", has_text=message)).to_be_visible()  # by the field
+    expect(page.locator("[data-error-summary]")).to_contain_text(message)
     assert page.get_by_label("Notes").input_value() == "Conference stepped Amy down."
     assert page.get_by_label("Amy's plan").input_value() == "cin"
     assert RiskReview.objects.count() == 1
