@@ -1127,7 +1127,8 @@ def move_to_project(
     `level_of_need` is the family's level on the new project's scale, needed when the
     two projects' scales differ."""
     family = (
-        Family.objects.select_for_update()
+        # Only the family's row: PostgreSQL locks no row of an outer join's nullable side.
+        Family.objects.select_for_update(of=("self",))
         .select_related("project", "referral__social_worker", "level_of_need")
         .get(pk=family.pk)
     )

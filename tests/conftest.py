@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.apps import apps
 from django.conf import settings as django_settings
@@ -73,10 +74,20 @@ def celery_worker(request, transactional_db):
 
     celery_app.conf.task_always_eager = False
     purge_broker()
+    ran = []  # what this worker did, for a failing test to say
+
+    def record(sender=None, task_id=None, state=None, exception=None, **kwargs):
+        ran.append((sender.name, state or repr(exception)))
+
+    signals.task_postrun.connect(record, weak=False)
+    signals.task_failure.connect(record, weak=False)
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False) as worker:
+            worker.ran = ran
             yield worker
     finally:
+        signals.task_postrun.disconnect(record)
+        signals.task_failure.disconnect(record)
         celery_app.conf.task_always_eager = True
         purge_broker()
 

@@ -25,6 +25,8 @@ def test_an_invitation_is_emailed_by_the_worker_after_commit(celery_worker, camb
         last_name="Begum",
     )
     assert User.objects.filter(email="nadia@example.org").exists()
-    assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the invitation"
+    assert wait_for(lambda: len(mail.outbox) == 1), (
+        f"the worker did not send the invitation: it ran {celery_worker.ran}, sent {mail.outbox}"
+    )
     assert mail.outbox[0].to == ["nadia@example.org"]
     assert "/accounts/reset/" in mail.outbox[0].body

@@ -21,7 +21,9 @@ def test_the_managers_hear_of_an_application_from_the_worker(celery_worker, camb
         postcode="CB2 1TN",
         consent_to_checks=True,
     )
-    assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not email the managers"
+    assert wait_for(lambda: len(mail.outbox) == 1), (
+        f"the worker did not email the managers: it ran {celery_worker.ran}, sent {mail.outbox}"
+    )
     assert mail.outbox[0].to == [alice.email]
     assert "nia@example.org" not in mail.outbox[0].body
 
@@ -29,6 +31,8 @@ def test_the_managers_hear_of_an_application_from_the_worker(celery_worker, camb
 def test_sign_off_invites_the_volunteer_through_the_worker(celery_worker, applicant, alice):
     all_steps(applicant, alice)
     services.sign_off(applicant, by=alice)
-    assert wait_for(lambda: len(mail.outbox) == 1), "the worker did not send the invitation"
+    assert wait_for(lambda: len(mail.outbox) == 1), (
+        f"the worker did not send the invitation: it ran {celery_worker.ran}, sent {mail.outbox}"
+    )
     assert mail.outbox[0].to == ["amira@example.org"]
     assert "/accounts/reset/" in mail.outbox[0].body
