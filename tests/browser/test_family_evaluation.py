@@ -61,6 +61,17 @@ def test_a_family_answers_on_a_phone(
     helpful.get_by_label("5 (very)").check()
     question(page, "How much more confident do you feel as a parent?").get_by_label("4").check()
     page.get_by_label("What was the best thing about having a volunteer?").fill(BEST)
+    # Kept in the tab while it is open: a reload (a dropped signal) brings it back.
+    page.wait_for_function(
+        """(typed) => Object.keys(sessionStorage).some((key) =>
+             key.startsWith('vicp-draft:public:') && sessionStorage.getItem(key).includes(typed))""",
+        arg=BEST,
+    )
+    page.goto(link)
+    expect(page.get_by_text("We restored what you typed on this device")).to_be_visible()
+    assert page.get_by_label("What was the best thing about having a volunteer?").input_value() == (
+        BEST
+    )
     click_to_load(page, page.get_by_role("button", name="Send my answers"))
 
     # The missing rating is explained beside its question; nothing typed is lost.
@@ -82,6 +93,9 @@ def test_a_family_answers_on_a_phone(
     listened.get_by_label("4").check()
     click_to_load(page, page.get_by_role("button", name="Send my answers"))
     assert page.get_by_role("heading", name="Thank you").is_visible()
+    page.wait_for_function(  # sent: the tab's copy is gone
+        "() => !Object.keys(sessionStorage).some((key) => key.startsWith('vicp-draft:public:'))"
+    )
     assert "your-views" not in page.evaluate("document.referrer")  # the token is not passed on
     evaluation = Evaluation.objects.get(family=family, respondent="family")
     assert evaluation.answers == {"helpful": 5, "listened": 4, "confident": 4, "best": BEST}
