@@ -63,8 +63,8 @@ def test_a_family_answers_on_a_phone(
     page.get_by_label("What was the best thing about having a volunteer?").fill(BEST)
     # Kept in the tab while it is open: a reload (a dropped signal) brings it back.
     page.wait_for_function(
-        """(typed) => Object.keys(sessionStorage).some((key) =>
-             key.startsWith('vicp-draft:public:') && sessionStorage.getItem(key).includes(typed))""",
+        """(typed) => Object.keys(sessionStorage).some((key) => key.startsWith(
+             'vicp-draft:public:') && sessionStorage.getItem(key).includes(typed))""",
         arg=BEST,
     )
     page.goto(link)
