@@ -228,14 +228,33 @@ def client_for(client):
     return lambda user: sign_in(client, user)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Tests marked `worker` use Redis as Celery's broker, where every worker started
     by a test (a thread or a process) answers the health check's ping and consumes
     from the shared queue: under pytest-xdist they all run, one after another, on
-    one xdist worker (`--dist loadgroup`), so no two of them ever overlap."""
+    one xdist worker (`--dist loadgroup`), so no two of them ever overlap.
+
+    First of this hook's implementations: pytest-xdist's own reads the `xdist_group`
+    marks to name each test's group, so the marks must be there before it runs."""
     for item in items:
         if item.get_closest_marker("worker"):
             item.add_marker(pytest.mark.xdist_group("celery-broker"))
+
+
+def pytest_runtest_setup(item):
+    """A test marked `worker` that pytest-xdist did not put in the group (it names a grouped
+    test `<id>@<group>`) could overlap another on one Redis: it fails, saying why, rather
+    than at random."""
+    if (
+        getattr(item.config.option, "loadgroup", False)
+        and item.get_closest_marker("worker")
+        and not item.nodeid.endswith("@celery-broker")
+    ):
+        pytest.fail(
+            "pytest-xdist did not group the tests marked `worker` (--dist loadgroup), so they "
+            "could overlap on one Redis: see the pytest range in pyproject.toml"
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)
