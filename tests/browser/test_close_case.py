@@ -43,6 +43,7 @@ def test_a_manager_closes_and_reopens_a_case_on_a_phone(
     message = "Record the closure risk review before closing the case"
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text(message)
+    expect(summary).to_be_focused()  # on the phone, the reason is in view at once
     expect(review.locator(".invalid-feedback, .text-danger").first).to_contain_text(message)
     expect(page.get_by_label("Why is the case closing?")).to_have_value(
         "The family moved to Leeds."

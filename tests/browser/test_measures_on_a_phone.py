@@ -38,6 +38,7 @@ def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
     # Refused next to the score; what was typed is still there.
     expect(page.locator("#div_id_score")).to_contain_text("scores run from 14 to 70")
     expect(page.locator("[data-error-summary]")).to_contain_text("scores run from 14 to 70")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert page.get_by_label("Which parent or carer").input_value() == "Mother"
     assert not MeasureScore.objects.exists()
     page.get_by_label("Score").fill("48")

@@ -30,6 +30,7 @@ def test_a_risk_review_recorded_by_the_manager(page, family, alice, transactiona
     message = "School attendance is a percentage from 0 to 100"
     expect(page.locator(".invalid-feedback", has_text=message)).to_be_visible()  # by the field
     expect(page.locator("[data-error-summary]")).to_contain_text(message)
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert page.get_by_label("Notes").input_value() == "Conference stepped Amy down."
     assert page.get_by_label("Amy's plan").input_value() == "cin"
     assert RiskReview.objects.count() == 1
