@@ -426,7 +426,7 @@ def _managed_family(request, pk):
     family = selectors.family_for_user(request.user, pk)
     if not policy.manages_family(request.user, family):
         audit_refusal(request.user, Family, pk, "project")
-        raise Http404("Only the family's project managers correct its details.")
+        raise Http404("Only the family's project managers change its case.")
     return family
 
 
@@ -630,10 +630,7 @@ def change_volunteer(request, pk):
 @role_required(*MANAGERS)
 def reopen_case(request, pk):
     """Reopening a closed case, confirmed on a page of its own."""
-    family = selectors.family_for_user(request.user, pk)
-    if not policy.manages_family(request.user, family):
-        audit_refusal(request.user, Family, pk, "project")
-        raise Http404("Only the family's project managers reopen a case.")
+    family = _managed_family(request, pk)
     if family.status != Family.Status.CLOSED:
         messages.info(request, "This case is open.")
         return redirect("families:detail", pk=family.pk)

@@ -33,6 +33,19 @@ class Form:
     def names(self):
         return sorted({f.name for f in self.fields})
 
+    def as_shown(self):
+        """The values the browser sends when the form is sent as the page shows it."""
+        data = {}
+        for f in self.fields:
+            if f.type in ("checkbox", "radio"):
+                if f.checked:
+                    data.setdefault(f.name, []).append(f.value or "on")
+            elif f.type == "select":
+                data[f.name] = f.value or next(iter(f.options), "")
+            else:
+                data[f.name] = f.value
+        return data
+
     def filled(self):
         """The values a person in a hurry would send: what the page shows, and something in
         each empty box, the first of each choice."""
