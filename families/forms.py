@@ -1,13 +1,26 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 
 from referrals.forms import POSTCODE_TOO_LONG
 from referrals.models import CPCategory, LevelOfNeed, Need, RiskKind
-from vicp.forms import DateInput, SafeModelMultipleChoiceField
+from vicp.forms import DateInput, SafeModelMultipleChoiceField, add_service_errors
 from volunteers.models import Volunteer
 
 from . import services
-from .models import Child, Family, Goal, GoalReview, Match, Visit, VisitActivity
+from .models import (
+    Child,
+    ConcernAction,
+    ConcernCategory,
+    ConcernOutcome,
+    Family,
+    Goal,
+    GoalReview,
+    Match,
+    Visit,
+    VisitActivity,
+)
 
 DATE = DateInput()
 
@@ -104,11 +117,128 @@ class ReopenCaseForm(forms.Form):
     )
 
 
-class CloseConcernForm(forms.Form):
-    follow_up = forms.CharField(
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MomentFormMixin:
+    """A moment asked as a date and a time (the phone's own pickers), read in the
+    project's time zone; the services name it `moment_field`, the form shows the error
+    beside its date."""
+
+    moment_field = ""
+    date_field = ""
+    time_field = ""
+
+    def moment(self):
+        day, time = self.cleaned_data.get(self.date_field), self.cleaned_data.get(self.time_field)
+        if day is None:
+            return None
+        moment = datetime.datetime.combine(day, time or datetime.time(0, 0))
+        return timezone.make_aware(moment)
+
+    def add_service_errors(self, error):
+        if hasattr(error, "error_dict") and self.moment_field in error.error_dict:
+            error.error_dict[self.date_field] = error.error_dict.pop(self.moment_field)
+        add_service_errors(self, error)
+
+
+class RaiseConcernForm(MomentFormMixin, forms.Form):
+    moment_field, date_field, time_field = "noticed_at", "noticed_on", "noticed_time"
+
+    immediate_danger = forms.BooleanField(
+        label="A child is in immediate danger",
+        required=False,
+        help_text="If so, call 999 now, before you write anything.",
+    )
+    category = forms.ChoiceField(
+        label="What kind of concern is it?",
+        choices=ConcernCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of concern (or \"Something else\")."},
+    )
+    details = forms.CharField(
+        label="What did you see or hear?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="In the words used, as far as you can: who, what, where. Facts first, then "
+        "what worries you.",
+        error_messages={"required": "Describe what you saw or heard."},
+    )
+    noticed_on = forms.DateField(
+        label="When did it happen?", widget=DATE, initial=timezone.localdate
+    )
+    noticed_time = forms.TimeField(label="At what time (roughly)", widget=TIME, required=False)
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "category": data["category"],
+            "details": data["details"],
+            "immediate_danger": data["immediate_danger"],
+            "noticed_at": self.moment(),
+        }
+
+
+class ConcernActionForm(MomentFormMixin, forms.Form):
+    moment_field, date_field, time_field = "done_at", "done_on", "done_time"
+
+    action = forms.CharField(
         label="What was done",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Who was told, what they did, and why the concern can be closed.",
+        error_messages={"required": "Say what was done."},
+    )
+    informed = forms.CharField(
+        label="Who was told",
+        max_length=200,
+        required=False,
+        help_text="Their role and organisation, for example \"duty social worker, MASH\".",
+    )
+    means = forms.ChoiceField(
+        label="How",
+        choices=ConcernAction.Means.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they were told."},
+    )
+    done_on = forms.DateField(label="When", widget=DATE, initial=timezone.localdate)
+    done_time = forms.TimeField(label="Time", widget=TIME, required=False)
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "action": data["action"],
+            "informed": data["informed"],
+            "means": data["means"],
+            "done_at": self.moment(),
+        }
+
+
+class CloseConcernForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=ConcernOutcome.choosable(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome of the concern."},
+    )
+    follow_up = forms.CharField(
+        label="Reasons for the outcome",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was decided, by whom, and why the concern can be closed.",
+        error_messages={"required": "Give the reasons for the outcome."},
+    )
+    information_shared = forms.CharField(
+        label="Information shared",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was shared, with whom and why; or why nothing was shared.",
+        error_messages={
+            "required": "Record what information was shared and with whom, or why none was."
+        },
+    )
+
+
+class ReopenConcernForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the concern being reopened?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the concern is being reopened."},
     )
 
 

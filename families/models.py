@@ -366,17 +366,63 @@ class Visit(models.Model):
         return f"Visit {self.pk} on {dates.day(self.visited_on)}"
 
 
-class Concern(models.Model):
-    """A safeguarding concern raised from a visit; open until a manager follows it up."""
+class ConcernCategory(models.TextChoices):
+    NEGLECT = "neglect", "Neglect"
+    PHYSICAL = "physical", "Physical abuse"
+    EMOTIONAL = "emotional", "Emotional abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    EXPLOITATION = "exploitation", "Exploitation (criminal or sexual)"
+    OTHER = "other", "Something else"
 
-    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="concerns")
+
+class ConcernOutcome(models.TextChoices):
+    """What a concern led to (Working Together to Safeguard Children 2023)."""
+
+    MASH = "mash", "Referred to children's social care (front door / MASH)"
+    SOCIAL_WORKER = "social_worker", "Social worker informed and acting"
+    LADO = "lado", "Referred to the LADO"
+    POLICE = "police", "Reported to the police"
+    STRATEGY = "strategy", "Strategy discussion held"
+    ADVICE = "advice", "Advice given"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    # Only for concerns closed when no outcome was asked for; never chosen.
+    NOT_RECORDED = "not_recorded", "Outcome not recorded"
+
+    @classmethod
+    def choosable(cls):
+        return [(value, label) for value, label in cls.choices if value != cls.NOT_RECORDED]
+
+
+class Concern(models.Model):
+    """A safeguarding concern about a family's children, raised from a visit or at any
+    time; acknowledged, worked through an actions log and closed with an outcome."""
+
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="concerns")
-    details = models.TextField()
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="concerns"
+    )
+    category = models.CharField(
+        max_length=20, choices=ConcernCategory.choices, default=ConcernCategory.OTHER
+    )
+    details = models.TextField("what was seen or heard")
+    noticed_at = models.DateTimeField("when it was seen or heard", null=True, blank=True)
+    immediate_danger = models.BooleanField("a child is in immediate danger", default=False)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     raised_at = models.DateTimeField(default=timezone.now)
-    follow_up = models.TextField(blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Set once, when the unacknowledged concern was escalated: the alert is never sent twice.
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=ConcernOutcome.choices, blank=True)
+    follow_up = models.TextField("reasons for the outcome", blank=True)
+    information_shared = models.TextField(
+        "information shared, with whom and why", blank=True
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -385,8 +431,20 @@ class Concern(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["family", "closed_at"])]
+        ordering = ["-raised_at", "-pk"]
+        indexes = [
+            models.Index(fields=["family", "closed_at"]),
+            models.Index(fields=["closed_at", "acknowledged_at", "raised_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at=None) | ~Q(outcome=""), name="concern_closed_with_outcome"
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at=None) | Q(acknowledged_by__isnull=False),
+                name="concern_acknowledged_by_someone",
+            ),
+        ]
 
     def __str__(self):
         return f"Concern {self.pk} ({self.family})"
@@ -394,6 +452,43 @@ class Concern(models.Model):
     @property
     def is_open(self):
         return self.closed_at is None
+
+    @property
+    def status_label(self):
+        """The status a volunteer who raised the concern is told."""
+        if self.closed_at:
+            return "Closed"
+        return "Acknowledged" if self.acknowledged_at else "Received"
+
+
+class ConcernAction(models.Model):
+    """An entry in a concern's actions log: what was done and who was told, how. Entries
+    never close the concern; they are kept as written (a mistake is put right by a later
+    entry)."""
+
+    class Means(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+        IN_PERSON = "in_person", "In person"
+        STRATEGY_MEETING = "strategy_meeting", "Strategy meeting"
+        LETTER = "letter", "Letter"
+        NOBODY = "nobody", "Nobody was told"
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    done_at = models.DateTimeField("when it was done")
+    action = models.TextField("what was done")
+    informed = models.CharField("who was told", max_length=200, blank=True)
+    means = models.CharField("how", max_length=20, choices=Means.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "pk"]
+
+    def __str__(self):
+        return f"Action {self.pk} on concern {self.concern_id}"
 
 
 class VisitChange(models.Model):

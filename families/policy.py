@@ -7,13 +7,15 @@ through `family.matches.all()`, so a page that prefetched them asks no query.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from vicp.models import Project, User
 from vicp.permissions import manages
 
-from .models import Family, Match, Visit
+from .models import Concern, Family, Match, Visit
 
 # A volunteer may change a visit they logged for this long (then a manager corrects it).
 VOLUNTEER_EDIT_DAYS = 7
@@ -105,3 +107,53 @@ def may_finish_draft(user: User, visit: Visit) -> bool:
     if visit.status == Visit.Status.DRAFT:
         return visit.match.is_active and may_log_visit(user, visit.match)
     return may_finish_unfinished(user, visit)
+
+
+# --- Safeguarding concerns -------------------------------------------------------------
+
+
+def may_see_concerns(user: User, family: Family) -> bool:
+    """A case's concerns, with their actions log and outcome, are read by its managers
+    (the project's safeguarding leads are among them, or administrators) and its social
+    worker. A volunteer is told only the status of the concerns they raised."""
+    return manages_family(user, family) or is_referring_social_worker(user, family)
+
+
+def may_raise_concern(user: User, family: Family) -> bool:
+    """Anyone working on the case may raise a concern about its children at any time: its
+    managers, its social worker and the volunteer working with the family now."""
+    return may_see_concerns(user, family) or is_matched_volunteer(user, family)
+
+
+def may_handle_concern(user: User, concern: Concern) -> bool:
+    """Acknowledging, closing and reopening a concern is for the project's managers."""
+    return manages_family(user, concern.family)
+
+
+def may_log_concern_action(user: User, concern: Concern) -> bool:
+    """The actions log is written by everyone who reads it: the social worker records
+    their part (a strategy discussion, a visit) beside the managers'."""
+    return may_see_concerns(user, concern.family)
+
+
+def acknowledgement_window() -> datetime.timedelta:
+    """How long a concern may wait for its acknowledgement before it is escalated."""
+    return datetime.timedelta(minutes=settings.VICP_CONCERN_ACK_MINUTES)
+
+
+def is_overdue(concern: Concern, now: datetime.datetime | None = None) -> bool:
+    """Open, unacknowledged, and raised VICP_CONCERN_ACK_MINUTES or more ago."""
+    now = now or timezone.now()
+    return (
+        concern.closed_at is None
+        and concern.acknowledged_at is None
+        and concern.raised_at <= now - acknowledgement_window()
+    )
+
+
+def overdue(concerns: QuerySet[Concern], now: datetime.datetime | None = None) -> QuerySet[Concern]:
+    """The concerns of `concerns` that `is_overdue` says are overdue, as a query."""
+    now = now or timezone.now()
+    return concerns.filter(
+        closed_at=None, acknowledged_at=None, raised_at__lte=now - acknowledgement_window()
+    )

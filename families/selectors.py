@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -15,7 +15,7 @@ from vicp.permissions import audit_refusal, get_object_for_user, projects_manage
 from vicp.selectors import first_rows
 
 from . import policy
-from .models import Child, Concern, Family, Goal, Match, Visit
+from .models import Child, Concern, ConcernAction, Family, Goal, Match, Visit
 
 # One edit on the family page: when, by whom, of what, which field, before, after.
 FamilyChange = tuple[datetime.datetime, User | None, str, str, object, object]
@@ -206,7 +206,7 @@ def active_match_of(user: User) -> Match | None:
         return None
     return (
         Match.objects.filter(volunteer__user=user, ended_on=None)
-        .select_related("family", "volunteer")
+        .select_related("family__project__safeguarding_lead", "volunteer")
         .first()
     )
 
@@ -251,10 +251,76 @@ def matches_reaching_their_length(
     )
 
 
-def open_concerns(families: QuerySet[Family]) -> QuerySet[Concern]:
-    return Concern.objects.filter(family__in=families, closed_at=None).select_related(
-        "family", "raised_by"
+def concerns_visible_to(user: User) -> QuerySet[Concern]:
+    """The concerns `policy.may_see_concerns` lets this person read: their managed
+    projects' (managers), the families they referred (social workers). Volunteers read
+    none (they are told the status of their own: `concerns_raised_by`)."""
+    if not user.is_authenticated or user.is_volunteer:
+        return Concern.objects.none()
+    return Concern.objects.filter(family__in=families_visible_to(user))
+
+
+def concerns_of(user: User, family: Family) -> QuerySet[Concern]:
+    """The family's concerns this person may read (none for a volunteer), newest first."""
+    if not policy.may_see_concerns(user, family):
+        return Concern.objects.none()
+    return family.concerns.select_related("raised_by", "acknowledged_by")
+
+
+def marking_concerns(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """`visits`, each knowing whether a concern was raised with it (`raised_concern`)."""
+    return visits.annotate(raised_concern=Exists(Concern.objects.filter(visit=OuterRef("pk"))))
+
+
+def concern_for_user(user: User, pk: int | str) -> Concern:
+    """The concern with its family and log, if this person may read it; else 404."""
+    concern = (
+        concerns_visible_to(user)
+        .select_related(
+            "family__project__safeguarding_lead",
+            "family__referral__social_worker",
+            "visit",
+            "raised_by",
+            "acknowledged_by",
+            "closed_by",
+        )
+        .prefetch_related(
+            Prefetch("actions", ConcernAction.objects.select_related("recorded_by")),
+            "family__matches__volunteer",
+        )
+        .filter(pk=pk)
+        .first()
     )
+    if concern is None:
+        audit_refusal(user, Concern, pk, "family__project")
+        raise Http404("No such concern.")
+    return concern
+
+
+def concerns_raised_by(user: User) -> QuerySet[Concern]:
+    """What a volunteer is told of the concerns they raised: the case and the status."""
+    return Concern.objects.filter(raised_by=user).select_related("family").order_by(
+        "-raised_at", "-pk"
+    )
+
+
+OPEN_CONCERNS_ON_HOME = 20
+
+
+def open_concerns_panel(user: User) -> dict[str, object]:
+    """The open concerns this person may read, for the top of their home page: the
+    unacknowledged first (the overdue marked), then the oldest."""
+    concerns, more = first_rows(
+        concerns_visible_to(user)
+        .filter(closed_at=None)
+        .select_related("family__project", "raised_by")
+        .order_by(F("acknowledged_at").asc(nulls_first=True), "raised_at", "pk"),
+        OPEN_CONCERNS_ON_HOME,
+    )
+    now = timezone.now()
+    for concern in concerns:
+        concern.overdue = policy.is_overdue(concern, now)
+    return {"concerns": concerns, "more": more}
 
 
 def manager_home(user: User) -> dict[str, object]:
@@ -269,26 +335,22 @@ def manager_home(user: User) -> dict[str, object]:
         "reaching_more": reaching_more,
         "quiet_more": quiet_more,
         "match_weeks": settings.VICP_MATCH_WEEKS,
-        "concerns": open_concerns(families),
         "quiet_matches": quiet,
         "alert_days": settings.VICP_NO_VISIT_ALERT_DAYS,
         "awaiting": families.filter(status=Family.Status.AWAITING_MATCH).count(),
     }
 
 
-def social_worker_home(user: User) -> dict[str, object]:
-    """The open concerns of the families a social worker referred."""
-    return {"concerns": open_concerns(families_visible_to(user))}
-
-
 def volunteer_home(user: User) -> dict[str, object]:
     """The volunteer's family, their unfinished drafts and their last visit."""
     match = active_match_of(user)
+    raised = concerns_raised_by(user)[:5]
     if match is None:
-        return {"match": None, "unfinished": volunteer_unfinished_drafts(user)}
+        return {"match": None, "unfinished": volunteer_unfinished_drafts(user), "raised": raised}
     visits = Visit.objects.filter(match=match, logged_by=user)
     return {
         "match": match,
+        "raised": raised,
         "drafts": visits.filter(status=Visit.Status.DRAFT),
         "last_visit": visits.filter(status=Visit.Status.LOGGED).first(),
         "unfinished": volunteer_unfinished_drafts(user),

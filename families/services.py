@@ -25,6 +25,9 @@ from .models import (
     CaseReferenceCounter,
     Child,
     Concern,
+    ConcernAction,
+    ConcernCategory,
+    ConcernOutcome,
     Family,
     FamilyStatusChange,
     Goal,
@@ -636,32 +639,199 @@ def _plain(value: object) -> object:
     return value
 
 
-@transaction.atomic
-def raise_concern(*, visit: Visit, by: User, details: str) -> Concern:
-    if not (details or "").strip():
-        raise ValidationError({"concern": "Describe the concern."})
-    concern = Concern.objects.create(
-        visit=visit, family=visit.match.family, details=details.strip(), raised_by=by
-    )
-    audit.record("concern.raised", actor=by, obj=concern, project=visit.match.family.project)
+# A time typed to the minute may be up to a minute ahead of the server's clock.
+NOTICED_AT_LEEWAY = datetime.timedelta(minutes=1)
 
+
+def _open_concern_locked(concern: Concern) -> Concern:
+    return (
+        Concern.objects.select_for_update(of=("self",))
+        .select_related("family__project", "family__referral")
+        .get(pk=concern.pk)
+    )
+
+
+def _not_in_future(moment: datetime.datetime | None, field_name: str, errors: dict) -> None:
+    if moment is not None and moment > timezone.now() + NOTICED_AT_LEEWAY:
+        errors[field_name] = "This time is in the future: give when it happened."
+
+
+@transaction.atomic
+def raise_concern(
+    *,
+    by: User,
+    details: str,
+    family: Family | None = None,
+    visit: Visit | None = None,
+    category: str = "",
+    noticed_at: datetime.datetime | None = None,
+    immediate_danger: bool = False,
+) -> Concern:
+    """Raise a safeguarding concern about a family's children, from a visit or at any
+    time (give one of `family` or `visit`). Its alerts go out as soon as it is saved."""
+    if (family is None) == (visit is None):
+        raise TypeError("raise_concern takes one of family or visit.")
+    family = visit.match.family if visit is not None else cast(Family, family)
+    if not policy.may_raise_concern(by, family):
+        raise ValidationError("Only people working on this case can raise a concern about it.")
+    errors: dict[str, str] = {}
+    if not (details or "").strip():
+        errors["details"] = "Describe what you saw or heard."
+    if category and category not in ConcernCategory.values:
+        errors["category"] = "Choose the kind of concern from the list."
+    _not_in_future(noticed_at, "noticed_at", errors)
+    if errors:
+        raise ValidationError(errors)
+    concern = Concern.objects.create(
+        family=family,
+        visit=visit,
+        category=category or ConcernCategory.OTHER,
+        details=details.strip(),
+        noticed_at=noticed_at,
+        immediate_danger=immediate_danger,
+        raised_by=by,
+    )
+    audit.record(
+        "concern.raised",
+        actor=by,
+        obj=concern,
+        project=family.project,
+        category=concern.category,
+        immediate_danger=immediate_danger,
+    )
     transaction.on_commit(lambda: notify_concern.delay(concern.pk))
     return concern
 
 
 @transaction.atomic
-def close_concern(concern: Concern, *, by: User, follow_up: str) -> Concern:
-    concern = (
-        Concern.objects.select_for_update().select_related("family__project").get(pk=concern.pk)
+def acknowledge_concern(concern: Concern, *, by: User) -> Concern:
+    """A safeguarding lead or manager has read the concern and is dealing with it; it is
+    no longer escalated."""
+    concern = _open_concern_locked(concern)
+    if not policy.may_handle_concern(by, concern):
+        raise ValidationError("Only a manager of this family's project can acknowledge it.")
+    if not concern.is_open:
+        raise ValidationError("This concern is closed.")
+    if concern.acknowledged_at is not None:
+        raise ValidationError(
+            f"{concern.acknowledged_by} acknowledged this concern "
+            f"{dates.moment(concern.acknowledged_at)}."
+        )
+    concern.acknowledged_by, concern.acknowledged_at = by, timezone.now()
+    concern.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    audit.record("concern.acknowledged", actor=by, obj=concern, project=concern.family.project)
+    return concern
+
+
+@transaction.atomic
+def log_concern_action(
+    concern: Concern,
+    *,
+    by: User,
+    action: str,
+    means: str,
+    informed: str = "",
+    done_at: datetime.datetime | None = None,
+) -> ConcernAction:
+    """Add an entry to the concern's actions log: what was done, who was told and how. It
+    does not close the concern."""
+    concern = _open_concern_locked(concern)
+    if not policy.may_log_concern_action(by, concern):
+        raise ValidationError("Only people who follow this concern up can add to its log.")
+    errors: dict[str, str] = {}
+    if not (action or "").strip():
+        errors["action"] = "Say what was done."
+    if means not in ConcernAction.Means.values:
+        errors["means"] = "Choose how they were told."
+    elif means != ConcernAction.Means.NOBODY and not (informed or "").strip():
+        errors["informed"] = "Say who was told, or choose \"Nobody was told\"."
+    _not_in_future(done_at, "done_at", errors)
+    if errors:
+        raise ValidationError(errors)
+    entry = ConcernAction.objects.create(
+        concern=concern,
+        action=action.strip(),
+        means=means,
+        informed=(informed or "").strip(),
+        done_at=done_at or timezone.now(),
+        recorded_by=by,
     )
-    _require_manager(by, concern.family.project)
+    audit.record(
+        "concern.action_logged",
+        actor=by,
+        obj=concern,
+        project=concern.family.project,
+        entry=entry.pk,
+    )
+    return entry
+
+
+@transaction.atomic
+def close_concern(
+    concern: Concern,
+    *,
+    by: User,
+    outcome: str,
+    follow_up: str,
+    information_shared: str = "",
+) -> Concern:
+    """Close a concern with its outcome, the reasons, and the information-sharing decision
+    (what was shared, with whom and why, or why nothing was)."""
+    concern = _open_concern_locked(concern)
+    if not policy.may_handle_concern(by, concern):
+        raise ValidationError("Only a manager of this family's project can close a concern.")
     if not concern.is_open:
         raise ValidationError("This concern has already been closed.")
+    errors: dict[str, str] = {}
+    if outcome not in dict(ConcernOutcome.choosable()):
+        errors["outcome"] = "Choose the outcome of the concern."
     if not (follow_up or "").strip():
-        raise ValidationError({"follow_up": "Record what was done to follow the concern up."})
-    concern.follow_up, concern.closed_by, concern.closed_at = follow_up.strip(), by, timezone.now()
+        errors["follow_up"] = "Give the reasons for the outcome."
+    if not (information_shared or "").strip():
+        errors["information_shared"] = (
+            "Record what information was shared and with whom, or why none was."
+        )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    if concern.acknowledged_at is None:
+        concern.acknowledged_by, concern.acknowledged_at = by, now
+    concern.outcome = outcome
+    concern.follow_up = follow_up.strip()
+    concern.information_shared = information_shared.strip()
+    concern.closed_by, concern.closed_at = by, now
     concern.save()
-    audit.record("concern.closed", actor=by, obj=concern, project=concern.family.project)
+    audit.record(
+        "concern.closed",
+        actor=by,
+        obj=concern,
+        project=concern.family.project,
+        outcome=outcome,
+    )
+    return concern
+
+
+@transaction.atomic
+def reopen_concern(concern: Concern, *, by: User, reason: str) -> Concern:
+    """Open a closed concern again (its earlier outcome stays in its history); the reason
+    goes into its actions log."""
+    concern = _open_concern_locked(concern)
+    if not policy.may_handle_concern(by, concern):
+        raise ValidationError("Only a manager of this family's project can reopen a concern.")
+    if concern.is_open:
+        raise ValidationError("This concern is already open.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the concern is being reopened."})
+    concern.closed_by, concern.closed_at = None, None
+    concern.save()
+    ConcernAction.objects.create(
+        concern=concern,
+        action=f"Concern reopened: {reason.strip()}",
+        means=ConcernAction.Means.NOBODY,
+        done_at=timezone.now(),
+        recorded_by=by,
+    )
+    audit.record("concern.reopened", actor=by, obj=concern, project=concern.family.project)
     return concern
 
 

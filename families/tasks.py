@@ -5,10 +5,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from vicp import audit
 from vicp.models import Project, User
 from vicp.tasks import EMAIL_RETRY
 
+from . import policy
 from .mileage import claim_amount_pence, mileage_rates
 from .models import Concern, Family, Match, Visit
 
@@ -31,35 +34,98 @@ def _family_link(family):
     return settings.VICP_BASE_URL + reverse("families:detail", args=[family.pk])
 
 
-@shared_task(**CONCERN_RETRY)
-def notify_concern(concern_id):
-    """Tell the project's managers and the family's social worker, at once.
-
-    The email names no one: it says a concern was raised and links to it.
-    """
-    concern = (
-        Concern.objects.select_related("family__project", "family__referral__social_worker")
+def _concern(concern_id):
+    return (
+        Concern.objects.select_related(
+            "family__project__safeguarding_lead",
+            "family__project__deputy_safeguarding_lead",
+            "family__referral__social_worker",
+        )
         .filter(pk=concern_id)
         .first()
     )
-    if concern is None:
-        return
-    family = concern.family
-    recipients = list(
-        family.project.managers.filter(is_active=True).values_list("email", flat=True)
-    )
-    recipients += social_worker_address(family)
+
+
+def _addresses(*people):
+    """The email addresses of the active people among `people` (None is skipped), each once,
+    in order."""
+    seen = {}
+    for person in people:
+        if person is not None and person.is_active and person.email:
+            seen.setdefault(person.email.lower(), person.email)
+    return list(seen.values())
+
+
+def _concern_email(concern, template, subject, recipients):
     if not recipients:
+        logger.error("Concern %s has nobody to tell (%s).", concern.pk, template)
         return
     body = render_to_string(
-        "emails/concern_raised.txt",
-        {
-            "concern": concern,
-            "family": family,
-            "link": _family_link(family),
-        },
+        template, {"concern": concern, "family": concern.family, "link": _concern_link(concern)}
     )
-    send_mail(f"Safeguarding concern raised: case {family.case_reference}", body, None, recipients)
+    send_mail(subject, body, None, recipients)
+
+
+def _concern_link(concern):
+    return settings.VICP_BASE_URL + reverse("families:concern", args=[concern.pk])
+
+
+@shared_task(**CONCERN_RETRY)
+def notify_concern(concern_id):
+    """Tell the project's safeguarding lead, its managers and the family's social worker,
+    at once.
+
+    The email names no one: it gives the case reference and links to the concern."""
+    concern = _concern(concern_id)
+    if concern is None:
+        return
+    project = concern.family.project
+    recipients = _addresses(project.safeguarding_lead, *project.managers.all())
+    recipients += [
+        address
+        for address in social_worker_address(concern.family)
+        if address.lower() not in {known.lower() for known in recipients}
+    ]
+    danger = " (a child may be in immediate danger)" if concern.immediate_danger else ""
+    _concern_email(
+        concern,
+        "emails/concern_raised.txt",
+        f"Safeguarding concern raised{danger}: case {concern.family.case_reference}",
+        recipients,
+    )
+
+
+@shared_task(**CONCERN_RETRY)
+def notify_concern_escalated(concern_id):
+    """Tell the deputy safeguarding lead and every manager of the project that a concern
+    has not been acknowledged in time."""
+    concern = _concern(concern_id)
+    if concern is None or not concern.is_open or concern.acknowledged_at is not None:
+        return
+    project = concern.family.project
+    _concern_email(
+        concern,
+        "emails/concern_escalated.txt",
+        f"Not yet acknowledged: safeguarding concern, case {concern.family.case_reference}",
+        _addresses(project.deputy_safeguarding_lead, *project.managers.all()),
+    )
+
+
+@shared_task
+def escalate_unacknowledged_concerns():
+    """Escalate every concern not acknowledged in time (beat runs this every few minutes).
+
+    Each concern is marked with one conditional update before its email is queued, so two
+    runs at once escalate it once."""
+    now = timezone.now()
+    escalated = []
+    due = policy.overdue(Concern.objects.filter(escalated_at=None), now)
+    for concern in due.select_related("family__project"):
+        if Concern.objects.filter(pk=concern.pk, escalated_at=None).update(escalated_at=now):
+            audit.record("concern.escalated", obj=concern, project=concern.family.project)
+            escalated.append(concern.pk)
+            notify_concern_escalated.delay(concern.pk)
+    return escalated
 
 
 def _match(match_id):

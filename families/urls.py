@@ -28,7 +28,12 @@ urlpatterns = [
     path("visits/<int:pk>/finish/", views.finish_visit, name="finish_visit"),
     path("visits/<int:pk>/edit/", views.edit_visit, name="edit_visit"),
     path("visits/<int:pk>/discard/", views.discard_draft, name="discard_draft"),
+    path("<int:pk>/concerns/new/", views.raise_concern, name="raise_concern"),
+    path("concerns/<int:pk>/", views.concern_detail, name="concern"),
+    path("concerns/<int:pk>/acknowledge/", views.acknowledge_concern, name="acknowledge_concern"),
+    path("concerns/<int:pk>/actions/", views.log_concern_action, name="log_concern_action"),
     path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
+    path("concerns/<int:pk>/reopen/", views.reopen_concern, name="reopen_concern"),
     path("mileage/", views.claims, name="claims"),
     path("mileage/claims.csv", views.claims_csv, name="claims_csv"),
 ]

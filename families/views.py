@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from vicp import audit, drafts
 from vicp.exports import csv_writer
-from vicp.forms import add_service_errors, posted_text
+from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, role_required
 from vicp.reauth import password_confirmation_required
@@ -21,6 +21,8 @@ from .forms import (
     ChangeVolunteerForm,
     ChildDetailsForm,
     ChildLeftForm,
+    CloseConcernForm,
+    ConcernActionForm,
     DiscardDraftForm,
     EndMatchForm,
     FamilyDetailsForm,
@@ -28,11 +30,13 @@ from .forms import (
     GoalReviewForm,
     MoveProjectForm,
     PayClaimsForm,
+    RaiseConcernForm,
     ReopenCaseForm,
+    ReopenConcernForm,
     StartMatchForm,
     VisitForm,
 )
-from .models import Child, Concern, Family, Goal, Match, Visit
+from .models import Child, Family, Goal, Match, Visit
 
 PER_PAGE = 25
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
@@ -119,27 +123,128 @@ def end_match(request, pk):
     )
 
 
+def raise_concern(request, pk):
+    """Raise a safeguarding concern about a family's children, at any time (a concern
+    noticed on a visit may also be raised with the visit's log)."""
+    family = selectors.family_for_user(request.user, pk)
+    if not policy.may_raise_concern(request.user, family):
+        raise Http404("Only people working on the case can raise a concern about it.")
+    form = RaiseConcernForm(request.POST or None, prefix="concern")
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.raise_concern(
+                family=family, by=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            drafts.saved(request, "concern", family.pk)
+            told = "The project's safeguarding lead and managers have been told."
+            if concern.immediate_danger:
+                told += " If you have not called 999 yet, call now."
+            messages.success(request, f"Your concern has been recorded. {told}")
+            if policy.may_see_concerns(request.user, family):
+                return redirect("families:concern", pk=concern.pk)
+            return redirect("vicp:home")
+    return render(
+        request,
+        "families/raise_concern.html",
+        {"family": family, "form": form, "project": family.project},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _concern_page(request, concern, status=200, **forms):
+    """The concern, its actions log and the forms of whoever may act on it (bound forms
+    passed in keep what was typed beside their errors)."""
+    user = request.user
+    handles = policy.may_handle_concern(user, concern)
+    context = {
+        "concern": concern,
+        "family": concern.family,
+        "handles": handles,
+        "overdue": policy.is_overdue(concern),
+        "acknowledge_by": concern.raised_at + policy.acknowledgement_window(),
+        "may_log_action": policy.may_log_concern_action(user, concern),
+        "action_form": forms.get("action_form") or ConcernActionForm(prefix="action"),
+    }
+    if handles:
+        context["close_form"] = forms.get("close_form") or CloseConcernForm(prefix="close")
+        context["reopen_form"] = forms.get("reopen_form") or ReopenConcernForm(prefix="reopen")
+    return render(request, "families/concern_detail.html", context, status=status)
+
+
+def concern_detail(request, pk):
+    concern = selectors.concern_for_user(request.user, pk)
+    audit.record("concern.viewed", actor=request.user, obj=concern, project=concern.family.project)
+    return _concern_page(request, concern)
+
+
 @require_POST
-@role_required(*MANAGERS)
-def close_concern(request, pk):
-    concern = Concern.objects.filter(
-        pk=pk, family__in=selectors.families_visible_to(request.user)
-    ).first()
-    if concern is None:
-        audit_refusal(request.user, Concern, pk, "family__project")
-        raise Http404("No such concern.")
+def acknowledge_concern(request, pk):
+    concern = selectors.concern_for_user(request.user, pk)
+    if not policy.may_handle_concern(request.user, concern):
+        raise Http404("Only the project's managers acknowledge concerns.")
     try:
-        services.close_concern(
-            concern,
-            by=request.user,
-            follow_up=posted_text(request, "concern-follow_up"),
-        )
+        services.acknowledge_concern(concern, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        drafts.saved(request, "concern-follow-up", concern.pk)
-        messages.success(request, "The concern is closed.")
-    return redirect("families:safeguarding", pk=concern.family_id)
+        messages.success(request, "Acknowledged: the concern will not be escalated.")
+    return redirect("families:concern", pk=concern.pk)
+
+
+@require_POST
+def log_concern_action(request, pk):
+    concern = selectors.concern_for_user(request.user, pk)
+    if not policy.may_log_concern_action(request.user, concern):
+        raise Http404("Only people following the concern up add to its log.")
+    form = ConcernActionForm(request.POST, prefix="action")
+    if form.is_valid():
+        try:
+            services.log_concern_action(concern, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            drafts.saved(request, "concern-action", concern.pk)
+            messages.success(request, "Added to the actions log.")
+            return redirect("families:concern", pk=concern.pk)
+    return _concern_page(request, concern, status=400, action_form=form)
+
+
+@require_POST
+def close_concern(request, pk):
+    concern = selectors.concern_for_user(request.user, pk)
+    if not policy.may_handle_concern(request.user, concern):
+        raise Http404("Only the project's managers close concerns.")
+    form = CloseConcernForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            services.close_concern(concern, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            drafts.saved(request, "concern-close", concern.pk)
+            messages.success(request, "The concern is closed, with its outcome.")
+            return redirect("families:concern", pk=concern.pk)
+    return _concern_page(request, concern, status=400, close_form=form)
+
+
+@require_POST
+def reopen_concern(request, pk):
+    concern = selectors.concern_for_user(request.user, pk)
+    if not policy.may_handle_concern(request.user, concern):
+        raise Http404("Only the project's managers reopen concerns.")
+    form = ReopenConcernForm(request.POST, prefix="reopen")
+    if form.is_valid():
+        try:
+            services.reopen_concern(concern, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The concern is open again.")
+            return redirect("families:concern", pk=concern.pk)
+    return _concern_page(request, concern, status=400, reopen_form=form)
 
 
 def _visit_form_page(request, family, match, visit=None):
@@ -205,6 +310,7 @@ def visit_detail(request, pk):
             "can_edit": policy.may_edit_visit(request.user, visit),
             "can_finish": policy.may_finish_draft(request.user, visit),
             "can_discard": policy.may_finish_unfinished(request.user, visit),
+            "may_see_concerns": policy.may_see_concerns(request.user, visit.match.family),
         },
     )
 

@@ -92,10 +92,53 @@ class UserAdmin(DjangoUserAdmin):
         self.message_user(request, f"Ended the sessions of {queryset.count()} people.")
 
 
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = (
+            "name",
+            "code",
+            "local_authority",
+            "managers",
+            "is_active",
+            "safeguarding_lead",
+            "deputy_safeguarding_lead",
+            "safeguarding_phone",
+        )
+
+    def clean(self):
+        data = super().clean()
+        managers = set(data.get("managers") or [])
+        # The leads handle the project's concerns, so they must be able to see its cases.
+        for field in ("safeguarding_lead", "deputy_safeguarding_lead"):
+            lead = data.get(field)
+            if lead is not None and not lead.is_admin and lead not in managers:
+                self.add_error(
+                    field,
+                    f"{lead} is not one of this project's managers: add them as a manager, "
+                    "or choose an administrator.",
+                )
+        lead, deputy = data.get("safeguarding_lead"), data.get("deputy_safeguarding_lead")
+        if lead is not None and lead == deputy:
+            self.add_error(
+                "deputy_safeguarding_lead", "The deputy must be someone other than the lead."
+            )
+        return data
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "local_authority", "is_active")
+    form = ProjectForm
+    list_display = ("name", "code", "local_authority", "safeguarding_lead", "is_active")
+    list_select_related = ("safeguarding_lead",)
     search_fields = ("name", "code")
+    fieldsets = (
+        (None, {"fields": ("name", "code", "local_authority", "managers", "is_active")}),
+        (
+            "Safeguarding",
+            {"fields": ("safeguarding_lead", "deputy_safeguarding_lead", "safeguarding_phone")},
+        ),
+    )
 
 
 class ReadOnlyAdminMixin:

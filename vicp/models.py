@@ -140,6 +140,32 @@ class Project(models.Model):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Safeguarding concerns go to the designated safeguarding lead (and the deputy when
+    # one is not acknowledged in time); volunteers are given the phone number to call.
+    safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"role__in": [User.Role.PROJECT_MANAGER, User.Role.ADMIN]},
+        verbose_name="designated safeguarding lead",
+    )
+    deputy_safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"role__in": [User.Role.PROJECT_MANAGER, User.Role.ADMIN]},
+        verbose_name="deputy safeguarding lead",
+    )
+    safeguarding_phone = models.CharField(
+        "safeguarding phone number",
+        max_length=30,
+        blank=True,
+        help_text="The number volunteers call about a worry for a child's safety.",
+    )
 
     class Meta:
         ordering = ["name"]

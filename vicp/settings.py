@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vicp.composition.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "escalate-concerns": {
+        "task": "families.tasks.escalate_unacknowledged_concerns",
+        "schedule": crontab(minute="*/5"),
+    },
     "stalled-reports": {
         "task": "outcomes.tasks.requeue_stalled_reports",
         "schedule": crontab(minute="*/15"),
@@ -296,6 +300,9 @@ VICP_DBS_VALID_YEARS = env.int("VICP_DBS_VALID_YEARS", default=3)
 VICP_MATCH_WEEKS = env.int("VICP_MATCH_WEEKS", default=26)
 VICP_SUPERVISION_INTERVAL_DAYS = env.int("VICP_SUPERVISION_INTERVAL_DAYS", default=30)
 VICP_NO_VISIT_ALERT_DAYS = env.int("VICP_NO_VISIT_ALERT_DAYS", default=14)
+# A safeguarding concern not acknowledged within this time is escalated to the deputy
+# safeguarding lead and every manager of the project.
+VICP_CONCERN_ACK_MINUTES = env.int("VICP_CONCERN_ACK_MINUTES", default=60)
 # Closed cases, and volunteers who left, are anonymised this many years later.
 VICP_RETENTION_YEARS = env.int("VICP_RETENTION_YEARS", default=6)
 

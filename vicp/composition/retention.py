@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from families.models import Child, Concern, Family, Goal, GoalReview, Visit, VisitChange
+from families.models import Child, Concern, ConcernAction, Family, Goal, GoalReview, Visit, VisitChange
 from outcomes.models import Evaluation, MeasureScore, RiskReview, StarReading
 from referrals.models import ReferralChild
 from vicp import audit
@@ -122,7 +122,10 @@ def anonymise_family(family, today=None):
     family.save()
     Visit.objects.filter(match__family=family).update(notes="")
     VisitChange.objects.filter(visit__match__family=family).delete()
-    Concern.objects.filter(family=family).update(details=REMOVED, follow_up="")
+    Concern.objects.filter(family=family).update(
+        details=REMOVED, follow_up="", information_shared=""
+    )
+    ConcernAction.objects.filter(concern__family=family).update(action=REMOVED, informed="")
     Goal.objects.filter(family=family).update(description=REMOVED)
     GoalReview.objects.filter(goal__family=family).update(progress="")
     # The change history held the same details: keep no copy of them.

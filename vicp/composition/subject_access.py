@@ -68,7 +68,15 @@ def matches_and_visits(family):
 
 
 def concerns(family):
-    return {"concerns": [_row(c, exclude=("family",)) for c in family.concerns.all()]}
+    return {
+        "concerns": [
+            {
+                **_row(concern, exclude=("family",)),
+                "actions": [_row(entry, exclude=("concern",)) for entry in concern.actions.all()],
+            }
+            for concern in family.concerns.prefetch_related("actions")
+        ]
+    }
 
 
 def plan_of_work(family):

@@ -63,10 +63,11 @@ def home_sections(user):
                     :10
                 ],
             },
-            "concerns_panel": selectors.social_worker_home(user),
+            "concerns_panel": selectors.open_concerns_panel(user),
             "evaluations_awaiting": evaluations,
         }
     return {
+        "concerns_panel": selectors.open_concerns_panel(user),
         "referral_queue": referral_selectors.queue_summary(user),
         "families_panel": selectors.manager_home(user),
         "recruitment": volunteer_selectors.recruitment_summary(user),
@@ -109,6 +110,7 @@ def _family_section(request, pk, section, url_name):
         "active_match": policy.active_match(family),
         "is_matched_volunteer": is_matched_volunteer,
         "section": url_name,
+        "may_raise_concern": policy.may_raise_concern(user, family),
         "sections": [(name, label) for name, label in SECTIONS if name not in hidden],
     }
     return family, context
@@ -122,7 +124,7 @@ def family_detail(request, pk):
     manages = context["manages"]
     context |= {
         "summary": selectors.visit_summary(family),
-        "open_concerns": [] if user.is_volunteer else family.concerns.filter(closed_at=None),
+        "open_concerns": selectors.concerns_of(user, family).filter(closed_at=None),
         "evaluations_due": outcome_selectors.evaluations_due(user, family),
     }
     if manages:
@@ -140,6 +142,7 @@ def family_visits(request, pk):
         visits = visits.filter(match=context["active_match"])
     else:
         visits = visits.none()
+    visits = selectors.marking_concerns(visits)
     context["page"] = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "families/section_visits.html", context)
 
@@ -169,7 +172,7 @@ def family_outcomes(request, pk):
 def family_safeguarding(request, pk):
     user = request.user
     family, context = _family_section(request, pk, "safeguarding", "families:safeguarding")
-    context["concerns"] = [] if user.is_volunteer else family.concerns.all()
+    context["concerns"] = selectors.concerns_of(user, family)
     return render(request, "families/section_safeguarding.html", context)
 
 
