@@ -154,7 +154,7 @@ class RaiseConcernForm(MomentFormMixin, forms.Form):
         label="What kind of concern is it?",
         choices=ConcernCategory.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of concern (or \"Something else\")."},
+        error_messages={"required": 'Choose the kind of concern (or "Something else").'},
     )
     details = forms.CharField(
         label="What did you see or hear?",
@@ -190,7 +190,7 @@ class ConcernActionForm(MomentFormMixin, forms.Form):
         label="Who was told",
         max_length=200,
         required=False,
-        help_text="Their role and organisation, for example \"duty social worker, MASH\".",
+        help_text='Their role and organisation, for example "duty social worker, MASH".',
     )
     means = forms.ChoiceField(
         label="How",

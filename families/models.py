@@ -420,9 +420,7 @@ class Concern(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=ConcernOutcome.choices, blank=True)
     follow_up = models.TextField("reasons for the outcome", blank=True)
-    information_shared = models.TextField(
-        "information shared, with whom and why", blank=True
-    )
+    information_shared = models.TextField("information shared, with whom and why", blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -299,8 +299,10 @@ def concern_for_user(user: User, pk: int | str) -> Concern:
 
 def concerns_raised_by(user: User) -> QuerySet[Concern]:
     """What a volunteer is told of the concerns they raised: the case and the status."""
-    return Concern.objects.filter(raised_by=user).select_related("family").order_by(
-        "-raised_at", "-pk"
+    return (
+        Concern.objects.filter(raised_by=user)
+        .select_related("family")
+        .order_by("-raised_at", "-pk")
     )
 
 

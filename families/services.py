@@ -744,7 +744,7 @@ def log_concern_action(
     if means not in ConcernAction.Means.values:
         errors["means"] = "Choose how they were told."
     elif means != ConcernAction.Means.NOBODY and not (informed or "").strip():
-        errors["informed"] = "Say who was told, or choose \"Nobody was told\"."
+        errors["informed"] = 'Say who was told, or choose "Nobody was told".'
     _not_in_future(done_at, "done_at", errors)
     if errors:
         raise ValidationError(errors)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Family, Visit
-from families.services import add_goal, close_case, end_match, log_visit
+from families.services import add_goal, close_case, close_concern, end_match, log_visit
 from outcomes.services import request_report
 from vicp.composition.services import request_subject_access_export
 from vicp.models import AuditEvent
@@ -140,7 +140,28 @@ def _child(cast, project):
 
 
 def _concern(cast, project):
-    return _visit(cast, project, concern="Worried").concerns.get()
+    """A concern raised with a visit: read by the case's managers and social worker, never
+    by a volunteer, not even the one who raised it (cast["matched"])."""
+    concern = _visit(cast, project, concern="Worried").concerns.get()
+    cast["matched"] = concern.raised_by
+    return concern
+
+
+def _concern_managers_only(cast, project):
+    """A concern, for the actions only the project's managers take."""
+    return _concern(cast, project)
+
+
+def _closed_concern(cast, project):
+    concern = _concern(cast, project)
+    close_concern(
+        concern,
+        by=cast["alice"],
+        outcome="advice",
+        follow_up="Advice given to the family.",
+        information_shared="Nothing shared beyond the social worker.",
+    )
+    return concern
 
 
 def _family_managers_only(cast, project):
@@ -244,7 +265,12 @@ RECORDS = {
     "families:finish_visit": _draft_visit,
     "families:discard_draft": _unfinished_draft,
     "families:edit_visit": _visit,
-    "families:close_concern": _concern,
+    "families:raise_concern": _family,
+    "families:concern": _concern,
+    "families:acknowledge_concern": _concern_managers_only,
+    "families:log_concern_action": _concern,
+    "families:close_concern": _concern_managers_only,
+    "families:reopen_concern": _closed_concern,
     "families:add_goal": _matched_family,
     "families:review_goal": _goal,
     "families:edit_goal": _goal,
@@ -279,6 +305,9 @@ OUTSIDERS_OF = {
     _volunteer_evaluation: ["charlie", "sally", "sam", "vera", "victor", "una"],
     _matched_family_managers_only: [*OUTSIDERS, "ended", "matched"],
     _unfinished_draft: [*OUTSIDERS, "ended", "drafted_by"],
+    _concern: ["charlie", "sally", "vera", "victor", "una", "ended", "matched"],
+    _concern_managers_only: [*OUTSIDERS, "ended", "matched"],
+    _closed_concern: [*OUTSIDERS, "ended", "matched"],
 }
 # Everything about a family is also closed to the volunteer whose match ended
 # ("ended"); visits are logged by the matched volunteer and managers only, so

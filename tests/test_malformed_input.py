@@ -221,7 +221,7 @@ def test_a_nul_in_a_concerns_follow_up_is_refused(client_for, alice, match):
     concern = visit.concerns.get()
     response = client_for(alice).post(
         reverse("families:close_concern", args=[concern.pk]),
-        {"concern-follow_up": NUL},
+        {"close-outcome": "advice", "close-follow_up": NUL, "close-information_shared": "x"},
         follow=True,
     )
     assert "Null characters are not allowed" in response.content.decode()

@@ -25,7 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from families.models import Family, Match
+from families.models import Concern, Family, Match
 from outcomes.services import family_evaluation_link
 from referrals.models import Referral
 from tests.volunteers.helpers import all_steps, signed_off
@@ -166,6 +166,8 @@ def _pages_about(route, made):
     pages = []
     if family is not None:
         pages += [reverse(name, args=[family.pk]) for name in FAMILY_SECTIONS]
+    if isinstance(made, Concern):
+        pages.append(reverse("families:concern", args=[made.pk]))
     if isinstance(made, Referral):
         pages.append(reverse("referrals:detail", args=[made.pk]))
     if isinstance(made, Volunteer):

@@ -179,6 +179,13 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def safeguarding_number(self):
+        """The number volunteers are given to call about a child's safety: the project's
+        safeguarding phone, else its safeguarding lead's own."""
+        lead = self.safeguarding_lead
+        return self.safeguarding_phone or (lead.phone if lead is not None else "")
+
 
 # Direct foreign-key object permissions (guardian's fast path): one pair of
 # tables per guarded model, joined by a real foreign key instead of a generic

@@ -102,18 +102,16 @@ def test_what_each_person_sees_within_the_sections(client_for, alice, sam, match
     assert "45 min" not in visits.content.decode()
     assert url("families:visits", family) not in visits.content.decode()
     assert "changes" not in sam_client.get(url("families:history", family)).context
-    assert "Bruise on Ben" in sam_client.get(url("families:safeguarding", family)).content.decode()
-    assert (
-        "Record the follow-up"
-        not in sam_client.get(url("families:safeguarding", family)).content.decode()
-    )
+    sam_safeguarding = sam_client.get(url("families:safeguarding", family)).content.decode()
+    assert "Bruise on Ben" in sam_safeguarding
+    concern_page = url("families:concern", family.concerns.get())
+    assert concern_page in sam_safeguarding
+    assert "Close the concern" not in sam_client.get(concern_page).content.decode()
     # Managers read the visits and close the concerns.
     alice_client = client_for(alice)
     assert "45 min" in alice_client.get(url("families:visits", family)).content.decode()
-    assert (
-        "Record the follow-up and close"
-        in alice_client.get(url("families:safeguarding", family)).content.decode()
-    )
+    assert concern_page in alice_client.get(url("families:safeguarding", family)).content.decode()
+    assert "Close the concern" in alice_client.get(concern_page).content.decode()
     assert "changes" in alice_client.get(url("families:history", family)).context
 
 

@@ -130,12 +130,15 @@ def test_a_concern_typed_into_a_draft_is_raised_at_once(match, django_capture_on
 def test_a_concern_is_closed_with_its_follow_up_by_a_manager(match, alice, sam):
     log(match, concern="Worried.")
     concern = Concern.objects.get()
+    closing = {"outcome": "social_worker", "information_shared": "Told the SW by phone."}
     with pytest.raises(ValidationError):
-        services.close_concern(concern, by=sam, follow_up="Seen")
+        services.close_concern(concern, by=sam, follow_up="Seen", **closing)
     with pytest.raises(ValidationError) as error:
-        services.close_concern(concern, by=alice, follow_up="")
+        services.close_concern(concern, by=alice, follow_up="", **closing)
     assert "follow_up" in error.value.message_dict
-    services.close_concern(concern, by=alice, follow_up="Spoke to the duty team; SW visited.")
+    services.close_concern(
+        concern, by=alice, follow_up="Spoke to the duty team; SW visited.", **closing
+    )
     concern.refresh_from_db()
     assert not concern.is_open and concern.closed_by == alice
 

@@ -14,7 +14,16 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from families.models import Child, Concern, ConcernAction, Family, Goal, GoalReview, Visit, VisitChange
+from families.models import (
+    Child,
+    Concern,
+    ConcernAction,
+    Family,
+    Goal,
+    GoalReview,
+    Visit,
+    VisitChange,
+)
 from outcomes.models import Evaluation, MeasureScore, RiskReview, StarReading
 from referrals.models import ReferralChild
 from vicp import audit

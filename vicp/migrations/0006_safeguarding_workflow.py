@@ -6,25 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('vicp', '0005_recovery_codes'),
+        ("vicp", "0005_recovery_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='project',
-            name='deputy_safeguarding_lead',
-            field=models.ForeignKey(blank=True, limit_choices_to={'role__in': ['project_manager', 'admin']}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='deputy safeguarding lead'),
+            model_name="project",
+            name="deputy_safeguarding_lead",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"role__in": ["project_manager", "admin"]},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="deputy safeguarding lead",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='safeguarding_lead',
-            field=models.ForeignKey(blank=True, limit_choices_to={'role__in': ['project_manager', 'admin']}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='designated safeguarding lead'),
+            model_name="project",
+            name="safeguarding_lead",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"role__in": ["project_manager", "admin"]},
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="designated safeguarding lead",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='safeguarding_phone',
-            field=models.CharField(blank=True, help_text="The number volunteers call about a worry for a child's safety.", max_length=30, verbose_name='safeguarding phone number'),
+            model_name="project",
+            name="safeguarding_phone",
+            field=models.CharField(
+                blank=True,
+                help_text="The number volunteers call about a worry for a child's safety.",
+                max_length=30,
+                verbose_name="safeguarding phone number",
+            ),
         ),
     ]
