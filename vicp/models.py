@@ -179,6 +179,15 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def safeguarding_contact_phone(self):
+        """The number volunteers are given to call: the project's safeguarding phone, else
+        its safeguarding lead's own (blank when neither is recorded)."""
+        if self.safeguarding_phone:
+            return self.safeguarding_phone
+        lead = self.safeguarding_lead
+        return lead.phone if lead is not None and lead.is_active else ""
+
 
 # Direct foreign-key object permissions (guardian's fast path): one pair of
 # tables per guarded model, joined by a real foreign key instead of a generic
