@@ -180,11 +180,13 @@ class Project(models.Model):
         return self.name
 
     @property
-    def safeguarding_number(self):
-        """The number volunteers are given to call about a child's safety: the project's
-        safeguarding phone, else its safeguarding lead's own."""
+    def safeguarding_contact_phone(self):
+        """The number volunteers are given to call: the project's safeguarding phone, else
+        its safeguarding lead's own (blank when neither is recorded)."""
+        if self.safeguarding_phone:
+            return self.safeguarding_phone
         lead = self.safeguarding_lead
-        return self.safeguarding_phone or (lead.phone if lead is not None else "")
+        return lead.phone if lead is not None and lead.is_active else ""
 
 
 # Direct foreign-key object permissions (guardian's fast path): one pair of
