@@ -6,11 +6,13 @@ from django.utils import timezone
 from referrals.forms import POSTCODE_TOO_LONG
 from referrals.models import CPCategory, LevelOfNeed, Need, RiskKind
 from vicp.forms import DateInput, SafeModelMultipleChoiceField, add_service_errors
+from vicp.models import User
 from volunteers.models import Volunteer
 
 from . import services
 from .models import (
     Child,
+    Concern,
     ConcernAction,
     ConcernCategory,
     ConcernOutcome,
@@ -150,8 +152,27 @@ class RaiseConcernForm(MomentFormMixin, forms.Form):
         required=False,
         help_text="If so, call 999 now, before you write anything.",
     )
+    kind = forms.ChoiceField(
+        label="What is it about?",
+        choices=Concern.Kind.choices,
+        initial=Concern.Kind.CHILD,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the concern is about."},
+    )
+    subject = forms.ModelChoiceField(
+        label="For an allegation: who is it about?",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Someone else (say who below)",
+        error_messages={"invalid_choice": "Choose someone who works with this family."},
+    )
+    subject_description = forms.CharField(
+        label="For an allegation about someone else: their name and role",
+        max_length=200,
+        required=False,
+    )
     category = forms.ChoiceField(
-        label="What kind of concern is it?",
+        label="What kind of harm?",
         choices=ConcernCategory.choices,
         widget=forms.RadioSelect,
         error_messages={"required": 'Choose the kind of concern (or "Something else").'},
@@ -168,9 +189,19 @@ class RaiseConcernForm(MomentFormMixin, forms.Form):
     )
     noticed_time = forms.TimeField(label="At what time (roughly)", widget=TIME, required=False)
 
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        subjects = services.allegation_subjects(family)
+        self.fields["subject"].queryset = User.objects.filter(
+            pk__in=[person.pk for person in subjects]
+        ).order_by("last_name", "first_name")
+
     def service_arguments(self):
         data = self.cleaned_data
         return {
+            "kind": data["kind"],
+            "subject": data["subject"],
+            "subject_description": data["subject_description"],
             "category": data["category"],
             "details": data["details"],
             "immediate_danger": data["immediate_danger"],
@@ -231,6 +262,14 @@ class CloseConcernForm(forms.Form):
         error_messages={
             "required": "Record what information was shared and with whom, or why none was."
         },
+    )
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give the reason."},
     )
 
 

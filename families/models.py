@@ -233,6 +233,15 @@ class Match(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # While an allegation about the volunteer is looked into, they are suspended: the match
+    # stays (the family keeps its place), but the volunteer has no access to the family.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    suspended_for = models.ForeignKey(
+        "Concern", null=True, blank=True, on_delete=models.PROTECT, related_name="suspensions"
+    )
 
     class Meta:
         ordering = ["-started_on", "-pk"]
@@ -260,6 +269,15 @@ class Match(models.Model):
     @property
     def is_active(self):
         return self.ended_on is None
+
+    @property
+    def is_suspended(self):
+        return self.suspended_at is not None
+
+    @property
+    def volunteer_has_access(self):
+        """The volunteer works with the family now: the match is active, not suspended."""
+        return self.ended_on is None and self.suspended_at is None
 
 
 class Visit(models.Model):
@@ -396,9 +414,26 @@ class ConcernOutcome(models.TextChoices):
 
 class Concern(models.Model):
     """A safeguarding concern about a family's children, raised from a visit or at any
-    time; acknowledged, worked through an actions log and closed with an outcome."""
+    time; acknowledged, worked through an actions log and closed with an outcome.
+
+    An allegation against someone in a position of trust (a volunteer, a member of staff)
+    is a concern of its own kind: only the project's safeguarding leads and the
+    administrators read it, and the volunteer concerned may be suspended from their match
+    while it is looked into."""
+
+    class Kind(models.TextChoices):
+        CHILD = "child", "A worry about a child's safety or welfare"
+        ALLEGATION = "allegation", "An allegation about a volunteer or member of staff"
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="concerns")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHILD)
+    # For an allegation: the person it is about, when they have an account, and in words.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_description = models.CharField(
+        "who the allegation is about", max_length=200, blank=True
+    )
     visit = models.ForeignKey(
         Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="concerns"
     )
@@ -442,6 +477,11 @@ class Concern(models.Model):
                 condition=Q(acknowledged_at=None) | Q(acknowledged_by__isnull=False),
                 name="concern_acknowledged_by_someone",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="child", subject=None, subject_description="")
+                | Q(kind="allegation") & (Q(subject__isnull=False) | ~Q(subject_description="")),
+                name="concern_allegation_names_its_subject",
+            ),
         ]
 
     def __str__(self):
@@ -450,6 +490,10 @@ class Concern(models.Model):
     @property
     def is_open(self):
         return self.closed_at is None
+
+    @property
+    def is_allegation(self):
+        return self.kind == self.Kind.ALLEGATION
 
     @property
     def status_label(self):

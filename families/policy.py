@@ -52,7 +52,7 @@ def is_matched_volunteer(user: User, family: Family) -> bool:
     if not (_active(user) and user.is_volunteer):
         return False
     match = active_match(family)
-    return match is not None and match.volunteer.user_id == user.pk
+    return match is not None and match.volunteer.user_id == user.pk and not match.is_suspended
 
 
 def has_worked_with(user: User, family: Family) -> bool:
@@ -71,8 +71,11 @@ def may_plan(user: User, family: Family) -> bool:
 
 
 def may_log_visit(user: User, match: Match) -> bool:
-    """The matched volunteer logs visits; a manager may log one for them."""
-    return match.volunteer.user_id == user.pk or manages(user, match.family.project)
+    """The matched volunteer logs visits (not while suspended); a manager may log one for
+    them."""
+    return (match.volunteer.user_id == user.pk and not match.is_suspended) or manages(
+        user, match.family.project
+    )
 
 
 def volunteer_may_still_edit(
@@ -83,7 +86,7 @@ def volunteer_may_still_edit(
     now = now or timezone.now()
     return (
         visit.logged_by_id == user.pk
-        and visit.match.is_active
+        and visit.match.volunteer_has_access
         and now - visit.created_at < datetime.timedelta(days=VOLUNTEER_EDIT_DAYS)
     )
 
@@ -125,15 +128,44 @@ def may_raise_concern(user: User, family: Family) -> bool:
     return may_see_concerns(user, family) or is_matched_volunteer(user, family)
 
 
+def is_safeguarding_lead(user: User, project: Project) -> bool:
+    """The project's designated safeguarding lead or their deputy."""
+    return _active(user) and user.pk in (
+        project.safeguarding_lead_id,
+        project.deputy_safeguarding_lead_id,
+    )
+
+
+def reads_allegations(user: User, project: Project) -> bool:
+    """An allegation against someone in a position of trust is read only by the project's
+    safeguarding leads and the administrators."""
+    return _active(user) and (user.is_admin or is_safeguarding_lead(user, project))
+
+
+def may_read_concern(user: User, concern: Concern) -> bool:
+    if concern.is_allegation:
+        return reads_allegations(user, concern.family.project)
+    return may_see_concerns(user, concern.family)
+
+
 def may_handle_concern(user: User, concern: Concern) -> bool:
-    """Acknowledging, closing and reopening a concern is for the project's managers."""
+    """Acknowledging, closing and reopening a concern is for the project's managers (for
+    an allegation, its safeguarding leads and the administrators)."""
+    if concern.is_allegation:
+        return reads_allegations(user, concern.family.project)
     return manages_family(user, concern.family)
 
 
 def may_log_concern_action(user: User, concern: Concern) -> bool:
     """The actions log is written by everyone who reads it: the social worker records
     their part (a strategy discussion, a visit) beside the managers'."""
-    return may_see_concerns(user, concern.family)
+    return may_read_concern(user, concern)
+
+
+def may_suspend_for(user: User, concern: Concern) -> bool:
+    """Suspending a volunteer from their match, pending an allegation's outcome, and
+    lifting the suspension, is for those who handle the allegation."""
+    return concern.is_allegation and may_handle_concern(user, concern)
 
 
 def acknowledgement_window() -> datetime.timedelta:

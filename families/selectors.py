@@ -105,7 +105,12 @@ def visits_visible_to(user: User) -> QuerySet[Visit]:
     if user.is_project_manager:
         return visits.filter(match__family__project__in=projects_managed_by(user))
     if user.is_volunteer:
-        return visits.filter(logged_by=user, match__volunteer__user=user, match__ended_on=None)
+        return visits.filter(
+            logged_by=user,
+            match__volunteer__user=user,
+            match__ended_on=None,
+            match__suspended_at=None,
+        )
     return visits.none()
 
 
@@ -205,7 +210,7 @@ def active_match_of(user: User) -> Match | None:
     if not (user.is_authenticated and user.is_volunteer):
         return None
     return (
-        Match.objects.filter(volunteer__user=user, ended_on=None)
+        Match.objects.filter(volunteer__user=user, ended_on=None, suspended_at=None)
         .select_related("family__project__safeguarding_lead", "volunteer")
         .first()
     )
@@ -257,14 +262,20 @@ def concerns_visible_to(user: User) -> QuerySet[Concern]:
     none (they are told the status of their own: `concerns_raised_by`)."""
     if not user.is_authenticated or user.is_volunteer:
         return Concern.objects.none()
-    return Concern.objects.filter(family__in=families_visible_to(user))
+    concerns = Concern.objects.filter(family__in=families_visible_to(user))
+    if user.is_admin:
+        return concerns
+    # As policy.reads_allegations: allegations only for the project's safeguarding leads.
+    return concerns.filter(
+        Q(kind=Concern.Kind.CHILD)
+        | Q(family__project__safeguarding_lead=user)
+        | Q(family__project__deputy_safeguarding_lead=user)
+    )
 
 
 def concerns_of(user: User, family: Family) -> QuerySet[Concern]:
     """The family's concerns this person may read (none for a volunteer), newest first."""
-    if not policy.may_see_concerns(user, family):
-        return Concern.objects.none()
-    return family.concerns.select_related("raised_by", "acknowledged_by")
+    return concerns_visible_to(user).filter(family=family).select_related("raised_by")
 
 
 def marking_concerns(visits: QuerySet[Visit]) -> QuerySet[Visit]:
@@ -279,6 +290,7 @@ def concern_for_user(user: User, pk: int | str) -> Concern:
         .select_related(
             "family__project__safeguarding_lead",
             "family__referral__social_worker",
+            "subject",
             "visit",
             "raised_by",
             "acknowledged_by",
@@ -295,6 +307,17 @@ def concern_for_user(user: User, pk: int | str) -> Concern:
         audit_refusal(user, Concern, pk, "family__project")
         raise Http404("No such concern.")
     return concern
+
+
+def subject_match(concern: Concern) -> Match | None:
+    """The active match of the volunteer an allegation is about (suspended or not)."""
+    if not (concern.is_allegation and concern.subject_id):
+        return None
+    return (
+        Match.objects.filter(volunteer__user_id=concern.subject_id, ended_on=None)
+        .select_related("family")
+        .first()
+    )
 
 
 def concerns_raised_by(user: User) -> QuerySet[Concern]:
@@ -348,7 +371,14 @@ def volunteer_home(user: User) -> dict[str, object]:
     match = active_match_of(user)
     raised = concerns_raised_by(user)[:5]
     if match is None:
-        return {"match": None, "unfinished": volunteer_unfinished_drafts(user), "raised": raised}
+        return {
+            "match": None,
+            "unfinished": volunteer_unfinished_drafts(user),
+            "raised": raised,
+            "suspended": Match.objects.filter(
+                volunteer__user=user, ended_on=None, suspended_at__isnull=False
+            ).exists(),
+        }
     visits = Visit.objects.filter(match=match, logged_by=user)
     return {
         "match": match,

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import dateformat, timezone
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from simple_history.utils import bulk_create_with_history
@@ -666,9 +666,16 @@ def raise_concern(
     category: str = "",
     noticed_at: datetime.datetime | None = None,
     immediate_danger: bool = False,
+    kind: str = Concern.Kind.CHILD,
+    subject: User | None = None,
+    subject_description: str = "",
 ) -> Concern:
     """Raise a safeguarding concern about a family's children, from a visit or at any
-    time (give one of `family` or `visit`). Its alerts go out as soon as it is saved."""
+    time (give one of `family` or `visit`). Its alerts go out as soon as it is saved.
+
+    `kind=Concern.Kind.ALLEGATION` is an allegation against someone in a position of
+    trust: `subject` (a volunteer who has worked with the family, or one of the project's
+    managers) or `subject_description` says who."""
     if (family is None) == (visit is None):
         raise TypeError("raise_concern takes one of family or visit.")
     family = visit.match.family if visit is not None else cast(Family, family)
@@ -680,11 +687,24 @@ def raise_concern(
     if category and category not in ConcernCategory.values:
         errors["category"] = "Choose the kind of concern from the list."
     _not_in_future(noticed_at, "noticed_at", errors)
+    subject_description = (subject_description or "").strip()
+    if kind == Concern.Kind.ALLEGATION:
+        if subject is None and not subject_description:
+            errors["subject"] = "Say who the allegation is about."
+        elif subject is not None and subject not in allegation_subjects(family):
+            errors["subject"] = "Choose someone who works with this family."
+    elif kind == Concern.Kind.CHILD:
+        subject, subject_description = None, ""
+    else:
+        errors["kind"] = "Choose what the concern is about."
     if errors:
         raise ValidationError(errors)
     concern = Concern.objects.create(
         family=family,
         visit=visit,
+        kind=kind,
+        subject=subject,
+        subject_description=subject_description,
         category=category or ConcernCategory.OTHER,
         details=details.strip(),
         noticed_at=noticed_at,
@@ -696,11 +716,93 @@ def raise_concern(
         actor=by,
         obj=concern,
         project=family.project,
+        kind=kind,
         category=concern.category,
         immediate_danger=immediate_danger,
     )
     transaction.on_commit(lambda: notify_concern.delay(concern.pk))
     return concern
+
+
+def allegation_subjects(family: Family) -> list[User]:
+    """The people in a position of trust an allegation about this family's work may name:
+    its volunteers (now or before) and the project's managers."""
+    return list(
+        User.objects.filter(
+            Q(volunteer_record__matches__family=family) | Q(managed_projects=family.project)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@transaction.atomic
+def suspend_volunteer(concern: Concern, *, by: User, reason: str) -> Match:
+    """Suspend the volunteer an allegation is about from their match while it is looked
+    into: their access to the family ends at once, as when a match ends, but the match
+    stays so that it can resume."""
+    concern = _open_concern_locked(concern)
+    if not policy.may_suspend_for(by, concern):
+        raise ValidationError("Only the project's safeguarding leads can suspend a volunteer.")
+    if not concern.is_open:
+        raise ValidationError("This allegation is closed: reopen it to suspend the volunteer.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the volunteer is suspended."})
+    match = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("family__project", "volunteer")
+        .filter(volunteer__user=concern.subject, ended_on=None)
+        .first()
+        if concern.subject_id
+        else None
+    )
+    if match is None:
+        raise ValidationError("The person this allegation is about has no active match.")
+    if match.is_suspended:
+        raise ValidationError("The volunteer is already suspended from their match.")
+    match.suspended_at, match.suspended_by, match.suspended_for = timezone.now(), by, concern
+    match.save(update_fields=["suspended_at", "suspended_by", "suspended_for"])
+    remove_perm("families.view_family", concern.subject, match.family)
+    ConcernAction.objects.create(
+        concern=concern,
+        action=f"Volunteer suspended from their match ({match.family.case_reference}): "
+        f"{reason.strip()}",
+        means=ConcernAction.Means.NOBODY,
+        done_at=match.suspended_at,
+        recorded_by=by,
+    )
+    audit.record("match.suspended", actor=by, obj=match, project=match.family.project)
+    return match
+
+
+@transaction.atomic
+def lift_suspension(concern: Concern, *, by: User, reason: str) -> Match:
+    """The volunteer may work with their family again (the allegation was looked into)."""
+    concern = _open_concern_locked(concern)
+    if not policy.may_suspend_for(by, concern):
+        raise ValidationError("Only the project's safeguarding leads can lift a suspension.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the suspension is lifted."})
+    match = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("family__project", "volunteer__user")
+        .filter(suspended_for=concern, ended_on=None, suspended_at__isnull=False)
+        .first()
+    )
+    if match is None:
+        raise ValidationError("Nobody is suspended because of this allegation.")
+    match.suspended_at, match.suspended_by, match.suspended_for = None, None, None
+    match.save(update_fields=["suspended_at", "suspended_by", "suspended_for"])
+    assign_perm("families.view_family", match.volunteer.user, match.family)
+    ConcernAction.objects.create(
+        concern=concern,
+        action=f"Suspension lifted ({match.family.case_reference}): {reason.strip()}",
+        means=ConcernAction.Means.NOBODY,
+        done_at=timezone.now(),
+        recorded_by=by,
+    )
+    audit.record("match.suspension_lifted", actor=by, obj=match, project=match.family.project)
+    return match
 
 
 @transaction.atomic

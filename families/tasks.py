@@ -56,6 +56,14 @@ def _addresses(*people):
     return list(seen.values())
 
 
+def _what(concern):
+    return "Allegation (position of trust)" if concern.is_allegation else "Safeguarding concern"
+
+
+def _administrators():
+    return User.objects.filter(role=User.Role.ADMIN, is_active=True).order_by("pk")
+
+
 def _concern_email(concern, template, subject, recipients):
     if not recipients:
         logger.error("Concern %s has nobody to tell (%s).", concern.pk, template)
@@ -80,17 +88,24 @@ def notify_concern(concern_id):
     if concern is None:
         return
     project = concern.family.project
-    recipients = _addresses(project.safeguarding_lead, *project.managers.all())
-    recipients += [
-        address
-        for address in social_worker_address(concern.family)
-        if address.lower() not in {known.lower() for known in recipients}
-    ]
+    if concern.is_allegation:
+        # Never the managers at large nor the social worker: the person concerned may be
+        # one of them, and the leads decide who else is told (the LADO first).
+        recipients = _addresses(
+            project.safeguarding_lead, project.deputy_safeguarding_lead, *_administrators()
+        )
+    else:
+        recipients = _addresses(project.safeguarding_lead, *project.managers.all())
+        recipients += [
+            address
+            for address in social_worker_address(concern.family)
+            if address.lower() not in {known.lower() for known in recipients}
+        ]
     danger = " (a child may be in immediate danger)" if concern.immediate_danger else ""
     _concern_email(
         concern,
         "emails/concern_raised.txt",
-        f"Safeguarding concern raised{danger}: case {concern.family.case_reference}",
+        f"{_what(concern)} raised{danger}: case {concern.family.case_reference}",
         recipients,
     )
 
@@ -106,8 +121,11 @@ def notify_concern_escalated(concern_id):
     _concern_email(
         concern,
         "emails/concern_escalated.txt",
-        f"Not yet acknowledged: safeguarding concern, case {concern.family.case_reference}",
-        _addresses(project.deputy_safeguarding_lead, *project.managers.all()),
+        f"Not yet acknowledged: {_what(concern).lower()}, case {concern.family.case_reference}",
+        _addresses(
+            project.deputy_safeguarding_lead,
+            *(_administrators() if concern.is_allegation else project.managers.all()),
+        ),
     )
 
 

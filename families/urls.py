@@ -34,6 +34,8 @@ urlpatterns = [
     path("concerns/<int:pk>/actions/", views.log_concern_action, name="log_concern_action"),
     path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
     path("concerns/<int:pk>/reopen/", views.reopen_concern, name="reopen_concern"),
+    path("concerns/<int:pk>/suspend/", views.suspend_volunteer, name="suspend_volunteer"),
+    path("concerns/<int:pk>/lift-suspension/", views.lift_suspension, name="lift_suspension"),
     path("mileage/", views.claims, name="claims"),
     path("mileage/claims.csv", views.claims_csv, name="claims_csv"),
 ]

@@ -34,6 +34,7 @@ from .forms import (
     ReopenCaseForm,
     ReopenConcernForm,
     StartMatchForm,
+    SuspensionForm,
     VisitForm,
 )
 from .models import Child, Family, Goal, Match, Visit
@@ -129,7 +130,7 @@ def raise_concern(request, pk):
     family = selectors.family_for_user(request.user, pk)
     if not policy.may_raise_concern(request.user, family):
         raise Http404("Only people working on the case can raise a concern about it.")
-    form = RaiseConcernForm(request.POST or None, prefix="concern")
+    form = RaiseConcernForm(request.POST or None, prefix="concern", family=family)
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.raise_concern(
@@ -171,6 +172,11 @@ def _concern_page(request, concern, status=200, **forms):
     if handles:
         context["close_form"] = forms.get("close_form") or CloseConcernForm(prefix="close")
         context["reopen_form"] = forms.get("reopen_form") or ReopenConcernForm(prefix="reopen")
+    if policy.may_suspend_for(user, concern):
+        context["subject_match"] = selectors.subject_match(concern)
+        context["suspension_form"] = forms.get("suspension_form") or SuspensionForm(
+            prefix="suspension"
+        )
     return render(request, "families/concern_detail.html", context, status=status)
 
 
@@ -228,6 +234,42 @@ def close_concern(request, pk):
             messages.success(request, "The concern is closed, with its outcome.")
             return redirect("families:concern", pk=concern.pk)
     return _concern_page(request, concern, status=400, close_form=form)
+
+
+def _suspension(request, pk, change, done):
+    concern = selectors.concern_for_user(request.user, pk)
+    if not policy.may_suspend_for(request.user, concern):
+        raise Http404("Only the project's safeguarding leads suspend a volunteer.")
+    form = SuspensionForm(request.POST, prefix="suspension")
+    if form.is_valid():
+        try:
+            change(concern, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("families:concern", pk=concern.pk)
+    return _concern_page(request, concern, status=400, suspension_form=form)
+
+
+@require_POST
+def suspend_volunteer(request, pk):
+    return _suspension(
+        request,
+        pk,
+        services.suspend_volunteer,
+        "The volunteer is suspended from their match: they no longer see the family.",
+    )
+
+
+@require_POST
+def lift_suspension(request, pk):
+    return _suspension(
+        request,
+        pk,
+        services.lift_suspension,
+        "The suspension is lifted: the volunteer works with the family again.",
+    )
 
 
 @require_POST

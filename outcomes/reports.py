@@ -300,7 +300,11 @@ def case_closure_context(family):
             }
         )
     closure = family.status_changes.filter(to_status=family.Status.CLOSED).last()
-    concerns = list(family.concerns.select_related("closed_by").order_by("raised_at", "pk"))
+    # Allegations about a volunteer or member of staff are the safeguarding leads' record,
+    # not the case's: the report goes to the social worker.
+    concerns = list(
+        family.concerns.filter(kind="child").select_related("closed_by").order_by("raised_at", "pk")
+    )
     return {
         "title": f"Case closure report: {family.case_reference}",
         "generated_at": _generated(),

@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families.models import Family, Visit
-from families.services import add_goal, close_case, close_concern, end_match, log_visit
+from families.services import (
+    add_goal,
+    close_case,
+    close_concern,
+    end_match,
+    log_visit,
+    raise_concern,
+    suspend_volunteer,
+)
 from outcomes.services import request_report
 from vicp.composition.services import request_subject_access_export
 from vicp.models import AuditEvent
@@ -152,6 +160,28 @@ def _concern_managers_only(cast, project):
     return _concern(cast, project)
 
 
+def _allegation(cast, project):
+    """An allegation about the matched volunteer; Alice is the project's safeguarding lead.
+    Nobody else reads it, not even the family's social worker."""
+    match = _match(cast, project)
+    project.safeguarding_lead = cast["alice"]
+    project.save()
+    cast["matched"] = match.volunteer.user
+    return raise_concern(
+        family=match.family,
+        by=cast["sam"],
+        kind="allegation",
+        subject=match.volunteer.user,
+        details="Shouted at the child.",
+    )
+
+
+def _suspension(cast, project):
+    concern = _allegation(cast, project)
+    suspend_volunteer(concern, by=cast["alice"], reason="Pending the LADO.")
+    return concern
+
+
 def _closed_concern(cast, project):
     concern = _concern(cast, project)
     close_concern(
@@ -271,6 +301,8 @@ RECORDS = {
     "families:log_concern_action": _concern,
     "families:close_concern": _concern_managers_only,
     "families:reopen_concern": _closed_concern,
+    "families:suspend_volunteer": _allegation,
+    "families:lift_suspension": _suspension,
     "families:add_goal": _matched_family,
     "families:review_goal": _goal,
     "families:edit_goal": _goal,
@@ -308,6 +340,8 @@ OUTSIDERS_OF = {
     _concern: ["charlie", "sally", "vera", "victor", "una", "ended", "matched"],
     _concern_managers_only: [*OUTSIDERS, "ended", "matched"],
     _closed_concern: [*OUTSIDERS, "ended", "matched"],
+    _allegation: [*OUTSIDERS, "ended", "matched"],
+    _suspension: [*OUTSIDERS, "ended", "matched"],
 }
 # Everything about a family is also closed to the volunteer whose match ended
 # ("ended"); visits are logged by the matched volunteer and managers only, so

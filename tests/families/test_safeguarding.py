@@ -11,9 +11,11 @@ from django.utils import timezone
 from families import policy, selectors, services
 from families.models import Concern, ConcernAction
 from families.tasks import escalate_unacknowledged_concerns
+from tests import factories
 from vicp.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
 
 CLOSING = {
     "outcome": "mash",
@@ -303,6 +305,7 @@ def test_a_refused_concern_keeps_what_was_typed(client_for, match):
     response = client.post(
         url,
         {
+            "concern-kind": "child",
             "concern-category": "neglect",
             "concern-details": "No food in the house again.",
             "concern-noticed_on": (timezone.localdate() + datetime.timedelta(days=2)).isoformat(),
@@ -320,6 +323,7 @@ def test_a_concern_raised_on_the_page_reaches_the_managers(client_for, match, al
     response = client.post(
         reverse("families:raise_concern", args=[match.family.pk]),
         {
+            "concern-kind": "child",
             "concern-category": "emotional",
             "concern-details": "Amy said she is scared of her mum's partner.",
             "concern-noticed_on": timezone.localdate().isoformat(),
@@ -332,3 +336,143 @@ def test_a_concern_raised_on_the_page_reaches_the_managers(client_for, match, al
     assert timezone.localtime(concern.noticed_at).time() == datetime.time(9, 30)
     home = client_for(alice).get(reverse("vicp:home")).content.decode()
     assert reverse("families:concern", args=[concern.pk]) in home
+
+
+# --- allegations against someone in a position of trust -------------------------------
+
+
+@pytest.fixture
+def leads(match, alice, cambridgeshire):
+    """Dee, a second manager of Cambridgeshire, is its designated safeguarding lead; Alice
+    is a manager but no lead."""
+    dee = factories.ProjectManagerFactory(
+        email="dee@example.org", first_name="Dee", last_name="Lead"
+    )
+    cambridgeshire.managers.add(dee)
+    cambridgeshire.safeguarding_lead = dee
+    cambridgeshire.save()
+    return dee
+
+
+def allege(match, by):
+    return raise_one(
+        match.family,
+        by,
+        kind=Concern.Kind.ALLEGATION,
+        subject=match.volunteer.user,
+        category="emotional",
+        details="Val shouted at Amy and told her not to tell anyone.",
+    )
+
+
+def test_an_allegation_says_who_it_is_about(match, sam, una):
+    with pytest.raises(ValidationError) as error:
+        raise_one(match.family, sam, kind=Concern.Kind.ALLEGATION)
+    assert "subject" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:  # a volunteer who never worked with them
+        raise_one(match.family, sam, kind=Concern.Kind.ALLEGATION, subject=una)
+    assert "subject" in error.value.message_dict
+    concern = raise_one(
+        match.family,
+        sam,
+        kind=Concern.Kind.ALLEGATION,
+        subject_description="The driver who brings the volunteer",
+    )
+    assert concern.is_allegation and concern.subject is None
+
+
+def test_an_allegation_is_read_only_by_the_leads_and_administrators(
+    client_for, match, leads, alice, sam, ada
+):
+    concern = allege(match, sam)
+    child = raise_one(match.family, sam)
+    assert set(selectors.concerns_visible_to(leads)) == {concern, child}
+    assert set(selectors.concerns_visible_to(ada)) == {concern, child}
+    for person in (alice, sam):
+        assert list(selectors.concerns_visible_to(person)) == [child]
+        response = client_for(person).get(reverse("families:concern", args=[concern.pk]))
+        assert response.status_code == 404
+        home = client_for(person).get(reverse("vicp:home")).content.decode()
+        assert reverse("families:concern", args=[concern.pk]) not in home
+    assert client_for(leads).get(reverse("families:concern", args=[concern.pk])).status_code == 200
+    with pytest.raises(ValidationError):
+        services.acknowledge_concern(concern, by=alice)
+    services.acknowledge_concern(concern, by=leads)
+
+
+def test_an_allegation_is_emailed_to_the_leads_and_administrators_only(
+    match, leads, alice, sam, ada, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        allege(match, sam)
+    (message,) = mailoutbox
+    assert sorted(message.to) == ["ada@example.org", "dee@example.org"]
+    assert "Val" not in message.body and "shouted" not in message.body
+
+
+def test_a_suspended_volunteer_loses_the_family_at_once(client_for, match, leads, sam):
+    volunteer = match.volunteer.user
+    family = match.family
+    concern = allege(match, sam)
+    client = client_for(volunteer)
+    assert client.get(reverse("families:detail", args=[family.pk])).status_code == 200
+    with pytest.raises(ValidationError):
+        services.suspend_volunteer(concern, by=leads, reason="")
+    services.suspend_volunteer(concern, by=leads, reason="Pending the LADO's advice.")
+    match.refresh_from_db()
+    assert match.is_suspended and match.is_active  # the match stays, paused
+    assert client.get(reverse("families:detail", args=[family.pk])).status_code == 404
+    assert client.get(reverse("families:log_visit", args=[family.pk])).status_code == 404
+    home = client.get(reverse("vicp:home")).content.decode()
+    assert family.case_reference not in home and "paused" in home
+    assert not policy.is_matched_volunteer(volunteer, family)
+    with pytest.raises(ValidationError):
+        services.log_visit(
+            match=match, by=volunteer, visited_on=timezone.localdate(), duration_minutes=60
+        )
+    with pytest.raises(ValidationError, match="already suspended"):
+        services.suspend_volunteer(concern, by=leads, reason="Again.")
+    services.lift_suspension(concern, by=leads, reason="The LADO advised no further action.")
+    assert client.get(reverse("families:detail", args=[family.pk])).status_code == 200
+    assert [entry.action.split(" (")[0] for entry in concern.actions.all()] == [
+        "Volunteer suspended from their match",
+        "Suspension lifted",
+    ]
+
+
+def test_only_the_leads_suspend(client_for, match, leads, alice, sam):
+    concern = allege(match, sam)
+    for person in (alice, sam):
+        with pytest.raises(ValidationError):
+            services.suspend_volunteer(concern, by=person, reason="x")
+        response = client_for(person).post(
+            reverse("families:suspend_volunteer", args=[concern.pk]),
+            {"suspension-reason": "x"},
+        )
+        assert response.status_code == 404
+    child = raise_one(match.family, sam)
+    with pytest.raises(ValidationError):  # a concern about a child suspends nobody
+        services.suspend_volunteer(child, by=leads, reason="x")
+    match.refresh_from_db()
+    assert not match.is_suspended
+
+
+def test_the_lead_suspends_from_the_allegations_page(client_for, match, leads, sam):
+    concern = allege(match, sam)
+    client = client_for(leads)
+    page = client.get(reverse("families:concern", args=[concern.pk])).content.decode()
+    assert "Suspend from the match" in page
+    response = client.post(
+        reverse("families:suspend_volunteer", args=[concern.pk]), {"suspension-reason": ""}
+    )
+    assert response.status_code == 400 and "Give the reason." in response.content.decode()
+    response = client.post(
+        reverse("families:suspend_volunteer", args=[concern.pk]),
+        {"suspension-reason": "Pending the LADO."},
+    )
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.suspended_for == concern
+    page = client.get(reverse("families:concern", args=[concern.pk])).content.decode()
+    assert "Lift the suspension" in page
