@@ -1,6 +1,7 @@
 """What each person may see of family cases."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -327,6 +328,25 @@ def concerns_raised_by(user: User) -> QuerySet[Concern]:
         .select_related("family")
         .order_by("-raised_at", "-pk")
     )
+
+
+def concern_register(user: User) -> QuerySet[Concern]:
+    """Every concern this person may read, newest first, with what the register shows
+    of each (for managers: their projects' concerns)."""
+    return (
+        concerns_visible_to(user)
+        .select_related("family__project", "raised_by")
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def marking_overdue(concerns: Iterable[Concern]) -> list[Concern]:
+    """`concerns`, each knowing whether `policy.is_overdue` says it is (`overdue`)."""
+    now = timezone.now()
+    concerns = list(concerns)
+    for concern in concerns:
+        concern.overdue = policy.is_overdue(concern, now)
+    return concerns
 
 
 OPEN_CONCERNS_ON_HOME = 20

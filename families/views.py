@@ -1,3 +1,4 @@
+from datetime import UTC
 from decimal import Decimal
 
 from django.contrib import messages
@@ -12,10 +13,11 @@ from vicp import audit, drafts
 from vicp.exports import csv_writer
 from vicp.forms import add_service_errors
 from vicp.models import User
-from vicp.permissions import audit_refusal, role_required
+from vicp.permissions import audit_refusal, projects_managed_by, role_required
 from vicp.reauth import password_confirmation_required
 
 from . import mileage, policy, selectors, services
+from .filters import ConcernFilter, status_of
 from .forms import (
     ChangeSocialWorkerForm,
     ChangeVolunteerForm,
@@ -184,6 +186,83 @@ def concern_detail(request, pk):
     concern = selectors.concern_for_user(request.user, pk)
     audit.record("concern.viewed", actor=request.user, obj=concern, project=concern.family.project)
     return _concern_page(request, concern)
+
+
+def _concern_filter(request):
+    return ConcernFilter(
+        request.GET or None,
+        queryset=selectors.concern_register(request.user),
+        projects=projects_managed_by(request.user).order_by("name"),
+    )
+
+
+@role_required(*MANAGERS)
+def concern_list(request):
+    """The register of every concern of the projects this manager runs."""
+    concern_filter = _concern_filter(request)
+    page = Paginator(concern_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.marking_overdue(page.object_list)
+    for concern in page.object_list:
+        concern.status = status_of(concern)
+    audit.record("concerns.listed", actor=request.user, filters=concern_filter.applied())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "families/concern_list.html",
+        {"filter": concern_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+def _iso(moment):
+    return moment.astimezone(UTC).isoformat() if moment else ""
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def concerns_csv(request):
+    """The register as its filters show it. No details and no actions log: the export
+    names no child and holds no account of what happened."""
+    concern_filter = _concern_filter(request)
+    rows = list(concern_filter.qs)
+    audit.record(
+        "concerns.exported", actor=request.user, count=len(rows), filters=concern_filter.applied()
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="vicp-concerns.csv"'
+    writer = csv_writer(response)
+    writer.writerow(
+        [
+            "case reference",
+            "project code",
+            "category",
+            "raised at",
+            "raised by",
+            "immediate danger",
+            "acknowledged at",
+            "escalated at",
+            "status",
+            "outcome",
+            "closed at",
+        ]
+    )
+    for concern in rows:
+        writer.writerow(
+            [
+                concern.family.case_reference,
+                concern.family.project.code,
+                concern.get_category_display(),
+                _iso(concern.raised_at),
+                concern.raised_by.get_full_name(),
+                "yes" if concern.immediate_danger else "no",
+                _iso(concern.acknowledged_at),
+                _iso(concern.escalated_at),
+                status_of(concern),
+                concern.get_outcome_display() if concern.closed_at else "",
+                _iso(concern.closed_at),
+            ]
+        )
+    return response
 
 
 @require_POST

@@ -612,3 +612,28 @@ class ActiveMatchFactory(factory.django.DjangoModelFactory):
             ]
         )
         return match
+
+
+class ConcernFactory(factory.django.DjangoModelFactory):
+    """A safeguarding concern about a family, raised at any time (not from a visit): the
+    row alone, without the audit event and alerts of `raise_concern`. By default raised
+    now by a manager of the family's project; `raised_at`, `acknowledged_at`, `closed_at`
+    (with `outcome`) put it at any point of its life."""
+
+    class Meta:
+        model = "families.Concern"
+
+    family = factory.SubFactory(AcceptedFamilyFactory)
+    raised_by = factory.LazyAttribute(lambda o: manager_of(o.family.project))
+    category = "neglect"
+    details = "The children were alone at home in the evening."
+    raised_at = factory.LazyFunction(timezone.now)
+    acknowledged_by = factory.LazyAttribute(
+        lambda o: manager_of(o.family.project) if o.acknowledged_at else None
+    )
+    acknowledged_at = None
+    closed_by = factory.LazyAttribute(
+        lambda o: manager_of(o.family.project) if o.closed_at else None
+    )
+    closed_at = None
+    outcome = factory.LazyAttribute(lambda o: "advice" if o.closed_at else "")

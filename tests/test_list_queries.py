@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from families import services as family_services
-from families.models import Visit
+from families.models import Concern, Visit
 from referrals import services as referral_services
 from referrals.models import Referral
 from tests import factories
@@ -78,5 +79,23 @@ def test_all_referrals(client_for, sam, alice, cambridgeshire, django_assert_max
 
     counts = query_counts(
         client_for(alice), reverse("referrals:list"), grow, django_assert_max_num_queries
+    )
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_concerns_register(client_for, family, alice, django_assert_max_num_queries):
+    def grow(total):
+        while Concern.objects.count() < total:
+            n = Concern.objects.count()
+            factories.ConcernFactory(
+                family=family,
+                raised_at=timezone.now() - datetime.timedelta(hours=n),
+                acknowledged_at=timezone.now() if n % 3 == 1 else None,
+                closed_at=timezone.now() if n % 3 == 2 else None,
+            )
+
+    counts = query_counts(
+        client_for(alice), reverse("families:concerns"), grow, django_assert_max_num_queries
     )
     assert counts[0] == counts[1]

@@ -11,12 +11,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 MENUS = {
     "ada": [
-        "Home", "Referrals", "Families", "Mileage", "Volunteers", "Training", "Reports",
-        "Social workers", "Audit log", "Administration",
+        "Home", "Referrals", "Families", "Mileage", "Concerns", "Volunteers", "Training",
+        "Reports", "Social workers", "Audit log", "Administration",
     ],
     "alice": [
-        "Home", "Referrals", "Families", "Mileage", "Volunteers", "Training", "Reports",
-        "Social workers", "Audit log",
+        "Home", "Referrals", "Families", "Mileage", "Concerns", "Volunteers", "Training",
+        "Reports", "Social workers", "Audit log",
     ],
     "sam": ["Home", "Refer a family", "Your referrals", "Families"],
     "vera": ["Home", "My record"],
