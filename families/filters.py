@@ -46,8 +46,11 @@ class ConcernFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=list(STATUSES.items()), method="by_status", empty_label="Any status"
     )
+    kind = django_filters.ChoiceFilter(
+        label="About", choices=Concern.Kind.choices, empty_label="Children or allegations"
+    )
     category = django_filters.ChoiceFilter(
-        label="Kind of concern", choices=ConcernCategory.choices, empty_label="Any kind"
+        label="Kind of harm", choices=ConcernCategory.choices, empty_label="Any kind"
     )
     overdue = django_filters.ChoiceFilter(
         label="Not acknowledged in time",
@@ -71,7 +74,7 @@ class ConcernFilter(django_filters.FilterSet):
     class Meta:
         form = ConcernFilterForm
         model = Concern
-        fields = ["project", "status", "category", "overdue", "raised_from", "raised_to"]
+        fields = ["project", "status", "kind", "category", "overdue", "raised_from", "raised_to"]
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)

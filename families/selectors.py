@@ -362,10 +362,7 @@ def open_concerns_panel(user: User) -> dict[str, object]:
         .order_by(F("acknowledged_at").asc(nulls_first=True), "raised_at", "pk"),
         OPEN_CONCERNS_ON_HOME,
     )
-    now = timezone.now()
-    for concern in concerns:
-        concern.overdue = policy.is_overdue(concern, now)
-    return {"concerns": concerns, "more": more}
+    return {"concerns": marking_overdue(concerns), "more": more}
 
 
 def manager_home(user: User) -> dict[str, object]:

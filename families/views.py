@@ -235,6 +235,7 @@ def concerns_csv(request):
         [
             "case reference",
             "project code",
+            "about",
             "category",
             "raised at",
             "raised by",
@@ -251,6 +252,7 @@ def concerns_csv(request):
             [
                 concern.family.case_reference,
                 concern.family.project.code,
+                concern.kind,
                 concern.get_category_display(),
                 _iso(concern.raised_at),
                 concern.raised_by.get_full_name(),

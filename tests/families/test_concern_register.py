@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from families import services
 from tests import factories
 from tests.factories import PASSWORD
 from vicp.models import AuditEvent
@@ -278,6 +279,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_narrative(client_for, al
     assert rows[0] == [
         "case reference",
         "project code",
+        "about",
         "category",
         "raised at",
         "raised by",
@@ -294,6 +296,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_narrative(client_for, al
         [
             case,
             "CAM",
+            "child",
             "Neglect",
             overdue.raised_at.astimezone(datetime.UTC).isoformat(),
             alice.get_full_name(),
@@ -307,6 +310,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_narrative(client_for, al
         [
             case,
             "CAM",
+            "child",
             "Neglect",
             acknowledged.raised_at.astimezone(datetime.UTC).isoformat(),
             alice.get_full_name(),
@@ -318,7 +322,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_narrative(client_for, al
             "",
         ],
     ]
-    assert datetime.datetime.fromisoformat(rows[1][3]) == overdue.raised_at
+    assert datetime.datetime.fromisoformat(rows[1][4]) == overdue.raised_at
 
 
 def test_the_csv_of_a_closed_concern_has_its_outcome(client_for, alice, concerns):
@@ -404,3 +408,22 @@ def test_a_social_worker_with_no_open_concern_is_shown_no_panel(client_for, sam)
 def test_the_managers_menu_links_to_the_register(client_for, alice):
     page = client_for(alice).get(reverse("vicp:home")).content.decode()
     assert f'class="nav-link" href="{REGISTER}">Concerns</a>' in page
+
+
+def test_allegations_are_listed_for_the_projects_safeguarding_lead_only(
+    client_for, alice, ada, match, cambridgeshire
+):
+    allegation = services.raise_concern(
+        family=match.family,
+        by=alice,
+        kind="allegation",
+        subject=match.volunteer.user,
+        details="Shouted at Amy.",
+    )
+    page = client_for(alice).get(REGISTER).content.decode()
+    assert reverse("families:concern", args=[allegation.pk]) not in page
+    cambridgeshire.safeguarding_lead = alice
+    cambridgeshire.save()
+    for person in (alice, ada):
+        page = client_for(person).get(REGISTER, {"kind": "allegation"}).content.decode()
+        assert reverse("families:concern", args=[allegation.pk]) in page
