@@ -8,7 +8,7 @@ from vicp.models import User
 from volunteers.models import Volunteer
 
 from . import services
-from .models import Family, Match, Visit, VisitActivity
+from .models import ConcernAction, ConcernCategory, Family, Match, Visit, VisitActivity
 
 # The demo volunteer of Cambridgeshire works with the Carter family.
 MATCHES = [("CAM", "volunteer.cam@example.org", "Carter", "pm.cam@example.org")]
@@ -43,3 +43,24 @@ def seed_families(projects):
                 engagement=4 if contact else None,
                 miles=6,
             )
+        _seed_concern(match, manager)
+
+
+def _seed_concern(match, manager):
+    """An open concern the volunteer raised, acknowledged, with one action logged."""
+    concern = services.raise_concern(
+        family=match.family,
+        by=match.volunteer.user,
+        category=ConcernCategory.NEGLECT,
+        details="There was no food in the kitchen again and the children said they had not "
+        "eaten since lunch at school yesterday.",
+        noticed_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    services.acknowledge_concern(concern, by=manager)
+    services.log_concern_action(
+        concern,
+        by=manager,
+        action="Rang the family's social worker, who will visit tomorrow.",
+        informed="the family's social worker",
+        means=ConcernAction.Means.PHONE,
+    )

@@ -345,7 +345,7 @@ def marking_overdue(concerns: Iterable[Concern]) -> list[Concern]:
     now = timezone.now()
     concerns = list(concerns)
     for concern in concerns:
-        concern.overdue = policy.is_overdue(concern, now)
+        concern.overdue = policy.is_overdue(concern, now)  # type: ignore[attr-defined]
     return concerns
 
 

@@ -49,6 +49,34 @@ def test_an_admin_creates_a_project_with_its_managers(client_for, ada, alice):
     assert list(Project.objects.get(code="NOR").managers.all()) == [alice]
 
 
+def test_an_admin_names_the_projects_safeguarding_leads(client_for, ada, alice, charlie):
+    project = {"name": "Norfolk", "code": "NOR", "is_active": "on", "managers": [alice.pk]}
+    client = client_for(ada)
+    # A lead must see the project's cases: one of its managers, or an administrator.
+    response = client.post(
+        reverse("admin:vicp_project_add"),
+        {**project, "safeguarding_lead": charlie.pk, "deputy_safeguarding_lead": charlie.pk},
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "is not one of this project's managers" in errors["safeguarding_lead"][0]
+    assert "someone other than the lead" in " ".join(errors["deputy_safeguarding_lead"])
+    assert not Project.objects.filter(code="NOR").exists()
+    response = client.post(
+        reverse("admin:vicp_project_add"),
+        {
+            **project,
+            "safeguarding_lead": alice.pk,
+            "deputy_safeguarding_lead": ada.pk,
+            "safeguarding_phone": "01632 960 123",
+        },
+    )
+    assert response.status_code == 302
+    norfolk = Project.objects.get(code="NOR")
+    assert (norfolk.safeguarding_lead, norfolk.deputy_safeguarding_lead) == (alice, ada)
+    assert norfolk.safeguarding_contact_phone == "01632 960 123"
+
+
 def test_a_project_code_must_be_capital_letters(client_for, ada):
     response = client_for(ada).post(
         reverse("admin:vicp_project_add"), {"name": "Norfolk", "code": "nor1", "is_active": "on"}

@@ -109,16 +109,15 @@ class ProjectForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         managers = set(data.get("managers") or [])
+        lead, deputy = data.get("safeguarding_lead"), data.get("deputy_safeguarding_lead")
         # The leads handle the project's concerns, so they must be able to see its cases.
-        for field in ("safeguarding_lead", "deputy_safeguarding_lead"):
-            lead = data.get(field)
-            if lead is not None and not lead.is_admin and lead not in managers:
+        for field, person in (("safeguarding_lead", lead), ("deputy_safeguarding_lead", deputy)):
+            if person is not None and not person.is_admin and person not in managers:
                 self.add_error(
                     field,
-                    f"{lead} is not one of this project's managers: add them as a manager, "
+                    f"{person} is not one of this project's managers: add them as a manager, "
                     "or choose an administrator.",
                 )
-        lead, deputy = data.get("safeguarding_lead"), data.get("deputy_safeguarding_lead")
         if lead is not None and lead == deputy:
             self.add_error(
                 "deputy_safeguarding_lead", "The deputy must be someone other than the lead."

@@ -15,6 +15,9 @@ PROJECTS = [
     ("Cambridgeshire", "CAM", "Cambridgeshire County Council"),
     ("Southend", "STH", "Southend-on-Sea City Council"),
 ]
+# Each project's manager is its designated safeguarding lead, the administrator the deputy;
+# the phone numbers are in Ofcom's range for drama (never a real line).
+SAFEGUARDING_PHONES = {"CAM": "01632 960 101", "STH": "01632 960 202"}
 
 PEOPLE = {
     "CAM": [
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         for (email, first_name, last_name, role), code in accounts:
             self._user(email, first_name, last_name, role, projects.get(code))
             rows.append((role.label, email, code or "all"))
+        self._safeguarding_leads(projects)
         seed_volunteers(projects)
         seed_referrals(projects)
         seed_families(projects)
@@ -64,6 +68,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for role, email, code in rows:
             self.stdout.write(f"  {role:<16} {email:<28} project: {code}")
+
+    def _safeguarding_leads(self, projects):
+        admin = User.objects.get(email=ADMIN[0])
+        for code, project in projects.items():
+            if project.safeguarding_lead_id is None:
+                project.safeguarding_lead = project.managers.order_by("pk").first()
+                project.deputy_safeguarding_lead = admin
+                project.safeguarding_phone = SAFEGUARDING_PHONES[code]
+                project.save()
 
     def _user(self, email, first_name, last_name, role, project):
         user, created = User.objects.get_or_create(
