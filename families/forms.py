@@ -209,6 +209,48 @@ class RaiseConcernForm(MomentFormMixin, forms.Form):
         }
 
 
+class CorrectConcernForm(MomentFormMixin, forms.Form):
+    moment_field, date_field, time_field = "noticed_at", "noticed_on", "noticed_time"
+
+    category = forms.ChoiceField(label="Kind of harm", choices=ConcernCategory.choices)
+    details = forms.CharField(
+        label="What was seen or heard",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe what was seen or heard."},
+    )
+    noticed_on = forms.DateField(label="When it happened", widget=DATE, required=False)
+    noticed_time = forms.TimeField(label="At what time", widget=TIME, required=False)
+    immediate_danger = forms.BooleanField(
+        label="A child was said to be in immediate danger", required=False
+    )
+    reason = forms.CharField(
+        label="Why is it corrected?",
+        max_length=100,
+        error_messages={"required": "Say why the record is corrected."},
+    )
+
+    @classmethod
+    def initial_from(cls, concern):
+        noticed = timezone.localtime(concern.noticed_at) if concern.noticed_at else None
+        return {
+            "category": concern.category,
+            "details": concern.details,
+            "noticed_on": noticed.date() if noticed else None,
+            "noticed_time": noticed.time() if noticed else None,
+            "immediate_danger": concern.immediate_danger,
+        }
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "category": data["category"],
+            "details": data["details"],
+            "noticed_at": self.moment(),
+            "immediate_danger": data["immediate_danger"],
+            "reason": data["reason"],
+        }
+
+
 class ConcernActionForm(MomentFormMixin, forms.Form):
     moment_field, date_field, time_field = "done_at", "done_on", "done_time"
 

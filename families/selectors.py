@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from vicp import dates
 from vicp.models import Project, User
 from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
 from vicp.selectors import first_rows
@@ -319,6 +320,47 @@ def subject_match(concern: Concern) -> Match | None:
         .select_related("family")
         .first()
     )
+
+
+def _as_written(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return dates.moment(value)
+    return str(value)
+
+
+CONCERN_CORRECTION_FIELDS = ("category", "details", "noticed_at", "immediate_danger")
+
+
+def concern_corrections(concern: Concern) -> list[dict[str, Any]]:
+    """Corrections of what was recorded about a concern, oldest first: when, by whom, why,
+    and each field before → after."""
+    corrections = []
+    previous = None
+    for record in concern.history.select_related("history_user").order_by("history_date"):
+        if previous is not None:
+            changes = []
+            for change in record.diff_against(
+                previous, included_fields=CONCERN_CORRECTION_FIELDS
+            ).changes:
+                field = Concern._meta.get_field(change.field)
+                labels = dict(field.flatchoices) if field.choices else {}
+                old, new = (_as_written(labels.get(v, v)) for v in (change.old, change.new))
+                changes.append((field.verbose_name, old, new))
+            if changes:
+                corrections.append(
+                    {
+                        "at": record.history_date,
+                        "by": record.history_user,
+                        "reason": record.history_change_reason,
+                        "changes": changes,
+                    }
+                )
+        previous = record
+    return corrections
 
 
 def concerns_raised_by(user: User) -> QuerySet[Concern]:

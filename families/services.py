@@ -805,6 +805,40 @@ def lift_suspension(concern: Concern, *, by: User, reason: str) -> Match:
     return match
 
 
+CORRECTABLE_CONCERN_FIELDS = ("category", "details", "noticed_at", "immediate_danger")
+
+
+@transaction.atomic
+def correct_concern(concern: Concern, *, by: User, reason: str, **fields: Any) -> Concern:
+    """Put right what was recorded about a concern (the kind of harm, the account, when it
+    happened); its history keeps before and after, with the reason."""
+    concern = _open_concern_locked(concern)
+    if not policy.may_handle_concern(by, concern):
+        raise ValidationError("Only a manager of this family's project can correct a concern.")
+    values = {name: fields.get(name, getattr(concern, name)) for name in CORRECTABLE_CONCERN_FIELDS}
+    values["details"] = (values["details"] or "").strip()
+    errors: dict[str, str] = {}
+    if not values["details"]:
+        errors["details"] = "Describe what was seen or heard."
+    if values["category"] not in ConcernCategory.values:
+        errors["category"] = "Choose the kind of concern from the list."
+    _not_in_future(values["noticed_at"], "noticed_at", errors)
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the record is corrected."
+    if errors:
+        raise ValidationError(errors)
+    concern._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]  # simple-history
+    if changed := _save_changes(concern, values):
+        audit.record(
+            "concern.corrected",
+            actor=by,
+            obj=concern,
+            project=concern.family.project,
+            fields=changed,
+        )
+    return concern
+
+
 @transaction.atomic
 def acknowledge_concern(concern: Concern, *, by: User) -> Concern:
     """A safeguarding lead or manager has read the concern and is dealing with it; it is

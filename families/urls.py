@@ -36,6 +36,7 @@ urlpatterns = [
     path("concerns/<int:pk>/actions/", views.log_concern_action, name="log_concern_action"),
     path("concerns/<int:pk>/close/", views.close_concern, name="close_concern"),
     path("concerns/<int:pk>/reopen/", views.reopen_concern, name="reopen_concern"),
+    path("concerns/<int:pk>/correct/", views.correct_concern, name="correct_concern"),
     path("concerns/<int:pk>/suspend/", views.suspend_volunteer, name="suspend_volunteer"),
     path("concerns/<int:pk>/lift-suspension/", views.lift_suspension, name="lift_suspension"),
     path("mileage/", views.claims, name="claims"),

@@ -25,6 +25,7 @@ from .forms import (
     ChildLeftForm,
     CloseConcernForm,
     ConcernActionForm,
+    CorrectConcernForm,
     DiscardDraftForm,
     EndMatchForm,
     FamilyDetailsForm,
@@ -171,7 +172,11 @@ def _concern_page(request, concern, status=200, **forms):
         "may_log_action": policy.may_log_concern_action(user, concern),
         "action_form": forms.get("action_form") or ConcernActionForm(prefix="action"),
     }
+    context["corrections"] = selectors.concern_corrections(concern)
     if handles:
+        context["correct_form"] = forms.get("correct_form") or CorrectConcernForm(
+            prefix="correct", initial=CorrectConcernForm.initial_from(concern)
+        )
         context["close_form"] = forms.get("close_form") or CloseConcernForm(prefix="close")
         context["reopen_form"] = forms.get("reopen_form") or ReopenConcernForm(prefix="reopen")
     if policy.may_suspend_for(user, concern):
@@ -351,6 +356,24 @@ def lift_suspension(request, pk):
         services.lift_suspension,
         "The suspension is lifted: the volunteer works with the family again.",
     )
+
+
+@require_POST
+def correct_concern(request, pk):
+    concern = selectors.concern_for_user(request.user, pk)
+    if not policy.may_handle_concern(request.user, concern):
+        raise Http404("Only the project's managers correct concerns.")
+    form = CorrectConcernForm(request.POST, prefix="correct")
+    if form.is_valid():
+        try:
+            services.correct_concern(concern, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            drafts.saved(request, "concern-correct", concern.pk)
+            messages.success(request, "The record is corrected; what it said before is kept.")
+            return redirect("families:concern", pk=concern.pk)
+    return _concern_page(request, concern, status=400, correct_form=form)
 
 
 @require_POST

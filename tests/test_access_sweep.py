@@ -301,6 +301,7 @@ RECORDS = {
     "families:log_concern_action": _concern,
     "families:close_concern": _concern_managers_only,
     "families:reopen_concern": _closed_concern,
+    "families:correct_concern": _concern_managers_only,
     "families:suspend_volunteer": _allegation,
     "families:lift_suspension": _suspension,
     "families:add_goal": _matched_family,

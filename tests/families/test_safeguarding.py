@@ -476,3 +476,58 @@ def test_the_lead_suspends_from_the_allegations_page(client_for, match, leads, s
     assert match.suspended_for == concern
     page = client.get(reverse("families:concern", args=[concern.pk])).content.decode()
     assert "Lift the suspension" in page
+
+
+# --- correcting the record ----------------------------------------------------------------
+
+
+def test_a_manager_corrects_a_concern_and_the_earlier_account_is_kept(client_for, match, alice):
+    concern = raise_one(match.family, match.volunteer.user, category="other")
+    with pytest.raises(ValidationError) as error:
+        services.correct_concern(concern, by=alice, reason="", details=" ")
+    assert set(error.value.message_dict) == {"reason", "details"}
+    services.correct_concern(
+        concern,
+        by=alice,
+        reason="The volunteer rang to say it was neglect",
+        category="neglect",
+        details="Amy had a bruise on her arm; the cupboards were empty.",
+    )
+    concern.refresh_from_db()
+    assert concern.category == "neglect"
+    (correction,) = selectors.concern_corrections(concern)
+    assert correction["reason"] == "The volunteer rang to say it was neglect"
+    assert (
+        "what was seen or heard",
+        "Amy had a bruise on her arm she would not explain.",
+        "Amy had a bruise on her arm; the cupboards were empty.",
+    ) in correction["changes"]
+    assert AuditEvent.objects.filter(action="concern.corrected").count() == 1
+    page = client_for(alice).get(reverse("families:concern", args=[concern.pk])).content.decode()
+    assert "The volunteer rang to say it was neglect" in page and "Something else" in page
+
+
+def test_only_a_manager_corrects_a_concern(client_for, match, sam):
+    concern = raise_one(match.family, match.volunteer.user)
+    with pytest.raises(ValidationError):
+        services.correct_concern(concern, by=sam, reason="x", details="Changed.")
+    response = client_for(sam).post(
+        reverse("families:correct_concern", args=[concern.pk]),
+        {"correct-details": "Changed.", "correct-category": "other", "correct-reason": "x"},
+    )
+    assert response.status_code == 404
+    concern.refresh_from_db()
+    assert concern.details.startswith("Amy had a bruise")
+
+
+def test_a_refused_correction_keeps_what_was_typed(client_for, match, alice):
+    concern = raise_one(match.family, match.volunteer.user)
+    response = client_for(alice).post(
+        reverse("families:correct_concern", args=[concern.pk]),
+        {"correct-details": "A corrected account.", "correct-category": "neglect"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A corrected account." in page and "Say why the record is corrected." in page
+    concern.refresh_from_db()
+    assert concern.category == "other"
