@@ -3,6 +3,8 @@ back with a notice; a form sent after the session ended leads to signing in and 
 to the form, with everything typed; and two people on one browser never see each
 other's drafts."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -216,18 +218,22 @@ def test_a_concerns_follow_up_survives_an_expired_session(
     sign_in(page, alice.email, PASSWORD)
     page.goto(reverse("families:detail", args=[family.pk]))
     open_section(page, "Safeguarding")
-    page.get_by_label("What was done").fill("Rang the school and the social worker.")
-    wait_for_draft(page, "concern-follow_up", "Rang the school and the social worker.")
+    click_to_load(page, page.get_by_role("link", name=re.compile("Something else, raised")))
+    page.get_by_label("Advice given").check()
+    page.get_by_label("Information shared").fill("Nothing beyond the social worker.")
+    page.get_by_label("Reasons for the outcome").fill("Rang the school and the social worker.")
+    wait_for_draft(page, "close-follow_up", "Rang the school and the social worker.")
     session_ends(page)
-    click_to_load(page, page.get_by_role("button", name="Record the follow-up and close"))
+    click_to_load(page, page.get_by_role("button", name="Close the concern"))
     sign_in_again(page, alice.email)
-    assert page.url.endswith(reverse("families:safeguarding", args=[family.pk]))
-    expect(page.get_by_text(RESTORED)).to_be_visible()
-    assert page.get_by_label("What was done").input_value().startswith("Rang the school")
-    click_to_load(page, page.get_by_role("button", name="Record the follow-up and close"))
+    assert page.url.endswith(reverse("families:concern", args=[concern.pk]))
+    expect(page.get_by_role("status").filter(has_text=RESTORED)).to_be_visible()
+    assert page.get_by_label("Reasons for the outcome").input_value().startswith("Rang the school")
+    click_to_load(page, page.get_by_role("button", name="Close the concern"))
     assert page.get_by_text("The concern is closed").is_visible()
     concern.refresh_from_db()
     assert concern.follow_up == "Rang the school and the social worker."
+    assert concern.outcome == "advice"
     assert device_drafts(page) == []
 
 
