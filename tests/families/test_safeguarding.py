@@ -476,3 +476,32 @@ def test_the_lead_suspends_from_the_allegations_page(client_for, match, leads, s
     assert match.suspended_for == concern
     page = client.get(reverse("families:concern", args=[concern.pk])).content.decode()
     assert "Lift the suspension" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "lands_on"), [("sam", "case"), ("alice", "case"), ("dee", "concern")]
+)
+def test_who_may_not_read_the_allegation_they_raised_goes_back_to_the_case(
+    client_for, match, leads, alice, sam, name, lands_on
+):
+    raiser = {"sam": sam, "alice": alice, "dee": leads}[name]
+    response = client_for(raiser).post(
+        reverse("families:raise_concern", args=[match.family.pk]),
+        {
+            "concern-kind": "allegation",
+            "concern-subject": match.volunteer.user.pk,
+            "concern-category": "physical",
+            "concern-details": "Amy said Val grabbed her arm in the car.",
+            "concern-noticed_on": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    concern = Concern.objects.get()
+    assert concern.is_allegation and concern.subject == match.volunteer.user
+    expected = {
+        "case": reverse("families:detail", args=[match.family.pk]),
+        "concern": reverse("families:concern", args=[concern.pk]),
+    }[lands_on]
+    assert response.redirect_chain == [(expected, 302)]
+    assert response.status_code == 200
+    assert "Your concern has been recorded." in response.content.decode()
