@@ -142,7 +142,11 @@ def raise_concern(request, pk):
             form.add_service_errors(error)
         else:
             drafts.saved(request, "concern", family.pk)
-            told = "The project's safeguarding lead and managers have been told."
+            told = (
+                "The project's safeguarding leads have been told."
+                if concern.is_allegation
+                else "The project's safeguarding lead and managers have been told."
+            )
             if concern.immediate_danger:
                 told += " If you have not called 999 yet, call now."
             messages.success(request, f"Your concern has been recorded. {told}")

@@ -504,4 +504,8 @@ def test_who_may_not_read_the_allegation_they_raised_goes_back_to_the_case(
     }[lands_on]
     assert response.redirect_chain == [(expected, 302)]
     assert response.status_code == 200
-    assert "Your concern has been recorded." in response.content.decode()
+    page = response.content.decode()
+    assert "Your concern has been recorded." in page
+    # Told who knows now: the leads only (the person it is about may be a manager).
+    assert "The project&#x27;s safeguarding leads have been told." in page
+    assert "managers have been told" not in page
