@@ -143,12 +143,19 @@ def raise_concern(request, pk):
             form.add_service_errors(error)
         else:
             drafts.saved(request, "concern", family.pk)
-            told = "The project's safeguarding lead and managers have been told."
+            told = (
+                "The project's safeguarding leads have been told."
+                if concern.is_allegation
+                else "The project's safeguarding lead and managers have been told."
+            )
             if concern.immediate_danger:
                 told += " If you have not called 999 yet, call now."
             messages.success(request, f"Your concern has been recorded. {told}")
-            if policy.may_see_concerns(request.user, family):
+            if policy.may_read_concern(request.user, concern):
                 return redirect("families:concern", pk=concern.pk)
+            if policy.may_see_concerns(request.user, family):
+                # Someone who may not read an allegation they raised goes back to the case.
+                return redirect("families:detail", pk=family.pk)
             return redirect("vicp:home")
     return render(
         request,

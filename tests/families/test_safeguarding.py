@@ -531,3 +531,36 @@ def test_a_refused_correction_keeps_what_was_typed(client_for, match, alice):
     assert "A corrected account." in page and "Say why the record is corrected." in page
     concern.refresh_from_db()
     assert concern.category == "other"
+
+
+@pytest.mark.parametrize(
+    ("name", "lands_on"), [("sam", "case"), ("alice", "case"), ("dee", "concern")]
+)
+def test_who_may_not_read_the_allegation_they_raised_goes_back_to_the_case(
+    client_for, match, leads, alice, sam, name, lands_on
+):
+    raiser = {"sam": sam, "alice": alice, "dee": leads}[name]
+    response = client_for(raiser).post(
+        reverse("families:raise_concern", args=[match.family.pk]),
+        {
+            "concern-kind": "allegation",
+            "concern-subject": match.volunteer.user.pk,
+            "concern-category": "physical",
+            "concern-details": "Amy said Val grabbed her arm in the car.",
+            "concern-noticed_on": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
+    concern = Concern.objects.get()
+    assert concern.is_allegation and concern.subject == match.volunteer.user
+    expected = {
+        "case": reverse("families:detail", args=[match.family.pk]),
+        "concern": reverse("families:concern", args=[concern.pk]),
+    }[lands_on]
+    assert response.redirect_chain == [(expected, 302)]
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your concern has been recorded." in page
+    # Told who knows now: the leads only (the person it is about may be a manager).
+    assert "The project&#x27;s safeguarding leads have been told." in page
+    assert "managers have been told" not in page
