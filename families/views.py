@@ -463,7 +463,13 @@ def visit_detail(request, pk):
             "can_edit": policy.may_edit_visit(request.user, visit),
             "can_finish": policy.may_finish_draft(request.user, visit),
             "can_discard": policy.may_finish_unfinished(request.user, visit),
-            "may_see_concerns": policy.may_see_concerns(request.user, visit.match.family),
+            # In full for whoever may read each concern; its status for the one who raised it.
+            "concerns": [
+                (concern, policy.may_read_concern(request.user, concern))
+                for concern in visit.concerns.all()
+                if concern.raised_by_id == request.user.pk
+                or policy.may_read_concern(request.user, concern)
+            ],
         },
     )
 

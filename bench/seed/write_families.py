@@ -2,10 +2,13 @@
 and history of status; their matches; the visits and the concerns raised in them;
 and the object permissions the services grant on the way."""
 
+import datetime
+
 from families.models import (
     CaseReferenceCounter,
     Child,
     Concern,
+    ConcernOutcome,
     Family,
     FamilyStatusChange,
     FamilyUserObjectPermission,
@@ -225,13 +228,19 @@ def visit_row(match, visit, writer):
 
 def concern_row(match, concern, visit, writer):
     closed = concern.closed_on is not None
+    manager = writer.row(match.family.project.manager)
     return Concern(
         visit=visit,
         family=writer.row(match.family),
         details=concern.details,
         raised_by=writer.row(match.volunteer.user),
         raised_at=visit.created_at,
+        # Acknowledged within the hour, as the project's managers do.
+        acknowledged_by=manager,
+        acknowledged_at=visit.created_at + datetime.timedelta(minutes=40),
+        outcome=ConcernOutcome.SOCIAL_WORKER if closed else "",
         follow_up=concern.follow_up,
-        closed_by=writer.row(match.family.project.manager) if closed else None,
+        information_shared="The account, with the family's social worker." if closed else "",
+        closed_by=manager if closed else None,
         closed_at=writer.at(concern.closed_on, 14) if closed else None,
     )

@@ -132,7 +132,7 @@ def test_the_lead_suspends_the_volunteer_and_lifts_the_suspension(
         assert top(panel) < top(page.get_by_role("heading", name=heading, exact=False).first)
     click_to_load(page, items.first.get_by_role("link"))
     expect(page.get_by_role("heading", name=ALLEGATION_HEADING)).to_be_visible()
-    expect(page.get_by_text(SEEN)).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(has_text=SEEN)).to_be_visible()
     page.check_accessibility()
     assert page.violations == []
 

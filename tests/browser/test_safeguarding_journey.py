@@ -146,7 +146,18 @@ def test_the_manager_acknowledges_logs_closes_and_reopens_the_concern(
         )
     click_to_load(page, link)
     expect(page.get_by_role("heading", name="Safeguarding concern")).to_be_visible()
-    expect(page.get_by_text(SEEN)).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(has_text=SEEN)).to_be_visible()
+
+    # The record is corrected, with a reason; what it said before is kept and shown.
+    page.get_by_text("Correct the record").click()
+    page.get_by_label("Kind of harm").select_option(label="Emotional abuse")
+    page.get_by_label("Why is it corrected?").fill("Val rang: it was the uncle's shouting")
+    click_to_load(page, page.get_by_role("button", name="Save the correction"))
+    expect(page.get_by_text("The record is corrected")).to_be_visible()
+    expect(page.get_by_text("Val rang: it was the uncle's shouting", exact=False)).to_be_visible()
+    concern.refresh_from_db()
+    assert concern.category == "emotional" and concern.details == SEEN
+    assert concern.history.filter(category="physical").exists()
 
     click_to_load(page, page.get_by_role("button", name="Acknowledge: I am dealing with this"))
     expect(page.get_by_text("Acknowledged: the concern will not be escalated.")).to_be_visible()
