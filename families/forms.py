@@ -122,6 +122,17 @@ class ReopenCaseForm(forms.Form):
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class ServiceForm(forms.Form):
+    """A form whose answers go to one service: `service_arguments()` are its keywords, and
+    `add_service_errors` shows what the service refused beside the fields it names."""
+
+    def service_arguments(self):
+        return self.cleaned_data
+
+    def add_service_errors(self, error):
+        add_service_errors(self, error)
+
+
 class MomentFormMixin:
     """A moment asked as a date and a time (the phone's own pickers), read in the
     project's time zone; the services name it `moment_field`, the form shows the error
@@ -144,7 +155,7 @@ class MomentFormMixin:
         add_service_errors(self, error)
 
 
-class RaiseConcernForm(MomentFormMixin, forms.Form):
+class RaiseConcernForm(MomentFormMixin, ServiceForm):
     moment_field, date_field, time_field = "noticed_at", "noticed_on", "noticed_time"
 
     immediate_danger = forms.BooleanField(
@@ -209,7 +220,7 @@ class RaiseConcernForm(MomentFormMixin, forms.Form):
         }
 
 
-class CorrectConcernForm(MomentFormMixin, forms.Form):
+class CorrectConcernForm(MomentFormMixin, ServiceForm):
     moment_field, date_field, time_field = "noticed_at", "noticed_on", "noticed_time"
 
     category = forms.ChoiceField(label="Kind of harm", choices=ConcernCategory.choices)
@@ -251,7 +262,7 @@ class CorrectConcernForm(MomentFormMixin, forms.Form):
         }
 
 
-class ConcernActionForm(MomentFormMixin, forms.Form):
+class ConcernActionForm(MomentFormMixin, ServiceForm):
     moment_field, date_field, time_field = "done_at", "done_on", "done_time"
 
     action = forms.CharField(
@@ -284,7 +295,7 @@ class ConcernActionForm(MomentFormMixin, forms.Form):
         }
 
 
-class CloseConcernForm(forms.Form):
+class CloseConcernForm(ServiceForm):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=ConcernOutcome.choosable(),
@@ -307,7 +318,7 @@ class CloseConcernForm(forms.Form):
     )
 
 
-class SuspensionForm(forms.Form):
+class SuspensionForm(ServiceForm):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -315,7 +326,7 @@ class SuspensionForm(forms.Form):
     )
 
 
-class ReopenConcernForm(forms.Form):
+class ReopenConcernForm(ServiceForm):
     reason = forms.CharField(
         label="Why is the concern being reopened?",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -421,6 +421,9 @@ class Concern(models.Model):
     administrators read it, and the volunteer concerned may be suspended from their match
     while it is looked into."""
 
+    # What was recorded about the concern, which a manager may correct (with a reason).
+    CORRECTABLE_FIELDS = ("category", "details", "noticed_at", "immediate_danger")
+
     class Kind(models.TextChoices):
         CHILD = "child", "A worry about a child's safety or welfare"
         ALLEGATION = "allegation", "An allegation about a volunteer or member of staff"

@@ -2,10 +2,22 @@
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Field,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -332,9 +344,6 @@ def _as_written(value: Any) -> str:
     return str(value)
 
 
-CONCERN_CORRECTION_FIELDS = ("category", "details", "noticed_at", "immediate_danger")
-
-
 def concern_corrections(concern: Concern) -> list[dict[str, Any]]:
     """Corrections of what was recorded about a concern, oldest first: when, by whom, why,
     and each field before → after."""
@@ -344,9 +353,9 @@ def concern_corrections(concern: Concern) -> list[dict[str, Any]]:
         if previous is not None:
             changes = []
             for change in record.diff_against(
-                previous, included_fields=CONCERN_CORRECTION_FIELDS
+                previous, included_fields=list(Concern.CORRECTABLE_FIELDS)
             ).changes:
-                field = Concern._meta.get_field(change.field)
+                field = cast(Field, Concern._meta.get_field(change.field))
                 labels = dict(field.flatchoices) if field.choices else {}
                 old, new = (_as_written(labels.get(v, v)) for v in (change.old, change.new))
                 changes.append((field.verbose_name, old, new))

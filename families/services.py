@@ -805,9 +805,6 @@ def lift_suspension(concern: Concern, *, by: User, reason: str) -> Match:
     return match
 
 
-CORRECTABLE_CONCERN_FIELDS = ("category", "details", "noticed_at", "immediate_danger")
-
-
 @transaction.atomic
 def correct_concern(concern: Concern, *, by: User, reason: str, **fields: Any) -> Concern:
     """Put right what was recorded about a concern (the kind of harm, the account, when it
@@ -815,7 +812,7 @@ def correct_concern(concern: Concern, *, by: User, reason: str, **fields: Any) -
     concern = _open_concern_locked(concern)
     if not policy.may_handle_concern(by, concern):
         raise ValidationError("Only a manager of this family's project can correct a concern.")
-    values = {name: fields.get(name, getattr(concern, name)) for name in CORRECTABLE_CONCERN_FIELDS}
+    values = {name: fields.get(name, getattr(concern, name)) for name in Concern.CORRECTABLE_FIELDS}
     values["details"] = (values["details"] or "").strip()
     errors: dict[str, str] = {}
     if not values["details"]:

@@ -293,111 +293,106 @@ def acknowledge_concern(request, pk):
     return redirect("families:concern", pk=concern.pk)
 
 
-@require_POST
-def log_concern_action(request, pk):
+def _act_on_concern(request, pk, *, allowed, form_class, prefix, change, done, draft=None):
+    """A form on the concern page, sent: the concern (404 unless this person may read it
+    and `allowed` lets them act), the form checked, the service's `change` made; refused,
+    the page again with the form as it was typed, its errors beside it."""
     concern = selectors.concern_for_user(request.user, pk)
-    if not policy.may_log_concern_action(request.user, concern):
-        raise Http404("Only people following the concern up add to its log.")
-    form = ConcernActionForm(request.POST, prefix="action")
+    if not allowed(request.user, concern):
+        raise Http404("This is not yours to do on this concern.")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            services.log_concern_action(concern, by=request.user, **form.service_arguments())
+            change(concern, by=request.user, **form.service_arguments())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            drafts.saved(request, "concern-action", concern.pk)
-            messages.success(request, "Added to the actions log.")
-            return redirect("families:concern", pk=concern.pk)
-    return _concern_page(request, concern, status=400, action_form=form)
-
-
-@require_POST
-def close_concern(request, pk):
-    concern = selectors.concern_for_user(request.user, pk)
-    if not policy.may_handle_concern(request.user, concern):
-        raise Http404("Only the project's managers close concerns.")
-    form = CloseConcernForm(request.POST, prefix="close")
-    if form.is_valid():
-        try:
-            services.close_concern(concern, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            drafts.saved(request, "concern-close", concern.pk)
-            messages.success(request, "The concern is closed, with its outcome.")
-            return redirect("families:concern", pk=concern.pk)
-    return _concern_page(request, concern, status=400, close_form=form)
-
-
-def _suspension(request, pk, change, done):
-    concern = selectors.concern_for_user(request.user, pk)
-    if not policy.may_suspend_for(request.user, concern):
-        raise Http404("Only the project's safeguarding leads suspend a volunteer.")
-    form = SuspensionForm(request.POST, prefix="suspension")
-    if form.is_valid():
-        try:
-            change(concern, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            if draft:
+                drafts.saved(request, draft, concern.pk)
             messages.success(request, done)
             return redirect("families:concern", pk=concern.pk)
-    return _concern_page(request, concern, status=400, suspension_form=form)
+    return _concern_page(request, concern, status=400, **{f"{prefix}_form": form})
 
 
 @require_POST
-def suspend_volunteer(request, pk):
-    return _suspension(
+def log_concern_action(request, pk):
+    return _act_on_concern(
         request,
         pk,
-        services.suspend_volunteer,
-        "The volunteer is suspended from their match: they no longer see the family.",
+        allowed=policy.may_log_concern_action,
+        form_class=ConcernActionForm,
+        prefix="action",
+        change=services.log_concern_action,
+        done="Added to the actions log.",
+        draft="concern-action",
     )
 
 
 @require_POST
-def lift_suspension(request, pk):
-    return _suspension(
+def close_concern(request, pk):
+    return _act_on_concern(
         request,
         pk,
-        services.lift_suspension,
-        "The suspension is lifted: the volunteer works with the family again.",
+        allowed=policy.may_handle_concern,
+        form_class=CloseConcernForm,
+        prefix="close",
+        change=services.close_concern,
+        done="The concern is closed, with its outcome.",
+        draft="concern-close",
     )
 
 
 @require_POST
 def correct_concern(request, pk):
-    concern = selectors.concern_for_user(request.user, pk)
-    if not policy.may_handle_concern(request.user, concern):
-        raise Http404("Only the project's managers correct concerns.")
-    form = CorrectConcernForm(request.POST, prefix="correct")
-    if form.is_valid():
-        try:
-            services.correct_concern(concern, by=request.user, **form.service_arguments())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            drafts.saved(request, "concern-correct", concern.pk)
-            messages.success(request, "The record is corrected; what it said before is kept.")
-            return redirect("families:concern", pk=concern.pk)
-    return _concern_page(request, concern, status=400, correct_form=form)
+    return _act_on_concern(
+        request,
+        pk,
+        allowed=policy.may_handle_concern,
+        form_class=CorrectConcernForm,
+        prefix="correct",
+        change=services.correct_concern,
+        done="The record is corrected; what it said before is kept.",
+        draft="concern-correct",
+    )
 
 
 @require_POST
 def reopen_concern(request, pk):
-    concern = selectors.concern_for_user(request.user, pk)
-    if not policy.may_handle_concern(request.user, concern):
-        raise Http404("Only the project's managers reopen concerns.")
-    form = ReopenConcernForm(request.POST, prefix="reopen")
-    if form.is_valid():
-        try:
-            services.reopen_concern(concern, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The concern is open again.")
-            return redirect("families:concern", pk=concern.pk)
-    return _concern_page(request, concern, status=400, reopen_form=form)
+    return _act_on_concern(
+        request,
+        pk,
+        allowed=policy.may_handle_concern,
+        form_class=ReopenConcernForm,
+        prefix="reopen",
+        change=services.reopen_concern,
+        done="The concern is open again.",
+    )
+
+
+@require_POST
+def suspend_volunteer(request, pk):
+    return _act_on_concern(
+        request,
+        pk,
+        allowed=policy.may_suspend_for,
+        form_class=SuspensionForm,
+        prefix="suspension",
+        change=services.suspend_volunteer,
+        done="The volunteer is suspended from their match: they no longer see the family.",
+    )
+
+
+@require_POST
+def lift_suspension(request, pk):
+    return _act_on_concern(
+        request,
+        pk,
+        allowed=policy.may_suspend_for,
+        form_class=SuspensionForm,
+        prefix="suspension",
+        change=services.lift_suspension,
+        done="The suspension is lifted: the volunteer works with the family again.",
+    )
 
 
 def _visit_form_page(request, family, match, visit=None):
