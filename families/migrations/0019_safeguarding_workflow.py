@@ -7,201 +7,372 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('families', '0018_visit_draft_keeps_what_was_typed'),
+        ("families", "0018_visit_draft_keeps_what_was_typed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConcernAction',
+            name="ConcernAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('done_at', models.DateTimeField(verbose_name='when it was done')),
-                ('action', models.TextField(verbose_name='what was done')),
-                ('informed', models.CharField(blank=True, max_length=200, verbose_name='who was told')),
-                ('means', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('in_person', 'In person'), ('strategy_meeting', 'Strategy meeting'), ('letter', 'Letter'), ('nobody', 'Nobody was told')], max_length=20, verbose_name='how')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("done_at", models.DateTimeField(verbose_name="when it was done")),
+                ("action", models.TextField(verbose_name="what was done")),
+                (
+                    "informed",
+                    models.CharField(blank=True, max_length=200, verbose_name="who was told"),
+                ),
+                (
+                    "means",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("in_person", "In person"),
+                            ("strategy_meeting", "Strategy meeting"),
+                            ("letter", "Letter"),
+                            ("nobody", "Nobody was told"),
+                        ],
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['done_at', 'pk'],
+                "ordering": ["done_at", "pk"],
             },
         ),
         migrations.AlterModelOptions(
-            name='concern',
-            options={'ordering': ['-raised_at', '-pk']},
+            name="concern",
+            options={"ordering": ["-raised_at", "-pk"]},
         ),
         migrations.AddField(
-            model_name='concern',
-            name='acknowledged_at',
+            model_name="concern",
+            name="acknowledged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="concern",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='category',
-            field=models.CharField(choices=[('neglect', 'Neglect'), ('physical', 'Physical abuse'), ('emotional', 'Emotional abuse'), ('sexual', 'Sexual abuse'), ('domestic_abuse', 'Domestic abuse'), ('exploitation', 'Exploitation (criminal or sexual)'), ('other', 'Something else')], default='other', max_length=20),
+            model_name="concern",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("neglect", "Neglect"),
+                    ("physical", "Physical abuse"),
+                    ("emotional", "Emotional abuse"),
+                    ("sexual", "Sexual abuse"),
+                    ("domestic_abuse", "Domestic abuse"),
+                    ("exploitation", "Exploitation (criminal or sexual)"),
+                    ("other", "Something else"),
+                ],
+                default="other",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='escalated_at',
+            model_name="concern",
+            name="escalated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='immediate_danger',
-            field=models.BooleanField(default=False, verbose_name='a child is in immediate danger'),
+            model_name="concern",
+            name="immediate_danger",
+            field=models.BooleanField(default=False, verbose_name="a child is in immediate danger"),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='information_shared',
-            field=models.TextField(blank=True, verbose_name='information shared, with whom and why'),
+            model_name="concern",
+            name="information_shared",
+            field=models.TextField(
+                blank=True, verbose_name="information shared, with whom and why"
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='kind',
-            field=models.CharField(choices=[('child', "A worry about a child's safety or welfare"), ('allegation', 'An allegation about a volunteer or member of staff')], default='child', max_length=20),
+            model_name="concern",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("child", "A worry about a child's safety or welfare"),
+                    ("allegation", "An allegation about a volunteer or member of staff"),
+                ],
+                default="child",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='noticed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='when it was seen or heard'),
+            model_name="concern",
+            name="noticed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="when it was seen or heard"
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('mash', "Referred to children's social care (front door / MASH)"), ('social_worker', 'Social worker informed and acting'), ('lado', 'Referred to the LADO'), ('police', 'Reported to the police'), ('strategy', 'Strategy discussion held'), ('advice', 'Advice given'), ('no_further_action', 'No further action'), ('not_recorded', 'Outcome not recorded')], max_length=20),
+            model_name="concern",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("mash", "Referred to children's social care (front door / MASH)"),
+                    ("social_worker", "Social worker informed and acting"),
+                    ("lado", "Referred to the LADO"),
+                    ("police", "Reported to the police"),
+                    ("strategy", "Strategy discussion held"),
+                    ("advice", "Advice given"),
+                    ("no_further_action", "No further action"),
+                    ("not_recorded", "Outcome not recorded"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='subject',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="concern",
+            name="subject",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='concern',
-            name='subject_description',
-            field=models.CharField(blank=True, max_length=200, verbose_name='who the allegation is about'),
+            model_name="concern",
+            name="subject_description",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="who the allegation is about"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='acknowledged_at',
+            model_name="historicalconcern",
+            name="acknowledged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalconcern",
+            name="acknowledged_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='category',
-            field=models.CharField(choices=[('neglect', 'Neglect'), ('physical', 'Physical abuse'), ('emotional', 'Emotional abuse'), ('sexual', 'Sexual abuse'), ('domestic_abuse', 'Domestic abuse'), ('exploitation', 'Exploitation (criminal or sexual)'), ('other', 'Something else')], default='other', max_length=20),
+            model_name="historicalconcern",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("neglect", "Neglect"),
+                    ("physical", "Physical abuse"),
+                    ("emotional", "Emotional abuse"),
+                    ("sexual", "Sexual abuse"),
+                    ("domestic_abuse", "Domestic abuse"),
+                    ("exploitation", "Exploitation (criminal or sexual)"),
+                    ("other", "Something else"),
+                ],
+                default="other",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='escalated_at',
+            model_name="historicalconcern",
+            name="escalated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='immediate_danger',
-            field=models.BooleanField(default=False, verbose_name='a child is in immediate danger'),
+            model_name="historicalconcern",
+            name="immediate_danger",
+            field=models.BooleanField(default=False, verbose_name="a child is in immediate danger"),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='information_shared',
-            field=models.TextField(blank=True, verbose_name='information shared, with whom and why'),
+            model_name="historicalconcern",
+            name="information_shared",
+            field=models.TextField(
+                blank=True, verbose_name="information shared, with whom and why"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='kind',
-            field=models.CharField(choices=[('child', "A worry about a child's safety or welfare"), ('allegation', 'An allegation about a volunteer or member of staff')], default='child', max_length=20),
+            model_name="historicalconcern",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("child", "A worry about a child's safety or welfare"),
+                    ("allegation", "An allegation about a volunteer or member of staff"),
+                ],
+                default="child",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='noticed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='when it was seen or heard'),
+            model_name="historicalconcern",
+            name="noticed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="when it was seen or heard"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('mash', "Referred to children's social care (front door / MASH)"), ('social_worker', 'Social worker informed and acting'), ('lado', 'Referred to the LADO'), ('police', 'Reported to the police'), ('strategy', 'Strategy discussion held'), ('advice', 'Advice given'), ('no_further_action', 'No further action'), ('not_recorded', 'Outcome not recorded')], max_length=20),
+            model_name="historicalconcern",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("mash", "Referred to children's social care (front door / MASH)"),
+                    ("social_worker", "Social worker informed and acting"),
+                    ("lado", "Referred to the LADO"),
+                    ("police", "Reported to the police"),
+                    ("strategy", "Strategy discussion held"),
+                    ("advice", "Advice given"),
+                    ("no_further_action", "No further action"),
+                    ("not_recorded", "Outcome not recorded"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='subject',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalconcern",
+            name="subject",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconcern',
-            name='subject_description',
-            field=models.CharField(blank=True, max_length=200, verbose_name='who the allegation is about'),
+            model_name="historicalconcern",
+            name="subject_description",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="who the allegation is about"
+            ),
         ),
         migrations.AddField(
-            model_name='match',
-            name='suspended_at',
+            model_name="match",
+            name="suspended_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='match',
-            name='suspended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="match",
+            name="suspended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='match',
-            name='suspended_for',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suspensions', to='families.concern'),
+            model_name="match",
+            name="suspended_for",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="suspensions",
+                to="families.concern",
+            ),
         ),
         migrations.AlterField(
-            model_name='concern',
-            name='details',
-            field=models.TextField(verbose_name='what was seen or heard'),
+            model_name="concern",
+            name="details",
+            field=models.TextField(verbose_name="what was seen or heard"),
         ),
         migrations.AlterField(
-            model_name='concern',
-            name='follow_up',
-            field=models.TextField(blank=True, verbose_name='reasons for the outcome'),
+            model_name="concern",
+            name="follow_up",
+            field=models.TextField(blank=True, verbose_name="reasons for the outcome"),
         ),
         migrations.AlterField(
-            model_name='concern',
-            name='visit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='families.visit'),
+            model_name="concern",
+            name="visit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="concerns",
+                to="families.visit",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalconcern',
-            name='details',
-            field=models.TextField(verbose_name='what was seen or heard'),
+            model_name="historicalconcern",
+            name="details",
+            field=models.TextField(verbose_name="what was seen or heard"),
         ),
         migrations.AlterField(
-            model_name='historicalconcern',
-            name='follow_up',
-            field=models.TextField(blank=True, verbose_name='reasons for the outcome'),
+            model_name="historicalconcern",
+            name="follow_up",
+            field=models.TextField(blank=True, verbose_name="reasons for the outcome"),
         ),
         migrations.AddIndex(
-            model_name='concern',
-            index=models.Index(fields=['closed_at', 'acknowledged_at', 'raised_at'], name='families_co_closed__6886b7_idx'),
+            model_name="concern",
+            index=models.Index(
+                fields=["closed_at", "acknowledged_at", "raised_at"],
+                name="families_co_closed__6886b7_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='concern',
-            constraint=models.CheckConstraint(condition=models.Q(('acknowledged_at', None), ('acknowledged_by__isnull', False), _connector='OR'), name='concern_acknowledged_by_someone'),
+            model_name="concern",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("acknowledged_at", None), ("acknowledged_by__isnull", False), _connector="OR"
+                ),
+                name="concern_acknowledged_by_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='concern',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'child'), ('subject', None), ('subject_description', '')), models.Q(('kind', 'allegation'), models.Q(('subject__isnull', False), models.Q(('subject_description', ''), _negated=True), _connector='OR')), _connector='OR'), name='concern_allegation_names_its_subject'),
+            model_name="concern",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "child"), ("subject", None), ("subject_description", "")),
+                    models.Q(
+                        ("kind", "allegation"),
+                        models.Q(
+                            ("subject__isnull", False),
+                            models.Q(("subject_description", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="concern_allegation_names_its_subject",
+            ),
         ),
         migrations.AddField(
-            model_name='concernaction',
-            name='concern',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='families.concern'),
+            model_name="concernaction",
+            name="concern",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="families.concern",
+            ),
         ),
         migrations.AddField(
-            model_name='concernaction',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="concernaction",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
