@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import (
     Count,
     Exists,
@@ -17,13 +18,14 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, Replace
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from vicp import dates
+from vicp import dates, search
 from vicp.models import Project, User
 from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
 from vicp.selectors import first_rows
@@ -474,3 +476,34 @@ def unfinished_drafts(family: Family) -> QuerySet[Visit]:
         .select_related("logged_by", "match")
         .order_by("visited_on", "pk")
     )
+
+
+# --- Search ---------------------------------------------------------------------------
+
+
+def search_families(user: User, query: str) -> QuerySet[Family]:
+    """The cases this person may see whose reference, family name, parents' or
+    children's names, or postcode match `query` (the closest names first)."""
+    children = (
+        Child.objects.alias(name_in_full=Concat("first_name", Value(" "), "last_name"))
+        .filter(family=OuterRef("pk"))
+        .filter(search.names_matching(query, "first_name", "last_name", "name_in_full"))
+    )
+    families = (
+        families_visible_to(user)
+        .alias(
+            compact_postcode=Replace("postcode", Value(" "), Value("")),
+            has_child=Exists(children),
+        )
+        .filter(
+            Q(case_reference__icontains=query)
+            | search.names_matching(query, "family_name", "parents_carers")
+            | Q(compact_postcode__icontains=search.compact(query))
+            | Q(has_child=True)
+        )
+    )
+    if search.fuzzy():
+        return families.annotate(rank=TrigramWordSimilarity(query, "family_name")).order_by(
+            "-rank", "-accepted_on", "-pk"
+        )
+    return families.order_by("-accepted_on", "-pk")

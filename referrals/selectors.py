@@ -3,12 +3,14 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat, Replace
 
+from vicp import search
 from vicp.models import User
 from vicp.permissions import get_object_for_user, visible_to
 
-from .models import Referral
+from .models import Referral, ReferralChild
 from .services import CORRECTABLE_FIELDS
 
 
@@ -110,3 +112,30 @@ def referral_changes(referral: Referral) -> list[FieldChange]:
         before = record
     changes.reverse()
     return changes
+
+
+def search_referrals(user: User, query: str) -> QuerySet[Referral]:
+    """The referrals this person may see whose number, family name, parents' or
+    children's names, or postcode match `query`, newest first."""
+    children = (
+        ReferralChild.objects.alias(name_in_full=Concat("first_name", Value(" "), "last_name"))
+        .filter(referral=OuterRef("pk"))
+        .filter(search.names_matching(query, "first_name", "last_name", "name_in_full"))
+    )
+    number = query.removeprefix("#").strip()
+    matches = (
+        search.names_matching(query, "family_name", "parents_carers")
+        | Q(compact_postcode__icontains=search.compact(query))
+        | Q(has_child=True)
+    )
+    if number.isdigit() and len(number) < 12:
+        matches |= Q(pk=int(number))
+    return (
+        referrals_visible_to(user)
+        .alias(
+            compact_postcode=Replace("postcode", Value(" "), Value("")),
+            has_child=Exists(children),
+        )
+        .filter(matches)
+        .order_by("-created_at", "-pk")
+    )

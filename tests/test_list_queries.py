@@ -99,3 +99,22 @@ def test_concerns_register(client_for, family, alice, django_assert_max_num_quer
         client_for(alice), reverse("families:concerns"), grow, django_assert_max_num_queries
     )
     assert counts[0] == counts[1]
+
+
+@pytest.mark.usefixtures("reference_data")
+def test_search(client_for, alice, sam, cambridgeshire, django_assert_max_num_queries):
+    """Doe families, their referrals and Doe volunteers: ten of each shown, the rest
+    counted."""
+
+    def grow(total):
+        while Referral.objects.count() < total:
+            factories.AcceptedFamilyFactory(
+                project=cambridgeshire, social_worker=sam, accepted_by=alice
+            )
+        while cambridgeshire.volunteers.count() < total:
+            factories.VolunteerFactory(project=cambridgeshire, last_name="Doe")
+
+    counts = query_counts(
+        client_for(alice), reverse("vicp:search") + "?q=doe", grow, django_assert_max_num_queries
+    )
+    assert counts[0] == counts[1]

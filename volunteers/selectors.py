@@ -4,9 +4,12 @@ import datetime
 from typing import Any, TypedDict
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
+from vicp import search
 from vicp.models import User
 from vicp.permissions import get_object_for_user, granted, projects_managed_by, visible_to
 from vicp.selectors import first_rows
@@ -240,3 +243,21 @@ def volunteer_changes(volunteer: Volunteer, limit: int = 30) -> list[VolunteerCh
         before = record
     rows.sort(key=lambda row: row[0], reverse=True)
     return rows[:limit]
+
+
+def search_volunteers(user: User, query: str) -> QuerySet[Volunteer]:
+    """The recruitment records this person may see whose name or email matches `query`
+    (the closest names first on PostgreSQL)."""
+    volunteers = (
+        volunteers_visible_to(user)
+        .alias(name_in_full=Concat("first_name", Value(" "), "last_name"))
+        .filter(
+            search.names_matching(query, "first_name", "last_name", "name_in_full")
+            | Q(email__icontains=query)
+        )
+    )
+    if search.fuzzy():
+        return volunteers.annotate(
+            rank=TrigramWordSimilarity(query, Concat("first_name", Value(" "), "last_name"))
+        ).order_by("-rank", "last_name", "pk")
+    return volunteers.order_by("last_name", "first_name", "pk")

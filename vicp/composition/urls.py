@@ -7,6 +7,7 @@ from . import views
 
 vicp_patterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
 ]
 
 families_patterns = [

@@ -20,9 +20,11 @@ from outcomes import selectors as outcome_selectors
 from outcomes.selectors import missing_evaluations_of
 from referrals import selectors as referral_selectors
 from vicp import audit, drafts, reauth
+from vicp import search as search_text
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_visible_to, role_required
+from vicp.selectors import first_rows
 from volunteers import selectors as volunteer_selectors
 
 from . import services
@@ -282,3 +284,32 @@ def sar_download(request, pk, kind):
     )
     name = f"{export.family.case_reference}-subject-access.{kind}"
     return FileResponse(file.open("rb"), as_attachment=True, filename=name)
+
+
+SEARCH_RESULTS_PER_KIND = 10
+
+
+@role_required(*MANAGERS, User.Role.SOCIAL_WORKER)
+def search(request):
+    """One search over the cases, referrals and recruitment records this person may see,
+    grouped by kind. The query is audited, the results are not."""
+    query = search_text.cleaned(request.GET.get("q", ""))
+    groups = []
+    too_short = not search_text.long_enough(query)
+    if query and not too_short:
+        user = request.user
+        audit.record("search", actor=user, query=query)
+        kinds = [
+            ("Cases", selectors.search_families(user, query)),
+            ("Referrals", referral_selectors.search_referrals(user, query)),
+        ]
+        if not user.is_social_worker:  # social workers see no recruitment records
+            kinds.append(("Volunteers", volunteer_selectors.search_volunteers(user, query)))
+        for label, rows in kinds:
+            head, more = first_rows(rows, SEARCH_RESULTS_PER_KIND)
+            groups.append({"label": label, "rows": head, "more": more})
+    return render(
+        request,
+        "vicp/search.html",
+        {"query": query, "groups": groups, "too_short": bool(query) and too_short},
+    )

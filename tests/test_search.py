@@ -1,0 +1,115 @@
+"""The search box: what each person finds, and only what they may see."""
+
+import pytest
+from django.urls import reverse
+
+from families import selectors as family_selectors
+from tests import factories
+from vicp.models import AuditEvent
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+
+SEARCH = reverse("vicp:search")
+
+
+def found(client, query):
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["CAM-", "doe", "Amy", "amy doe", "cb41aa", "CB4 1AA", "Paper"])
+def test_a_manager_finds_a_case_by_each_thing_people_type(client_for, alice, family, query):
+    if query == "Paper":  # the referrer is not searched: only the family's own details are
+        assert family.case_reference not in found(client_for(alice), query)
+        return
+    assert f'href="{reverse("families:detail", args=[family.pk])}"' in found(
+        client_for(alice), query
+    )
+
+
+def test_a_referral_is_found_by_its_number(client_for, alice, referral):
+    page = found(client_for(alice), str(referral.pk))
+    assert f'href="{reverse("referrals:detail", args=[referral.pk])}"' in page
+
+
+def test_a_volunteer_is_found_by_name_and_email(client_for, alice, ready_volunteer):
+    link = f'href="{reverse("volunteers:detail", args=[ready_volunteer.pk])}"'
+    client = client_for(alice)
+    for query in ("Val Green", "green", "val@example"):
+        assert link in found(client, query), query
+
+
+def test_another_projects_manager_finds_nothing_not_even_a_count(
+    client_for, charlie, family, ready_volunteer
+):
+    page = found(client_for(charlie), "doe")
+    assert family.case_reference not in page and "Doe family" not in page
+    assert "more" not in page
+    assert page.count("None found.") == 3
+    volunteer_page = reverse("volunteers:detail", args=[ready_volunteer.pk])
+    assert volunteer_page not in found(client_for(charlie), "Val Green")
+
+
+def test_social_workers_find_the_families_they_referred_and_no_volunteer(
+    client_for, sam, sally, family, ready_volunteer
+):
+    page = found(client_for(sam), "doe")
+    assert family.case_reference in page
+    assert ">Volunteers</h2>" not in page
+    volunteer_page = reverse("volunteers:detail", args=[ready_volunteer.pk])
+    assert volunteer_page not in found(client_for(sam), "Val")
+    assert family.case_reference not in found(client_for(sally), "doe")
+
+
+@pytest.mark.parametrize("name", ["vera", "una"])
+def test_volunteers_have_no_search(client_for, cast, name):
+    assert client_for(cast[name]).get(SEARCH, {"q": "doe"}).status_code == 404
+
+
+def test_the_query_is_audited_not_the_results(client_for, alice, family):
+    found(client_for(alice), "  Amy   Doe ")
+    (event,) = AuditEvent.objects.filter(action="search")
+    assert event.actor == alice and event.details == {"query": "Amy Doe"}
+
+
+def test_a_query_too_short_is_not_run(client_for, alice, family):
+    page = found(client_for(alice), "d")
+    assert "Type at least two letters" in page and family.case_reference not in page
+    assert not AuditEvent.objects.filter(action="search").exists()
+
+
+@pytest.mark.parametrize("query", ["\x00doe", "doe\x00", "%", "_", "'; drop table", "d" * 500])
+def test_no_query_however_malformed_fails(client_for, alice, family, query):
+    found(client_for(alice), query)
+
+
+def test_the_header_has_the_search_box_for_staff_and_social_workers(client_for, alice, sam, vera):
+    for person in (alice, sam):
+        page = client_for(person).get(reverse("vicp:home")).content.decode()
+        assert f'action="{SEARCH}"' in page
+    assert f'action="{SEARCH}"' not in client_for(vera).get(reverse("vicp:home")).content.decode()
+
+
+def test_many_results_show_ten_a_kind_and_how_many_more(client_for, alice, cambridgeshire, sam):
+    for _ in range(12):
+        factories.AcceptedFamilyFactory(
+            project=cambridgeshire, social_worker=sam, accepted_by=alice
+        )
+    page = found(client_for(alice), "doe")
+    assert "And 2 more" in page
+
+
+def test_a_misspelt_name_finds_the_family_on_postgresql(postgres, alice, cambridgeshire, sam):
+    children = [{**factories.doe_children()[0], "first_name": "Jaydon", "last_name": "Smith"}]
+    family = factories.AcceptedFamilyFactory(
+        project=cambridgeshire,
+        social_worker=sam,
+        accepted_by=alice,
+        family_name="Smith",
+        children=children,
+    )
+    # Trigram similarity, not a substring: "Jayden" for Jaydon, "Smyth" for Smith.
+    assert list(family_selectors.search_families(alice, "Jayden")) == [family]
+    assert list(family_selectors.search_families(alice, "Smyth")) == [family]
+    assert not family_selectors.search_families(alice, "Xylophone").exists()
