@@ -11,6 +11,7 @@ bench needs no password and the app has no back door.
 import datetime
 from dataclasses import dataclass
 from importlib import import_module
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -126,6 +127,18 @@ def main_pages(actors):
         ("Report list: manager", "manager", "outcomes:report_list", ()),
     ]
     pages = [Page(label, role, _url(name, *args), name) for label, role, name, args in rows]
+    # The search box, for a name typed right and one misspelt (a letter swapped: only
+    # trigram similarity finds it), as a manager (one project) and the admin (all).
+    name = actors.heavy_family.family_name
+    misspelt = name[:-2] + name[-1] + name[-2] if len(name) > 3 else name
+    search = _url("vicp:search")
+    for label, role, typed in (
+        ("Search a family name: manager", "manager", name),
+        ("Search a misspelt name: manager", "manager", misspelt),
+        ("Search a misspelt name: admin", "admin", misspelt),
+    ):
+        url = f"{search}?{urlencode({'q': typed})}" if search else None
+        pages.append(Page(label, role, url, "vicp:search"))
     # What a session alone costs (reading it, the user, the two-step device, saving it on
     # every request): the floor page requested with a volunteer's session cookie.
     pages.append(Page("Floor with a session cookie", "volunteer", reverse("bench_floor"), "", True))
