@@ -54,6 +54,10 @@ def test_the_manager_sees_their_projects_figures_and_chart(client_for, alice, sa
     assert "50%" in page and "1 of 2" in page
     assert 'src="data:image/svg+xml;base64,' in page
     assert "+4.0" in page  # every area went from 3 to 7
+    # The estimate explains itself, with the method the report uses.
+    assert "less the cost of running the scheme" in page
+    assert "How the net savings are worked out" in page
+    assert figures["savings_method"][-1] in page.replace("&#x27;", "'")
 
 
 def test_another_projects_manager_sees_none_of_it(client_for, alice, sam, charlie, cambridgeshire):
