@@ -18,9 +18,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, Concat, Replace
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -483,25 +482,25 @@ def unfinished_drafts(family: Family) -> QuerySet[Visit]:
 
 def search_families(user: User, query: str) -> QuerySet[Family]:
     """The cases this person may see whose reference, family name, parents' or
-    children's names, or postcode match `query` (the closest names first)."""
-    children = (
-        Child.objects.alias(name_in_full=Concat("first_name", Value(" "), "last_name"))
-        .filter(family=OuterRef("pk"))
-        .filter(search.names_matching(query, "first_name", "last_name", "name_in_full"))
-    )
-    families = (
-        families_visible_to(user)
-        .alias(
-            compact_postcode=Replace("postcode", Value(" "), Value("")),
-            has_child=Exists(children),
-        )
-        .filter(
+    children's names, or postcode match `query` (the closest names first).
+
+    The cases that match are found first, each condition through its own index (the
+    family's columns in one query, the children's in another); what this person may
+    see is then read among them."""
+    matching = set(
+        Family.objects.filter(
             Q(case_reference__icontains=query)
-            | search.names_matching(query, "family_name", "parents_carers")
-            | Q(compact_postcode__icontains=search.compact(query))
-            | Q(has_child=True)
+            | search.names_matching(query, "family_name")
+            | search.text_matching(query, "parents_carers")
+            | search.postcode_matching(query)
+        ).values_list("pk", flat=True)
+    )
+    matching |= set(
+        Child.objects.filter(search.person_matching(query, "first_name", "last_name")).values_list(
+            "family_id", flat=True
         )
     )
+    families = families_visible_to(user).filter(pk__in=matching)
     if search.fuzzy():
         return families.annotate(rank=TrigramWordSimilarity(query, "family_name")).order_by(
             "-rank", "-accepted_on", "-pk"

@@ -3,8 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models import Q, QuerySet
 
 from vicp import search
 from vicp.models import User
@@ -116,26 +115,20 @@ def referral_changes(referral: Referral) -> list[FieldChange]:
 
 def search_referrals(user: User, query: str) -> QuerySet[Referral]:
     """The referrals this person may see whose number, family name, parents' or
-    children's names, or postcode match `query`, newest first."""
-    children = (
-        ReferralChild.objects.alias(name_in_full=Concat("first_name", Value(" "), "last_name"))
-        .filter(referral=OuterRef("pk"))
-        .filter(search.names_matching(query, "first_name", "last_name", "name_in_full"))
-    )
+    children's names, or postcode match `query`, newest first (the matches found first,
+    each through its index; what this person may see then read among them)."""
     number = query.removeprefix("#").strip()
-    matches = (
-        search.names_matching(query, "family_name", "parents_carers")
-        | Q(compact_postcode__icontains=search.compact(query))
-        | Q(has_child=True)
+    condition = (
+        search.names_matching(query, "family_name")
+        | search.text_matching(query, "parents_carers")
+        | search.postcode_matching(query)
     )
     if number.isdigit() and len(number) < 12:
-        matches |= Q(pk=int(number))
-    return (
-        referrals_visible_to(user)
-        .alias(
-            compact_postcode=Replace("postcode", Value(" "), Value("")),
-            has_child=Exists(children),
-        )
-        .filter(matches)
-        .order_by("-created_at", "-pk")
+        condition |= Q(pk=int(number))
+    matching = set(Referral.objects.filter(condition).values_list("pk", flat=True))
+    matching |= set(
+        ReferralChild.objects.filter(
+            search.person_matching(query, "first_name", "last_name")
+        ).values_list("referral_id", flat=True)
     )
+    return referrals_visible_to(user).filter(pk__in=matching).order_by("-created_at", "-pk")

@@ -1,10 +1,15 @@
 """Matching what someone typed into the search box against names and references.
 
-On PostgreSQL a name also matches by trigram word similarity (pg_trgm), so a misspelt
-name ("Jayden" for "Jaydon") is still found; elsewhere (SQLite, for development) only
-a plain substring matches. Each app searches its own records through its own
-selectors with these helpers, so nobody finds what they may not see.
+On PostgreSQL a name also matches by trigram similarity (pg_trgm), so a misspelt name
+("Jayden" for "Jaydon") is still found; elsewhere (SQLite, for development) only a
+plain substring matches. Each app searches its own records through its own selectors
+with these helpers, so nobody finds what they may not see.
+
+Every condition here is one a GIN trigram index answers (the apps' search-index
+migrations), so that a search reads the index rather than every row.
 """
+
+import re
 
 from django.db import connection
 from django.db.models import Q
@@ -12,6 +17,9 @@ from django.db.models import Q
 # Shorter than this, a search would match nearly everything; longer, it is not a name.
 MIN_LENGTH = 2
 MAX_LENGTH = 100
+# A whole UK postcode typed without its space (CB41AA): the last three characters are
+# the inward code.
+COMPACT_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
 
 
 def cleaned(typed: str) -> str:
@@ -32,17 +40,43 @@ def fuzzy() -> bool:
 
 
 def names_matching(query: str, *fields: str) -> Q:
-    """Rows where any of `fields` contains `query`, or (on PostgreSQL) has a word like it."""
+    """Rows where any of `fields` (each a short name) contains `query`, or (on PostgreSQL)
+    is like it as a whole or has a word like it."""
     condition = Q()
     for field in fields:
         condition |= Q(**{f"{field}__icontains": query})
         if fuzzy():
-            # Similar as a whole (a misspelt name) or to a word within (one name of several).
             condition |= Q(**{f"{field}__trigram_similar": query})
             condition |= Q(**{f"{field}__trigram_word_similar": query})
     return condition
 
 
-def compact(text: str) -> str:
-    """Text without its spaces, to match a postcode however it is typed."""
-    return "".join(text.split())
+def text_matching(query: str, *fields: str) -> Q:
+    """As `names_matching`, for longer text holding several names (parents and carers):
+    a word like `query` within it, never the whole."""
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": query})
+        if fuzzy():
+            condition |= Q(**{f"{field}__trigram_word_similar": query})
+    return condition
+
+
+def person_matching(query: str, first_name: str, last_name: str) -> Q:
+    """A person by their names: "Amy Doe" needs each word to match the first or the last
+    name; one word may match either."""
+    words = query.split()
+    condition = Q()
+    for word in words:
+        condition &= names_matching(word, first_name, last_name)
+    return condition
+
+
+def postcode_matching(query: str, field: str = "postcode") -> Q:
+    """A postcode typed with or without its space, whole or in part."""
+    typed = query.upper()
+    compact = "".join(typed.split())
+    condition = Q(**{f"{field}__icontains": typed})
+    if COMPACT_POSTCODE.match(compact):
+        condition |= Q(**{f"{field}__iexact": f"{compact[:-3]} {compact[-3:]}"})
+    return condition

@@ -246,15 +246,10 @@ def volunteer_changes(volunteer: Volunteer, limit: int = 30) -> list[VolunteerCh
 
 
 def search_volunteers(user: User, query: str) -> QuerySet[Volunteer]:
-    """The recruitment records this person may see whose name or email matches `query`
+    """The recruitment records this person may see whose names or email match `query`
     (the closest names first on PostgreSQL)."""
-    volunteers = (
-        volunteers_visible_to(user)
-        .alias(name_in_full=Concat("first_name", Value(" "), "last_name"))
-        .filter(
-            search.names_matching(query, "first_name", "last_name", "name_in_full")
-            | Q(email__icontains=query)
-        )
+    volunteers = volunteers_visible_to(user).filter(
+        search.person_matching(query, "first_name", "last_name") | Q(email__icontains=query)
     )
     if search.fuzzy():
         return volunteers.annotate(

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
 
     operations = [
         *trigram_indexes("families_family", "family_name"),
+        *trigram_indexes("families_family", "postcode"),
         *trigram_indexes("families_family", "parents_carers"),
         *trigram_indexes("families_family", "case_reference"),
         *trigram_indexes("families_child", "first_name"),

@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
 
     operations = [
         *trigram_indexes("referrals_referral", "family_name"),
+        *trigram_indexes("referrals_referral", "postcode"),
         *trigram_indexes("referrals_referral", "parents_carers"),
         *trigram_indexes("referrals_referralchild", "first_name"),
         *trigram_indexes("referrals_referralchild", "last_name"),
