@@ -126,14 +126,18 @@ def test_a_manager_finds_a_declined_re_referral_of_a_closed_case(
     expect(page.get_by_role("heading", level=1)).to_have_text("All referrals")
     expect(page.get_by_role("link", name="Doe family")).to_be_visible()
 
-    page.get_by_label("Search").fill("zofia")
-    click_to_load(page, page.get_by_role("button", name="Search"))
+    page.get_by_label("Search", exact=True).fill("zofia")
+    click_to_load(
+        page, page.get_by_role("search", name="Referrals").get_by_role("button", name="Search")
+    )
     expect(page.get_by_role("link", name="Doe family")).to_have_count(0)
     expect(page.get_by_role("link", name="Nowak family")).to_have_count(2)
 
     page.get_by_label("Status").select_option(label="Declined")
-    click_to_load(page, page.get_by_role("button", name="Search"))
-    expect(page.get_by_label("Search")).to_have_value("zofia")
+    click_to_load(
+        page, page.get_by_role("search", name="Referrals").get_by_role("button", name="Search")
+    )
+    expect(page.get_by_label("Search", exact=True)).to_have_value("zofia")
     click_to_load(page, page.get_by_role("link", name=f"{again.pk}: Nowak family"))
 
     expect(page.get_by_role("heading", name="Re-referral of a closed case")).to_be_visible()

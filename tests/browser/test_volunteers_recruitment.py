@@ -75,7 +75,7 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
     # 2. The project manager finds her on the board.
     sign_in(page, alice.email)
     click_to_load(page, page.get_by_role("link", name="Volunteers", exact=True))
-    page.get_by_label("Search").fill("osei")
+    page.get_by_label("Search", exact=True).fill("osei")
     click_to_load(page, page.get_by_role("button", name="Filter"))
     page.get_by_role("link", name="Nia Osei").click()
     page.wait_for_url(f"**/volunteers/{nia.pk}/")
