@@ -6,4 +6,9 @@ class VicpConfig(AppConfig):
     verbose_name = "ViCP"
 
     def ready(self):
+        from django.urls import register_converter  # noqa: PLC0415
+
+        from .exports import ExportFormatConverter  # noqa: PLC0415
+
+        register_converter(ExportFormatConverter, "export")
         from . import signals  # noqa: F401, PLC0415  (connects the sign-in audit receivers)

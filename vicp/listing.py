@@ -1,0 +1,55 @@
+"""What every list shares: its filters (django-filter) with the state in the URL, a
+sort order chosen from the column headings, pages, and exports of what it shows."""
+
+from typing import Any
+
+import django_filters
+from django.core.paginator import Page, Paginator
+
+from .forms import FilterForm
+
+SORT = "sort"
+
+
+class ListFilterForm(FilterForm):
+    """A list's filter form. A range's end may not come before its start: every pair of
+    fields named `<name>_from` and `<name>_to` is checked."""
+
+    def clean(self):
+        data = super().clean()
+        for name in self.fields:
+            if not name.endswith("_from"):
+                continue
+            end_name = name.removesuffix("_from") + "_to"
+            start, end = data.get(name), data.get(end_name)
+            if start is not None and end is not None and start > end:
+                self.add_error(end_name, "The end is before the start.")
+        return data
+
+
+class ListFilter(django_filters.FilterSet):
+    """A list's filters. A bad value (a date like "31/31/2026") shows its message next
+    to the field and filters nothing out rather than failing the page."""
+
+    class Meta:
+        form = ListFilterForm
+
+    def applied(self) -> dict[str, Any]:
+        """The filters in force, as they were sent (an invalid one is not applied)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # cleans the form: cleaned_data holds the valid filters only
+        return {
+            name: self.data.getlist(name) if len(self.data.getlist(name)) > 1 else self.data[name]
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", [])
+        }
+
+
+def list_page(request, list_filter: ListFilter, per_page: int) -> dict[str, Any]:
+    """A template's context for one page of a filtered list: `filter`, `page` and
+    `query` (the filters and sort as a query string, for the page and export links)."""
+    page: Page = Paginator(list_filter.qs, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"filter": list_filter, "page": page, "query": query.urlencode()}
