@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from vicp.exports import FORMULA_STARTS, Column, csv_response, export_response, xlsx_response
 from tests.factories import ProjectManagerFactory
+from vicp.exports import FORMULA_STARTS, Column, csv_response, export_response, xlsx_response
 from vicp.models import AuditEvent
 
 LONDON = ZoneInfo("Europe/London")
@@ -60,8 +60,9 @@ def test_the_xlsx_holds_real_dates_and_numbers():
     rows = xlsx_of(xlsx_response(ROWS, COLUMNS, "vicp-test", "Test"))
     assert rows[0] == ["name", "visited on", "logged at", "miles", "contact made"]
     name, visited_on, logged_at, miles, contact = rows[1]
-    assert visited_on == datetime.datetime(2026, 3, 1)  # openpyxl reads a date cell back so
-    assert logged_at == datetime.datetime(2026, 7, 1, 9, 30)  # London time, as people read it
+    # openpyxl reads a date cell back as a moment with no time zone.
+    assert visited_on == datetime.datetime(2026, 3, 1)  # noqa: DTZ001
+    assert logged_at == datetime.datetime(2026, 7, 1, 9, 30)  # noqa: DTZ001  (London time)
     assert miles == 4.5
     assert (name, contact) == ("Amira Khan", "yes")
     assert rows[2] == ["Zoë Ørsted", None, None, None, "no"]
