@@ -1,11 +1,16 @@
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
+from referrals.models import LevelOfNeed, PlanType
+from vicp import search
 from vicp.forms import DateInput, FilterForm
-from vicp.models import Project
+from vicp.listing import ListFilter
+from vicp.models import Project, User
+from volunteers.models import Volunteer
 
 from . import policy
-from .models import Concern, ConcernCategory
+from .models import Child, Concern, ConcernCategory, Family, Match
+from .selectors import family_ids_matching
 
 # A concern is waiting to be acknowledged, acknowledged, or closed; "open" is either of
 # the first two.
@@ -96,3 +101,118 @@ class ConcernFilter(django_filters.FilterSet):
             for name, value in self.form.cleaned_data.items()
             if value not in (None, "")
         }
+
+
+# The families list shows open cases until someone asks for others.
+OPEN = "open"
+ANY = "any"
+FAMILY_STATUSES = [
+    (OPEN, "Open (not closed)"),
+    *Family.Status.choices,
+    (ANY, "Any status, closed too"),
+]
+
+
+def _date(label: str, field: str, lookup: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label, field_name=field, lookup_expr=lookup, widget=DateInput()
+    )
+
+
+class FamilyFilter(ListFilter):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Case reference, family name, a parent's or child's name, or postcode.",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=FAMILY_STATUSES, method="by_status", empty_label=None, null_label=None
+    )
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.none(), empty_label="All projects"
+    )
+    volunteer = django_filters.ModelChoiceFilter(
+        label="Volunteer",
+        queryset=Volunteer.objects.none(),
+        method="by_volunteer",
+        empty_label="Any volunteer",
+        help_text="Families this volunteer works or worked with.",
+    )
+    social_worker = django_filters.ModelChoiceFilter(
+        label="Social worker",
+        field_name="referral__social_worker",
+        queryset=User.objects.none(),
+        empty_label="Any social worker",
+    )
+    level_of_need = django_filters.ChoiceFilter(
+        label="Level of need",
+        field_name="level_of_need__ordinal",
+        choices=[],
+        empty_label="Any level",
+    )
+    cp_plan = django_filters.ChoiceFilter(
+        label="Child protection plan",
+        choices=[("yes", "A child is on a CP plan"), ("no", "No child on a CP plan")],
+        method="by_cp_plan",
+        empty_label="Either",
+    )
+    accepted_from = _date("Accepted from", "accepted_on", "gte")
+    accepted_to = _date("Accepted to", "accepted_on", "lte")
+    closed_from = _date("Closed from", "closed_on", "gte")
+    closed_to = _date("Closed to", "closed_on", "lte")
+    sort = django_filters.OrderingFilter(
+        fields=[
+            ("case_reference", "case"),
+            ("family_name", "family"),
+            ("accepted_on", "accepted"),
+            ("closed_on", "closed"),
+            ("last_contact_on", "last_contact"),
+        ],
+        label="Sort by",
+    )
+
+    class Meta(ListFilter.Meta):
+        model = Family
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, user: User, projects, volunteers, social_workers, **kw):
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = OPEN
+        super().__init__(data, *args, **kw)
+        self.filters["project"].queryset = projects
+        self.filters["volunteer"].queryset = volunteers
+        self.filters["social_worker"].queryset = social_workers
+        self.filters["level_of_need"].extra["choices"] = [
+            (str(ordinal), str(ordinal))
+            for ordinal in LevelOfNeed.objects.order_by("ordinal")
+            .values_list("ordinal", flat=True)
+            .distinct()
+        ]
+        if not user.is_manager:
+            for name in ("volunteer", "social_worker", "level_of_need", "project"):
+                del self.filters[name]
+
+    def search(self, queryset: QuerySet[Family], name: str, value: str) -> QuerySet[Family]:
+        query = search.cleaned(value)
+        if not query:
+            return queryset
+        return queryset.filter(pk__in=family_ids_matching(query))
+
+    def by_status(self, queryset: QuerySet[Family], name: str, value: str) -> QuerySet[Family]:
+        if value == ANY:
+            return queryset
+        if value == OPEN:
+            return queryset.exclude(status=Family.Status.CLOSED)
+        return queryset.filter(status=value)
+
+    def by_volunteer(self, queryset: QuerySet[Family], name: str, value) -> QuerySet[Family]:
+        return queryset.filter(Exists(Match.objects.filter(family=OuterRef("pk"), volunteer=value)))
+
+    def by_cp_plan(self, queryset: QuerySet[Family], name: str, value: str) -> QuerySet[Family]:
+        on_plan = Exists(
+            Child.objects.filter(
+                family=OuterRef("pk"), plan_type=PlanType.CP, left_household_on=None
+            )
+        )
+        return queryset.filter(on_plan if value == "yes" else ~on_plan)

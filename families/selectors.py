@@ -28,6 +28,7 @@ from vicp import dates, search
 from vicp.models import Project, User
 from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
 from vicp.selectors import first_rows
+from volunteers.models import Volunteer
 
 from . import policy
 from .models import Child, Concern, ConcernAction, Family, Goal, Match, Visit
@@ -56,11 +57,36 @@ def family_list(user: User) -> QuerySet[Family]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    last_contact = (
+        Visit.objects.filter(
+            match__family=OuterRef("pk"), status=Visit.Status.LOGGED, contact_made=True
+        )
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
     return (
         families_visible_to(user)
-        .annotate(child_count=Coalesce(Subquery(children), 0))
+        .select_related("referral__social_worker")
+        .annotate(
+            child_count=Coalesce(Subquery(children), 0), last_contact_on=Subquery(last_contact)
+        )
         .order_by("status", "-accepted_on", "-pk")
     )
+
+
+def family_list_volunteers(user: User) -> QuerySet[Volunteer]:
+    """The volunteers a manager may filter their families by: those who have worked
+    with a family this person may see."""
+    return Volunteer.objects.filter(
+        Exists(Match.objects.filter(volunteer=OuterRef("pk"), family__in=families_visible_to(user)))
+    ).order_by("first_name", "last_name", "pk")
+
+
+def family_list_social_workers(user: User) -> QuerySet[User]:
+    """The social workers who referred a family this person may see."""
+    return User.objects.filter(
+        pk__in=families_visible_to(user).values("referral__social_worker")
+    ).order_by("first_name", "last_name", "pk")
 
 
 def family_for_user(user: User, pk: int | str) -> Family:
@@ -480,13 +506,10 @@ def unfinished_drafts(family: Family) -> QuerySet[Visit]:
 # --- Search ---------------------------------------------------------------------------
 
 
-def search_families(user: User, query: str) -> QuerySet[Family]:
-    """The cases this person may see whose reference, family name, parents' or
-    children's names, or postcode match `query` (the closest names first).
-
-    The cases that match are found first, each condition through its own index (the
-    family's columns in one query, the children's in another); what this person may
-    see is then read among them."""
+def family_ids_matching(query: str) -> set[int]:
+    """The cases whose reference, family name, parents' or children's names, or
+    postcode match `query`, whoever may see them: each condition through its own index
+    (the family's columns in one query, the children's in another)."""
     matching = set(
         Family.objects.filter(
             Q(case_reference__icontains=query)
@@ -500,7 +523,14 @@ def search_families(user: User, query: str) -> QuerySet[Family]:
             "family_id", flat=True
         )
     )
-    families = families_visible_to(user).filter(pk__in=matching)
+    return matching
+
+
+def search_families(user: User, query: str) -> QuerySet[Family]:
+    """The cases this person may see that match `query` (the closest names first):
+    the matching cases are found first, then what this person may see is read among
+    them."""
+    families = families_visible_to(user).filter(pk__in=family_ids_matching(query))
     if search.fuzzy():
         return families.annotate(rank=TrigramWordSimilarity(query, "family_name")).order_by(
             "-rank", "-accepted_on", "-pk"

@@ -10,6 +10,7 @@ app_name = "families"
 
 urlpatterns = [
     path("", views.family_list, name="list"),
+    path("export.<export:fmt>", views.family_export, name="export"),
     path("<int:pk>/match/", views.match_volunteer, name="match"),
     path("<int:pk>/details/", views.edit_details, name="edit_details"),
     path("<int:pk>/social-worker/", views.change_social_worker, name="change_social_worker"),

@@ -10,14 +10,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from vicp import audit, drafts
-from vicp.exports import csv_writer
+from vicp.exports import Column, csv_writer, export_response
 from vicp.forms import add_service_errors
+from vicp.listing import list_page
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_managed_by, role_required
 from vicp.reauth import password_confirmation_required
 
 from . import mileage, policy, selectors, services
-from .filters import ConcernFilter, status_of
+from .filters import ConcernFilter, FamilyFilter, status_of
 from .forms import (
     ChangeSocialWorkerForm,
     ChangeVolunteerForm,
@@ -47,11 +48,55 @@ MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 
 
 @role_required(User.Role.PROJECT_MANAGER, User.Role.ADMIN, User.Role.SOCIAL_WORKER)
-def family_list(request):
-    page = Paginator(selectors.family_list(request.user), PER_PAGE).get_page(
-        request.GET.get("page")
+def _family_filter(request):
+    user = request.user
+    return FamilyFilter(
+        request.GET,
+        queryset=selectors.family_list(user),
+        user=user,
+        projects=projects_managed_by(user),
+        volunteers=selectors.family_list_volunteers(user),
+        social_workers=selectors.family_list_social_workers(user),
     )
-    return render(request, "families/family_list.html", {"page": page})
+
+
+def family_list(request):
+    context = list_page(request, _family_filter(request), PER_PAGE)
+    return render(request, "families/family_list.html", context)
+
+
+FAMILY_COLUMNS = [
+    Column("case reference", lambda family: family.case_reference),
+    Column("family name", lambda family: family.family_name),
+    Column("project", lambda family: family.project.code),
+    Column("status", lambda family: family.get_status_display()),
+    Column("children", lambda family: family.child_count),
+    Column(
+        "level of need",
+        lambda family: family.level_of_need.ordinal if family.level_of_need else None,
+    ),
+    Column("social worker", lambda family: family.referral.referrer_name),
+    Column("accepted on", lambda family: family.accepted_on),
+    Column("last contact", lambda family: family.last_contact_on),
+    Column("closed on", lambda family: family.closed_on),
+]
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def family_export(request, fmt):
+    """The families list as its filters show it: no addresses, contacts or narrative."""
+    family_filter = _family_filter(request)
+    return export_response(
+        request,
+        fmt=fmt,
+        rows=family_filter.qs,
+        columns=FAMILY_COLUMNS,
+        filename="vicp-families",
+        title="Families",
+        action="families.exported",
+        filters=family_filter.applied(),
+    )
 
 
 @role_required(*MANAGERS)

@@ -12,6 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>[^()]*)\)")
 UNNAMED_GROUP = re.compile(r"\((?!\?)(?P<body>[^()]*)\)")  # e.g. simple-history's admin
 SAMPLE_UUID = str(uuid.UUID(int=1))
+# Parameters that name no record: a list's export format (csv or xlsx). A route with
+# only these is swept as a page without parameters, at its first format.
+NOT_RECORD_PARAMS = {"fmt"}
 
 
 @dataclass
@@ -42,7 +45,9 @@ def _literal(regex):
 def _walk(patterns, prefix="", namespace="", params=()):
     for entry in patterns:
         regex = _literal(entry.pattern.regex.pattern)
-        names = params + tuple(entry.pattern.regex.groupindex)
+        names = params + tuple(
+            name for name in entry.pattern.regex.groupindex if name not in NOT_RECORD_PARAMS
+        )
         if isinstance(entry, URLResolver):
             ns = namespace
             if entry.namespace:

@@ -115,6 +115,11 @@ class User(AbstractUser):
     def is_admin(self):
         return self.role == self.Role.ADMIN
 
+    @property
+    def is_manager(self):
+        """A project manager or an administrator: the people who run the casework."""
+        return self.role in (self.Role.PROJECT_MANAGER, self.Role.ADMIN)
+
 
 project_code_validator = RegexValidator(
     r"^[A-Z]{2,5}$", "Use 2 to 5 capital letters, for example CAM."
