@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from referrals.models import LevelOfNeed, PlanType
 from vicp import search
-from vicp.forms import DateInput, FilterForm
+from vicp.forms import DateInput
 from vicp.listing import ListFilter
 from vicp.models import Project, User
 from volunteers.models import Volunteer
@@ -35,16 +35,7 @@ def status_of(concern: Concern) -> str:
     return STATUSES["acknowledged" if concern.acknowledged_at else "waiting"]
 
 
-class ConcernFilterForm(FilterForm):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("raised_from"), data.get("raised_to")
-        if start and end and start > end:
-            self.add_error("raised_to", "The end date is before the start date.")
-        return data
-
-
-class ConcernFilter(django_filters.FilterSet):
+class ConcernFilter(ListFilter):
     project = django_filters.ModelChoiceFilter(
         field_name="family__project", queryset=Project.objects.none(), empty_label="All projects"
     )
@@ -76,8 +67,7 @@ class ConcernFilter(django_filters.FilterSet):
         widget=DateInput(),
     )
 
-    class Meta:
-        form = ConcernFilterForm
+    class Meta(ListFilter.Meta):
         model = Concern
         fields = ["project", "status", "kind", "category", "overdue", "raised_from", "raised_to"]
 
@@ -90,17 +80,6 @@ class ConcernFilter(django_filters.FilterSet):
 
     def by_overdue(self, queryset: QuerySet[Concern], name: str, value: str) -> QuerySet[Concern]:
         return policy.overdue(queryset)
-
-    def applied(self) -> dict[str, str]:
-        """The filters in force, as they were sent (an invalid one is not applied)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()  # cleans the form: cleaned_data holds the valid filters only
-        return {
-            name: self.data[name]
-            for name, value in self.form.cleaned_data.items()
-            if value not in (None, "")
-        }
 
 
 # The families list shows open cases until someone asks for others.

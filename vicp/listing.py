@@ -23,7 +23,7 @@ class ListFilterForm(FilterForm):
             end_name = name.removesuffix("_from") + "_to"
             start, end = data.get(name), data.get(end_name)
             if start is not None and end is not None and start > end:
-                self.add_error(end_name, "The end is before the start.")
+                self.add_error(end_name, "The end date is before the start date.")
         return data
 
 

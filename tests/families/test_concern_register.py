@@ -1,8 +1,6 @@
 """The concerns register: every concern of a manager's projects, filtered, exported."""
 
-import csv
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
@@ -10,14 +8,15 @@ from django.utils import timezone
 
 from families import services
 from tests import factories
+from tests.exports import confirmed, xlsx_rows
+from tests.exports import csv_rows as exported_rows
 from tests.factories import PASSWORD
 from vicp.models import AuditEvent
-from vicp.reauth import SESSION_KEY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 REGISTER = reverse("families:concerns")
-CSV = reverse("families:concerns_csv")
+CSV = reverse("families:concerns_export", args=["csv"])
 CONFIRM = reverse("vicp:confirm_password")
 DETAILS = "Amy said she was hit with a belt."
 
@@ -70,18 +69,9 @@ def pks(concerns, *names):
     return [concerns[name].pk for name in names]
 
 
-def confirmed(client):
-    session = client.session
-    session[SESSION_KEY] = int(timezone.now().timestamp())
-    session.save()
-    return client
-
-
 def csv_rows(client, **filters):
-    response = client.get(CSV, filters)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    header, *rows = exported_rows(client.get(CSV, filters))
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 # --- Who may reach it -------------------------------------------------------------------
@@ -273,9 +263,8 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_narrative(client_for, al
         concern.details = DETAILS
         concern.save()
     client = confirmed(client_for(alice))
-    response = client.get(CSV, {"category": "neglect"})
-    assert DETAILS not in response.content.decode()
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = exported_rows(client.get(CSV, {"category": "neglect"}))
+    assert DETAILS not in str(rows)
     assert rows[0] == [
         "case reference",
         "project code",
@@ -373,7 +362,11 @@ def test_exporting_is_audited_with_the_count_and_the_filters(client_for, alice, 
     csv_rows(confirmed(client_for(alice)), category="neglect", overdue="yes")
     event = AuditEvent.objects.get(action="concerns.exported")
     assert event.actor == alice
-    assert event.details == {"count": 1, "filters": {"category": "neglect", "overdue": "yes"}}
+    assert event.details == {
+        "format": "csv",
+        "count": 1,
+        "filters": {"category": "neglect", "overdue": "yes"},
+    }
 
 
 # --- Reached by clicking ----------------------------------------------------------------------
@@ -427,3 +420,15 @@ def test_allegations_are_listed_for_the_projects_safeguarding_lead_only(
     for person in (alice, ada):
         page = client_for(person).get(REGISTER, {"kind": "allegation"}).content.decode()
         assert reverse("families:concern", args=[allegation.pk]) in page
+
+
+def test_the_xlsx_holds_the_same_rows_as_the_csv(client_for, alice, concerns):
+    client = confirmed(client_for(alice))
+    csv_table = exported_rows(client.get(CSV, {"status": "open"}))
+    xlsx_table = xlsx_rows(
+        client.get(reverse("families:concerns_export", args=["xlsx"]), {"status": "open"})
+    )
+    assert len(xlsx_table) == len(csv_table) == 4
+    assert [row[0] for row in xlsx_table] == [row[0] for row in csv_table]
+    raised_at = xlsx_table[1][4]
+    assert isinstance(raised_at, datetime.datetime)  # a moment the spreadsheet can sort

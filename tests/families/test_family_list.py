@@ -114,7 +114,7 @@ def test_an_end_before_the_start_is_explained_and_nothing_fails(client_for, alic
         LIST, {"accepted_from": "2026-12-01", "accepted_to": "2026-11-01"}
     )
     assert response.status_code == 200
-    assert "The end is before the start." in response.content.decode()
+    assert "The end date is before the start date." in response.content.decode()
 
 
 @pytest.mark.parametrize("bad", ["31/31/2026", "x" * 300, "\x00", "2026-02-30"])
