@@ -9,6 +9,11 @@ from . import two_factor_views, views
 
 urlpatterns = [
     path("social-workers/", views.social_worker_list, name="social_workers"),
+    path(
+        "social-workers/export.<export:fmt>",
+        views.social_worker_export,
+        name="social_worker_export",
+    ),
     path("social-workers/invite/", views.invite_social_worker, name="invite_social_worker"),
     path(
         "social-workers/<int:pk>/resend-invitation/",

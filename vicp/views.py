@@ -13,7 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import audit, drafts, reauth, services
-from .exports import csv_writer
+from .exports import Column, csv_writer, export_response
+from .filters import SocialWorkerFilter
 from .forms import (
     AuditSearchForm,
     ConfirmPasswordForm,
@@ -23,11 +24,13 @@ from .forms import (
 )
 from .health import check_services
 from .http import safe_next_url
+from .listing import list_page
 from .models import ProjectUserObjectPermission, User
 from .permissions import projects_managed_by, role_required
 from .selectors import audit_events_visible_to
 
 MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
+SOCIAL_WORKERS_PER_PAGE = 50
 
 
 @login_not_required
@@ -55,10 +58,49 @@ def _social_workers_of(projects):
     )
 
 
+def _social_worker_filter(request):
+    projects = projects_managed_by(request.user)
+    return SocialWorkerFilter(
+        request.GET, queryset=_social_workers_of(projects), projects=projects.order_by("name")
+    )
+
+
 @role_required(*MANAGERS)
 def social_worker_list(request):
-    social_workers = _social_workers_of(projects_managed_by(request.user))
-    return render(request, "vicp/social_worker_list.html", {"social_workers": social_workers})
+    context = list_page(request, _social_worker_filter(request), SOCIAL_WORKERS_PER_PAGE)
+    return render(request, "vicp/social_worker_list.html", context)
+
+
+def _project_codes(social_worker):
+    return ", ".join(link.content_object.code for link in social_worker.project_links)
+
+
+SOCIAL_WORKER_COLUMNS = [
+    Column("first name", lambda user: user.first_name),
+    Column("last name", lambda user: user.last_name),
+    Column("email", lambda user: user.email),
+    Column("local authority", lambda user: user.organisation),
+    Column("team", lambda user: user.team),
+    Column("phone", lambda user: user.phone),
+    Column("projects", _project_codes),
+    Column("account", lambda user: "active" if user.has_usable_password() else "invited"),
+]
+
+
+@role_required(*MANAGERS)
+@reauth.password_confirmation_required
+def social_worker_export(request, fmt):
+    social_worker_filter = _social_worker_filter(request)
+    return export_response(
+        request,
+        fmt=fmt,
+        rows=social_worker_filter.qs,
+        columns=SOCIAL_WORKER_COLUMNS,
+        filename="vicp-social-workers",
+        title="Social workers",
+        action="social_workers.exported",
+        filters=social_worker_filter.applied(),
+    )
 
 
 @role_required(*MANAGERS)
