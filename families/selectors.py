@@ -509,21 +509,18 @@ def unfinished_drafts(family: Family) -> QuerySet[Visit]:
 def family_ids_matching(query: str) -> set[int]:
     """The cases whose reference, family name, parents' or children's names, or
     postcode match `query`, whoever may see them: each condition through its own index
-    (the family's columns in one query, the children's in another)."""
-    matching = set(
+    (the family's columns in one part of the query, the children's in another)."""
+    return search.ids_matching(
         Family.objects.filter(
             Q(case_reference__icontains=query)
             | search.names_matching(query, "family_name")
             | search.text_matching(query, "parents_carers")
             | search.postcode_matching(query)
-        ).values_list("pk", flat=True)
-    )
-    matching |= set(
+        ).values_list("pk", flat=True),
         Child.objects.filter(search.person_matching(query, "first_name", "last_name")).values_list(
             "family_id", flat=True
-        )
+        ),
     )
-    return matching
 
 
 def search_families(user: User, query: str) -> QuerySet[Family]:

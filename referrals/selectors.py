@@ -125,10 +125,10 @@ def search_referrals(user: User, query: str) -> QuerySet[Referral]:
     )
     if number.isdigit() and len(number) < 12:
         condition |= Q(pk=int(number))
-    matching = set(Referral.objects.filter(condition).values_list("pk", flat=True))
-    matching |= set(
+    matching = search.ids_matching(
+        Referral.objects.filter(condition).values_list("pk", flat=True),
         ReferralChild.objects.filter(
             search.person_matching(query, "first_name", "last_name")
-        ).values_list("referral_id", flat=True)
+        ).values_list("referral_id", flat=True),
     )
     return referrals_visible_to(user).filter(pk__in=matching).order_by("-created_at", "-pk")

@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 
 from families import selectors as family_selectors
+from families.models import Family
 from tests import factories
 from vicp.models import AuditEvent
+from vicp.search import first_matches
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -113,3 +115,15 @@ def test_a_misspelt_name_finds_the_family_on_postgresql(postgres, alice, cambrid
     assert list(family_selectors.search_families(alice, "Jayden")) == [family]
     assert list(family_selectors.search_families(alice, "Smyth")) == [family]
     assert not family_selectors.search_families(alice, "Xylophone").exists()
+
+
+def test_first_matches_counts_all_the_matches_in_the_same_query(
+    alice, cambridgeshire, sam, django_assert_num_queries
+):
+    factories.AcceptedFamilyFactory.create_batch(
+        3, project=cambridgeshire, social_worker=sam, accepted_by=alice
+    )
+    with django_assert_num_queries(1):
+        head, more = first_matches(Family.objects.order_by("pk"), 2)
+    assert (len(head), more) == (2, 1)
+    assert first_matches(Family.objects.none(), 2) == ([], 0)

@@ -24,7 +24,6 @@ from vicp import search as search_text
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_visible_to, role_required
-from vicp.selectors import first_rows
 from volunteers import selectors as volunteer_selectors
 
 from . import services
@@ -306,7 +305,7 @@ def search(request):
         if not user.is_social_worker:  # social workers see no recruitment records
             kinds.append(("Volunteers", volunteer_selectors.search_volunteers(user, query)))
         for label, rows in kinds:
-            head, more = first_rows(rows, SEARCH_RESULTS_PER_KIND)
+            head, more = search_text.first_matches(rows, SEARCH_RESULTS_PER_KIND)
             groups.append({"label": label, "rows": head, "more": more})
     return render(
         request,
