@@ -82,7 +82,7 @@ class AuditFilter(ListFilter):
         label="Record", field_name="object_type", empty_label="Any record"
     )
     record = django_filters.CharFilter(
-        label="Record number or case reference",
+        label="Number or case reference",
         method="by_record",
         help_text="For example 42, or CAM-2026-0042.",
     )

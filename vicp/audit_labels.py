@@ -134,7 +134,6 @@ class Entry:
     email: str
     did: str  # "viewed the family page"
     record: str  # "CAM-2026-0042 (Khan family)", "Family case 12", or ""
-    record_type: str  # "Family case", or ""
     url: str | None
 
 
@@ -165,14 +164,13 @@ def entries(reader: User, events: Iterable[AuditEvent]) -> list[Entry]:
             labels[(model_label, str(object_id))] = label
     rows = []
     for event in events:
-        record, url, kind = "", None, ""
+        record, url = "", None
         if event.object_type:
-            kind = type_name(event.object_type)
             known = labels.get((event.object_type, event.object_id))
             if known is not None:
                 record, url = known
             else:
-                record = f"{kind} {event.object_id}".strip()
+                record = f"{type_name(event.object_type)} {event.object_id}".strip()
         rows.append(
             Entry(
                 event=event,
@@ -180,7 +178,6 @@ def entries(reader: User, events: Iterable[AuditEvent]) -> list[Entry]:
                 email=event.actor.email if event.actor else "",
                 did=action_words(event.action, event.details),
                 record=record,
-                record_type=kind,
                 url=url,
             )
         )
