@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from families import services as family_services
 from outcomes.models import Report
-from vicp import audit, dates
+from vicp import audit, audit_labels, dates
 from vicp.models import AuditEvent
+from vicp.selectors import audit_events_visible_to
 
 from .factories import (
     PASSWORD,
@@ -465,6 +466,24 @@ def test_the_xlsx_export_has_words_codes_and_real_dates(client_for, alice, famil
     )
     assert row[0].date() == timezone.localdate()
     assert AuditEvent.objects.get(action="audit.exported").details["format"] == "xlsx"
+
+
+def test_an_export_reads_with_its_rows_and_format(client_for, ada, events):
+    # An export belongs to no one project: administrators see it.
+    client = client_for(ada)
+    confirm_password(client, XLSX)
+    client.get(XLSX, {"action": "family.viewed", "person": events["cam"].actor_id})
+    exported = entries(client.get(LOG, {"action": "audit.exported"}))
+    assert [entry.did for entry in exported] == ["exported the audit log (1 row, XLSX)"]
+
+
+def test_an_export_words_every_event_a_batch_at_a_time(alice, family, cambridgeshire):
+    for _ in range(5):
+        audit.record("family.changed", actor=alice, obj=family)
+    events = audit_events_visible_to(alice).filter(action="family.changed")
+    worded = list(audit_labels.all_entries(alice, events, batch=2))
+    assert [entry.event for entry in worded] == list(events)
+    assert {entry.record for entry in worded} == {f"{family.case_reference} (Doe family)"}
 
 
 def test_the_confirmation_lasts_ten_minutes(client_for, alice):

@@ -10,11 +10,12 @@ as the records' own pages: a record it leaves out (the reader may not see it, or
 is gone) is shown by its type and id alone, never by a name.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.db.models import QuerySet
 
 from .models import AuditEvent, User
 
@@ -91,8 +92,8 @@ def viewing_codes() -> list[str]:
 
 
 def readable_code(code: str) -> str:
-    """An action nobody has worded, readable all the same: "claims.exported" reads
-    "claims exported"."""
+    """An action nobody has worded, readable all the same: "claims.archived" reads
+    "claims archived"."""
     return code.replace(".", " ").replace("_", " ").strip() or "did something"
 
 
@@ -182,3 +183,15 @@ def entries(reader: User, events: Iterable[AuditEvent]) -> list[Entry]:
             )
         )
     return rows
+
+
+def all_entries(reader: User, events: QuerySet[AuditEvent], batch: int = 500) -> Iterator[Entry]:
+    """Every event of `events` in words, for an export: worded a batch at a time, so
+    that the queries grow with the batches, not the events."""
+    pending: list[AuditEvent] = []
+    for event in events.iterator(chunk_size=batch):
+        pending.append(event)
+        if len(pending) == batch:
+            yield from entries(reader, pending)
+            pending = []
+    yield from entries(reader, pending)

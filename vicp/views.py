@@ -111,17 +111,6 @@ def audit_log(request):
     return render(request, "vicp/audit_log.html", context)
 
 
-def _in_words(reader, events):
-    """The events, worded a few hundred at a time (one query per record type each)."""
-    batch = []
-    for event in events.iterator(chunk_size=500):
-        batch.append(event)
-        if len(batch) == 500:
-            yield from audit_labels.entries(reader, batch)
-            batch = []
-    yield from audit_labels.entries(reader, batch)
-
-
 AUDIT_COLUMNS = [
     Column("When", lambda entry: entry.event.at),
     Column("Who", lambda entry: entry.who),
@@ -143,7 +132,7 @@ def audit_log_export(request, fmt):
     return export_response(
         request,
         fmt=fmt,
-        rows=_in_words(request.user, audit_filter.qs),
+        rows=audit_labels.all_entries(request.user, audit_filter.qs),
         columns=AUDIT_COLUMNS,
         filename="vicp-audit-log",
         title="Audit log",
