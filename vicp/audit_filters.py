@@ -98,8 +98,8 @@ class AuditFilter(ListFilter):
     hide_viewed = CheckboxFilter(
         label="Hide 'viewed' events",
         method="by_hiding_viewed",
-        help_text="Leaves out pages and lists viewed and searches: changes, downloads and "
-        "sign-ins stay.",
+        help_text="Leaves out the pages and lists people viewed, and their searches; "
+        "changes, downloads and sign-ins stay.",
     )
 
     class Meta:
