@@ -5,5 +5,7 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self):
-        # Receivers connect once the models are loaded, as Django requires.
-        from . import receivers  # noqa: F401, PLC0415
+        # Receivers connect, and the audit log learns its words, once the models are loaded.
+        from . import audit_words, receivers  # noqa: F401, PLC0415
+
+        audit_words.register()

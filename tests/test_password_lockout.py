@@ -25,7 +25,7 @@ NEW = "gravel-sunrise-otter-58"
 LOGIN = reverse("login")
 CONFIRM = reverse("vicp:confirm_password")
 CHANGE = reverse("password_change")
-EXPORT = reverse("vicp:audit_log_export")
+EXPORT = reverse("vicp:audit_log_export", args=["csv"])
 
 
 def signed_in(user, ip=IP):

@@ -11,4 +11,7 @@ class VicpConfig(AppConfig):
         from .exports import ExportFormatConverter  # noqa: PLC0415
 
         register_converter(ExportFormatConverter, "export")
-        from . import signals  # noqa: F401, PLC0415  (connects the sign-in audit receivers)
+        # signals connects the sign-in audit receivers.
+        from . import audit_words, signals  # noqa: F401, PLC0415
+
+        audit_words.register()

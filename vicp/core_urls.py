@@ -21,7 +21,7 @@ urlpatterns = [
         name="resend_invitation",
     ),
     path("audit/", views.audit_log, name="audit_log"),
-    path("audit/export.csv", views.audit_log_export, name="audit_log_export"),
+    path("audit/export.<export:fmt>", views.audit_log_export, name="audit_log_export"),
     path("account/confirm-password/", views.confirm_password, name="confirm_password"),
     path("account/two-step/", two_factor_views.manage, name="two_factor"),
     path("account/two-step/verify/", two_factor_views.verify, name="two_factor_verify"),

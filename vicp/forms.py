@@ -174,49 +174,6 @@ class FilterForm(forms.Form):
     marks_optional_fields = False
 
 
-class AuditSearchForm(FilterForm):
-    actor = forms.CharField(label="Who (email contains)", required=False)
-    action = forms.CharField(label="Action (starts with)", required=False)
-    object_type = forms.CharField(
-        label="Record type", required=False, help_text="e.g. families.family"
-    )
-    object_id = forms.CharField(label="Record id", required=False)
-    start = forms.DateField(
-        label="From",
-        required=False,
-        widget=DateInput(),
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        widget=DateInput(),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "The end date is before the start date.")
-        return data
-
-    def filter(self, events):
-        if not self.is_valid():
-            return events.none()
-        data = self.cleaned_data
-        if data["actor"]:
-            events = events.filter(actor__email__icontains=data["actor"])
-        if data["action"]:
-            events = events.filter(action__startswith=data["action"])
-        if data["object_type"]:
-            events = events.filter(object_type=data["object_type"].lower())
-        if data["object_id"]:
-            events = events.filter(object_id=data["object_id"])
-        if data["start"]:
-            events = events.filter(at__date__gte=data["start"])
-        if data["end"]:
-            events = events.filter(at__date__lte=data["end"])
-        return events
-
-
 class ConfirmPasswordForm(forms.Form):
     password = forms.CharField(
         label="Your password",

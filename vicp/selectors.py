@@ -2,9 +2,9 @@
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
-from .models import AuditEvent, User
+from .models import AuditEvent, Project, ProjectUserObjectPermission, User
 from .permissions import projects_managed_by
 
 
@@ -16,6 +16,35 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     if user.is_project_manager:
         return events.filter(project__in=projects_managed_by(user))
     return events.none()
+
+
+def people_in_audit_events_visible_to(user: User) -> QuerySet[User]:
+    """The people who did something in the events `user` may read (the audit log's
+    "Person" list), by name."""
+    return User.objects.filter(
+        pk__in=audit_events_visible_to(user).order_by().values("actor_id")
+    ).order_by("first_name", "last_name", "email")
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    """Whose names a manager may read in the audit log: themselves, their projects'
+    managers and social workers, and anyone who did something in their projects'
+    events. Administrators: everyone."""
+    if not (user.is_authenticated and user.is_active):
+        return User.objects.none()
+    if user.is_admin:
+        return User.objects.all()
+    if not user.is_project_manager:
+        return User.objects.none()
+    projects = projects_managed_by(user)
+    refers = ProjectUserObjectPermission.objects.filter(
+        user=OuterRef("pk"),
+        content_object__in=projects,
+        permission__codename="refer_to_project",
+    )
+    manages = Project.managers.through.objects.filter(user=OuterRef("pk"), project__in=projects)
+    acted = AuditEvent.objects.filter(actor=OuterRef("pk"), project__in=projects)
+    return User.objects.filter(Q(pk=user.pk) | Exists(manages) | Exists(refers) | Exists(acted))
 
 
 HOME_LIST_LIMIT = 25

@@ -1,22 +1,19 @@
-from datetime import UTC
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import audit, drafts, reauth, services
-from .exports import Column, csv_writer, export_response
+from . import audit_labels, drafts, reauth, services
+from .audit_filters import AuditFilter
+from .exports import Column, export_response
 from .filters import SocialWorkerFilter
 from .forms import (
-    AuditSearchForm,
     ConfirmPasswordForm,
     LockoutPasswordChangeForm,
     SocialWorkerInviteForm,
@@ -139,56 +136,50 @@ def resend_invitation(request, pk):
     return redirect("vicp:social_workers")
 
 
-@role_required(*MANAGERS)
-def audit_log(request):
-    form = AuditSearchForm(request.GET or None)
-    events = audit_events_visible_to(request.user)
-    if request.GET:
-        events = form.filter(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "vicp/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+AUDIT_EVENTS_PER_PAGE = 50
+
+
+def _audit_filter(request):
+    return AuditFilter(
+        request.GET or None, queryset=audit_events_visible_to(request.user), reader=request.user
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
+@role_required(*MANAGERS)
+def audit_log(request):
+    context = list_page(request, _audit_filter(request), AUDIT_EVENTS_PER_PAGE)
+    context["entries"] = audit_labels.entries(request.user, context["page"].object_list)
+    return render(request, "vicp/audit_log.html", context)
+
+
+AUDIT_COLUMNS = [
+    Column("When", lambda entry: entry.event.at),
+    Column("Who", lambda entry: entry.who),
+    Column("Email", lambda entry: entry.email),
+    Column("Did", lambda entry: entry.did),
+    Column("Record", lambda entry: entry.record),
+    Column("Action code", lambda entry: entry.event.action),
+    Column("Record type", lambda entry: entry.event.object_type),
+    Column("Record id", lambda entry: entry.event.object_id),
+    Column("Project", lambda entry: entry.event.project.code if entry.event.project else ""),
+    Column("IP address", lambda entry: entry.event.ip_address or ""),
+]
 
 
 @role_required(*MANAGERS)
 @reauth.password_confirmation_required
-def audit_log_export(request):
-    form = AuditSearchForm(request.GET or None)
-    events = audit_events_visible_to(request.user)
-    if request.GET:
-        events = form.filter(events)
-    audit.record("audit.exported", actor=request.user, filters=request.GET.dict())
-    writer = csv_writer(_Echo())
-    header = ["when (UTC)", "who", "action", "record type", "record id", "project", "IP address"]
-
-    def rows():
-        yield writer.writerow(header)
-        for event in events.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    event.at.astimezone(UTC).isoformat(),
-                    event.actor.email if event.actor else "",
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.project.code if event.project else "",
-                    event.ip_address or "",
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="vicp-audit-log.csv"'
-    return response
+def audit_log_export(request, fmt):
+    audit_filter = _audit_filter(request)
+    return export_response(
+        request,
+        fmt=fmt,
+        rows=audit_labels.all_entries(request.user, audit_filter.qs),
+        columns=AUDIT_COLUMNS,
+        filename="vicp-audit-log",
+        title="Audit log",
+        action="audit.exported",
+        filters=audit_filter.applied(),
+    )
 
 
 def confirm_password(request):

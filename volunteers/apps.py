@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
+
+    def ready(self):
+        from . import audit_words  # noqa: PLC0415
+
+        audit_words.register()

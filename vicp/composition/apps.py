@@ -8,3 +8,8 @@ class CompositionConfig(AppConfig):
     name = "vicp.composition"
     label = "composition"
     verbose_name = "ViCP pages and jobs across apps"
+
+    def ready(self):
+        from . import audit_words  # noqa: PLC0415
+
+        audit_words.register()
