@@ -24,10 +24,10 @@ MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 
 
 def _queued_message(request, report):
+    # It says nothing of the report's state, which the page shows (and keeps up to date):
+    # a report made before the page loads would be "ready" and "being prepared" at once.
     messages.success(
-        request,
-        f"Your {report.get_kind_display().lower()} is being prepared. This page shows when "
-        "it is ready.",
+        request, f"Your {report.get_kind_display().lower()} has been asked for: see below."
     )
 
 
@@ -61,14 +61,10 @@ def report_detail(request, pk):
     if request.headers.get("HX-Request"):
         # The page polls while the report is prepared: "nothing new" costs no bytes and
         # does not make screen readers announce the same status again.
-        if request.GET.get("shown") == status_key(report):
+        if request.GET.get("shown") == report.progress_key:
             return HttpResponse(status=204)
         return render(request, "outcomes/_report_status.html", {"report": report})
     return render(request, "outcomes/report_detail.html", {"report": report})
-
-
-def status_key(report):
-    return f"{report.status}-{report.attempts}"
 
 
 def _download_name(report):
