@@ -37,6 +37,7 @@ NOT_RECORDS = {
     "outcomes:family_evaluation",
     "families:visit_export",
     "families:claims_export",
+    "outcomes:report_export",
 }
 
 

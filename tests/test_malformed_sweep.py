@@ -136,6 +136,7 @@ MAKERS = {
     "vicp:two_factor_turn_off": _two_step_sign_in_for_sam,
     "families:visit_export": _download_of(RECORDS["families:visit_detail"]),
     "families:claims_export": _download_of(RECORDS["families:visit_detail"]),
+    "outcomes:report_export": _download_of(RECORDS["outcomes:report_detail"]),
 }
 ROUTES = [
     route
