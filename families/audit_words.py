@@ -183,6 +183,7 @@ def register() -> None:
             "visit.changed": "corrected the visit",
             "claim.paid": "marked the mileage claim paid",
             "claims.exported": "exported the mileage claims",
+            "visits.exported": "exported the visits list",
         },
         viewing={"visit.viewed"},
     )

@@ -1,5 +1,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import QueryDict
+from django_filters.constants import EMPTY_VALUES
 
 from referrals.models import LevelOfNeed, PlanType
 from vicp import search
@@ -9,7 +11,7 @@ from vicp.models import Project, User
 from volunteers.models import Volunteer
 
 from . import policy
-from .models import Child, Concern, ConcernCategory, Family, Match
+from .models import Child, Concern, ConcernCategory, Family, Match, Visit
 from .selectors import family_ids_matching
 
 # A concern is waiting to be acknowledged, acknowledged, or closed; "open" is either of
@@ -195,3 +197,137 @@ class FamilyFilter(ListFilter):
             )
         )
         return queryset.filter(on_plan if value == "yes" else ~on_plan)
+
+    def applied(self) -> dict[str, str]:
+        """The filters in force, as they were sent (an invalid one is not applied)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # cleans the form: cleaned_data holds the valid filters only
+        return {
+            name: self.data[name]
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "")
+        }
+
+
+def _reversed(field: str) -> str:
+    return field[1:] if field.startswith("-") else f"-{field}"
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """A list's order, chosen from its column headings: `?sort=key`, or `-key` for the
+    reverse. `sorts` gives the fields each key orders by; rows that tie on them follow
+    `then`, so that no row moves from one page to another between two requests."""
+
+    def __init__(self, *args, sorts: dict[str, tuple[str, ...]], then=("-pk",), **kwargs):
+        self.sorts, self.then = sorts, tuple(then)
+        super().__init__(*args, fields=[(key, key) for key in sorts], **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        fields = []
+        for param in value:
+            if param in EMPTY_VALUES:
+                continue
+            descending = param.startswith("-")
+            for field in self.sorts[param.removeprefix("-")]:
+                fields.append(_reversed(field) if descending else field)
+        return qs.order_by(*fields, *self.then)
+
+
+def date_range(field_name: str, start: str, end: str):
+    """The `<name>_from` and `<name>_to` filters of a date, labelled `start` and `end`
+    (the list's form checks that the end does not come before the start)."""
+    return (
+        django_filters.DateFilter(
+            label=start, field_name=field_name, lookup_expr="gte", widget=DateInput()
+        ),
+        django_filters.DateFilter(
+            label=end, field_name=field_name, lookup_expr="lte", widget=DateInput()
+        ),
+    )
+
+
+class _ManagersFilter(ListFilter):
+    """The project and volunteer filters of a manager's list of visits (their choices
+    are the projects this manager runs and the volunteers who worked in them)."""
+
+    project = django_filters.ModelChoiceFilter(
+        label="Project",
+        field_name="match__family__project",
+        queryset=Project.objects.none(),
+        empty_label="All projects",
+    )
+    volunteer = django_filters.ModelChoiceFilter(
+        label="Volunteer",
+        field_name="match__volunteer",
+        queryset=Volunteer.objects.none(),
+        empty_label="Any volunteer",
+    )
+
+    def __init__(self, *args, projects, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["project"].queryset = projects
+        self.filters["volunteer"].queryset = volunteers
+
+
+CONTACT = {"yes": True, "no": False}
+
+
+class VisitFilter(_ManagersFilter):
+    family = django_filters.CharFilter(
+        label="Case reference",
+        field_name="match__family__case_reference",
+        lookup_expr="icontains",
+    )
+    contact = django_filters.ChoiceFilter(
+        label="Contact made",
+        choices=[("yes", "Yes: the family was seen"), ("no", "No: nobody was seen")],
+        method="by_contact",
+        empty_label="Either",
+    )
+    visited_from, visited_to = date_range("visited_on", "Visited from", "Visited to")
+    sort = SortFilter(
+        sorts={
+            "date": ("visited_on", "start_time"),
+            "family": ("match__family__case_reference",),
+            "volunteer": ("match__volunteer__last_name", "match__volunteer__first_name"),
+        },
+        then=("-visited_on", "-pk"),
+    )
+
+    def by_contact(self, queryset: QuerySet[Visit], name: str, value: str) -> QuerySet[Visit]:
+        return queryset.filter(contact_made=CONTACT[value])
+
+
+class ClaimFilter(_ManagersFilter):
+    """The mileage claims' filters. Unless another choice is made, only the claims not
+    paid yet are listed: the page is first where claims are paid."""
+
+    PAID = {"no": {"claim_paid_at": None}, "yes": {"claim_paid_at__isnull": False}, "any": {}}
+    UNPAID = "no"
+
+    paid = django_filters.ChoiceFilter(
+        label="Paid",
+        choices=[("no", "Not paid yet"), ("yes", "Paid"), ("any", "Paid or not")],
+        method="by_paid",
+        empty_label=None,
+    )
+    visited_from, visited_to = date_range("visited_on", "Visited from", "Visited to")
+    sort = SortFilter(
+        sorts={
+            "volunteer": ("match__volunteer__last_name", "match__volunteer__first_name"),
+            "date": ("visited_on",),
+            "miles": ("miles",),
+        },
+        then=("visited_on", "pk"),
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("paid", self.UNPAID)
+        super().__init__(data, *args, **kwargs)
+
+    def by_paid(self, queryset: QuerySet[Visit], name: str, value: str) -> QuerySet[Visit]:
+        return queryset.filter(**self.PAID[value])

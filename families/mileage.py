@@ -3,6 +3,18 @@
 from .models import MileageRate
 
 
+def amount_pence(miles, visited_on, project_id, rates):
+    """`miles` at the rate in force on `visited_on` in the project (None without miles or
+    a rate); `rates` as `mileage_rates()` gives them."""
+    if not miles:
+        return None
+    for rates_of in (rates.get(project_id, []), rates.get(None, [])):
+        for valid_from, pence in rates_of:  # newest first
+            if valid_from <= visited_on:
+                return miles * pence
+    return None
+
+
 def claim_amount_pence(visit, rates=None):
     """Miles times the rate in force on the visit date (None without miles or a rate).
 
@@ -12,12 +24,15 @@ def claim_amount_pence(visit, rates=None):
         return None
     if rates is None:
         rates = mileage_rates()
-    project_id = visit.match.family.project_id
-    for rates_of in (rates.get(project_id, []), rates.get(None, [])):
-        for valid_from, pence in rates_of:  # newest first
-            if valid_from <= visit.visited_on:
-                return visit.miles * pence
-    return None
+    return amount_pence(visit.miles, visit.visited_on, visit.match.family.project_id, rates)
+
+
+def total_pence(claims):
+    """What the claims in the queryset `claims` come to, in two queries however many
+    there are (a claim without a rate adds nothing)."""
+    rates = mileage_rates()
+    rows = claims.order_by().values_list("miles", "visited_on", "match__family__project_id")
+    return sum(amount_pence(*row, rates) or 0 for row in rows)
 
 
 def mileage_rates():

@@ -163,6 +163,47 @@ def visit_for_user(user: User, pk: int | str) -> Visit:
     return visit
 
 
+# --- The managers' lists of visits and mileage claims ------------------------------------
+
+
+def visit_list(user: User) -> QuerySet[Visit]:
+    """The logged visits to the families of the projects `user` manages (none for anyone
+    else), newest first, with what the list shows of each.
+
+    Drafts, drafts left when a match ended and discarded visits are not listed: none is a
+    visit that took place (the family's Visits tab shows them to its managers)."""
+    return (
+        Visit.objects.filter(
+            match__family__project__in=projects_managed_by(user), status=Visit.Status.LOGGED
+        )
+        .select_related("match__family__project", "match__volunteer")
+        .order_by("-visited_on", "-start_time", "-pk")
+    )
+
+
+def mileage_claims(user: User) -> QuerySet[Visit]:
+    """The mileage claims, paid or not, of the projects `user` manages: their logged
+    visits with miles, by volunteer, then oldest first."""
+    return (
+        Visit.objects.filter(
+            match__family__project__in=projects_managed_by(user),
+            status=Visit.Status.LOGGED,
+            miles__isnull=False,
+        )
+        .select_related("match__family__project", "match__volunteer", "logged_by")
+        .order_by("match__volunteer__last_name", "visited_on", "pk")
+    )
+
+
+def matched_volunteers(user: User) -> QuerySet[Volunteer]:
+    """The volunteers who have worked with a family of the projects `user` manages, for
+    the lists' "volunteer" filter."""
+    matched = Match.objects.filter(family__project__in=projects_managed_by(user))
+    return Volunteer.objects.filter(pk__in=matched.values("volunteer")).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
 def visit_summary(family: Family) -> dict[str, Any]:
     """Counts for the family page: visits with contact, attempts, hours, last contact,
     and visits a week since the match started (the programme expects one or two)."""

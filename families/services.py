@@ -16,7 +16,7 @@ from referrals.models import LevelOfNeed, Need, Referral
 from referrals.services import format_postcode, may_refer_to
 from vicp import audit, dates
 from vicp.models import Project, User
-from vicp.permissions import manages, projects_managed_by
+from vicp.permissions import manages
 from volunteers.models import Stage, Volunteer
 from volunteers.services import dbs_in_date, record_matched
 
@@ -38,6 +38,7 @@ from .models import (
     VisitChange,
     age_on,
 )
+from .selectors import mileage_claims
 from .signals import case_closing, case_moved, case_opened
 from .tasks import (
     notify_case_closed,
@@ -973,16 +974,7 @@ def reopen_concern(concern: Concern, *, by: User, reason: str) -> Concern:
 
 def unpaid_claims(user: User) -> QuerySet[Visit]:
     """Logged visits with miles, not yet paid, in the projects `user` manages."""
-    return (
-        Visit.objects.filter(
-            match__family__project__in=projects_managed_by(user),
-            status=Visit.Status.LOGGED,
-            miles__isnull=False,
-            claim_paid_at=None,
-        )
-        .select_related("match__family__project", "match__volunteer", "logged_by")
-        .order_by("match__volunteer__last_name", "visited_on", "pk")
-    )
+    return mileage_claims(user).filter(claim_paid_at=None)
 
 
 @transaction.atomic

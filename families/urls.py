@@ -41,5 +41,7 @@ urlpatterns = [
     path("concerns/<int:pk>/suspend/", views.suspend_volunteer, name="suspend_volunteer"),
     path("concerns/<int:pk>/lift-suspension/", views.lift_suspension, name="lift_suspension"),
     path("mileage/", views.claims, name="claims"),
-    path("mileage/claims.csv", views.claims_csv, name="claims_csv"),
+    path("mileage/export.<export:fmt>", views.claims_export, name="claims_export"),
+    path("visits/", views.visit_list, name="visit_list"),
+    path("visits/export.<export:fmt>", views.visit_export, name="visit_export"),
 ]

@@ -3,13 +3,13 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from vicp import audit, drafts
-from vicp.exports import Column, csv_writer, export_response
+from vicp.exports import Column, export_response
 from vicp.forms import add_service_errors
 from vicp.listing import list_page
 from vicp.models import User
@@ -17,7 +17,7 @@ from vicp.permissions import audit_refusal, projects_managed_by, role_required
 from vicp.reauth import password_confirmation_required
 
 from . import mileage, policy, selectors, services
-from .filters import ConcernFilter, FamilyFilter, status_of
+from .filters import ClaimFilter, ConcernFilter, FamilyFilter, VisitFilter, status_of
 from .forms import (
     ChangeSocialWorkerForm,
     ChangeVolunteerForm,
@@ -574,8 +574,42 @@ def _with_amounts(claims):
     return rows
 
 
+def _managers_filter(request, filter_class, queryset):
+    return filter_class(
+        request.GET,
+        queryset=queryset,
+        projects=projects_managed_by(request.user).order_by("name"),
+        volunteers=selectors.matched_volunteers(request.user),
+    )
+
+
+def _pounds(pence):
+    """A number, not text: the spreadsheet adds the amounts up."""
+    return None if pence is None else Decimal(pence).scaleb(-2)
+
+
+CLAIMS_PER_PAGE = 50
+CLAIM_COLUMNS = [
+    Column("volunteer", lambda claim: claim.match.volunteer.full_name),
+    Column("email", lambda claim: claim.logged_by.email),
+    Column("project", lambda claim: claim.match.family.project.code),
+    Column("visit date", lambda claim: claim.visited_on),
+    Column("miles", lambda claim: claim.miles),
+    Column("amount (GBP)", lambda claim: _pounds(claim.amount_pence)),
+    Column("visit id", lambda claim: claim.pk),
+    Column("paid at", lambda claim: claim.claim_paid_at),
+]
+
+
+def _claims_url(request):
+    query = request.GET.urlencode()
+    return reverse("families:claims") + (f"?{query}" if query else "")
+
+
 @role_required(*MANAGERS)
 def claims(request):
+    """The mileage claims of this manager's projects (those not paid yet unless the
+    filters say otherwise); ticked, they are marked paid, and the list keeps its filters."""
     if request.method == "POST":
         form = PayClaimsForm(request.POST, claims=services.unpaid_claims(request.user))
         if not form.is_valid():
@@ -589,38 +623,74 @@ def claims(request):
                 messages.success(
                     request, f"{len(paid)} claim{'s' if len(paid) != 1 else ''} marked paid."
                 )
-        return redirect("families:claims")
-    rows = _with_amounts(services.unpaid_claims(request.user))
-    total = sum(row.amount_pence or 0 for row in rows)
-    return render(request, "families/claims.html", {"claims": rows, "total_pence": total})
+        return redirect(_claims_url(request))
+    claim_filter = _managers_filter(request, ClaimFilter, selectors.mileage_claims(request.user))
+    context = list_page(request, claim_filter, CLAIMS_PER_PAGE)
+    rows = _with_amounts(context["page"].object_list)
+    context |= {
+        "claims": rows,
+        "total_pence": mileage.total_pence(claim_filter.qs),
+        "unpaid_only": claim_filter.form.cleaned_data.get("paid") == ClaimFilter.UNPAID,
+        "payable": any(row.claim_paid_at is None for row in rows),
+    }
+    return render(request, "families/claims.html", context)
 
 
 @role_required(*MANAGERS)
 @password_confirmation_required
-def claims_csv(request):
-    rows = _with_amounts(services.unpaid_claims(request.user))
-    audit.record("claims.exported", actor=request.user, count=len(rows))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="vicp-mileage-claims.csv"'
-    writer = csv_writer(response)
-    writer.writerow(
-        ["volunteer", "email", "project", "visit date", "miles", "amount (GBP)", "visit id"]
+def claims_export(request, fmt):
+    """The claims the list's filters show, as CSV or XLSX."""
+    claim_filter = _managers_filter(request, ClaimFilter, selectors.mileage_claims(request.user))
+    return export_response(
+        request,
+        fmt=fmt,
+        rows=_with_amounts(claim_filter.qs),
+        columns=CLAIM_COLUMNS,
+        filename="vicp-mileage-claims",
+        title="Mileage claims",
+        action="claims.exported",
+        filters=claim_filter.applied(),
     )
-    for row in rows:
-        # A number, not text: the spreadsheet adds the amounts up.
-        amount = None if row.amount_pence is None else Decimal(row.amount_pence).scaleb(-2)
-        writer.writerow(
-            [
-                row.match.volunteer.full_name,
-                row.logged_by.email,
-                row.match.family.project.code,
-                row.visited_on.isoformat(),
-                row.miles,
-                amount,
-                row.pk,
-            ]
-        )
-    return response
+
+
+VISITS_PER_PAGE = 25
+# What happened, never what was written: no notes, no activities, no concern.
+VISIT_COLUMNS = [
+    Column("visit id", lambda visit: visit.pk),
+    Column("date", lambda visit: visit.visited_on),
+    Column("case reference", lambda visit: visit.match.family.case_reference),
+    Column("project", lambda visit: visit.match.family.project.code),
+    Column("volunteer", lambda visit: visit.match.volunteer.full_name),
+    Column("contact made", lambda visit: visit.contact_made),
+    Column("how long (minutes)", lambda visit: visit.duration_minutes),
+    Column("miles", lambda visit: visit.miles),
+]
+
+
+@role_required(*MANAGERS)
+def visit_list(request):
+    """The logged visits to the families of this manager's projects."""
+    visit_filter = _managers_filter(request, VisitFilter, selectors.visit_list(request.user))
+    return render(
+        request, "families/visit_list.html", list_page(request, visit_filter, VISITS_PER_PAGE)
+    )
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def visit_export(request, fmt):
+    """The visits the list's filters show, as CSV or XLSX: no visit's notes."""
+    visit_filter = _managers_filter(request, VisitFilter, selectors.visit_list(request.user))
+    return export_response(
+        request,
+        fmt=fmt,
+        rows=visit_filter.qs,
+        columns=VISIT_COLUMNS,
+        filename="vicp-visits",
+        title="Visits",
+        action="visits.exported",
+        filters=visit_filter.applied(),
+    )
 
 
 def _goal_for_user(user, pk):

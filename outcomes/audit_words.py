@@ -145,6 +145,7 @@ def register() -> None:
             "evaluation.link_created": "made the family's link to give their views",
             "evaluation.link_emailed": "emailed the family their link to give their views",
             "report.requested": "asked for a report",
+            "reports.exported": "exported the list of reports",
             "report.downloaded": "downloaded a report",
             "report.moved_with_case": "moved the case's reports with it to its new project",
         },

@@ -413,6 +413,22 @@ class Report(models.Model):
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
 
+    class State(models.TextChoices):
+        """What people are shown of a report, one state at a time whatever its status: a
+        report queued again or rendered a second time is being prepared, and whatever an
+        earlier run left is not offered until the new one is done."""
+
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    STATES = {
+        Status.QUEUED: State.PREPARING,
+        Status.RUNNING: State.PREPARING,
+        Status.DONE: State.READY,
+        Status.FAILED: State.FAILED,
+    }
+
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The project the report is about (None: every project, for administrators).
     project = models.ForeignKey(
@@ -464,5 +480,22 @@ class Report(models.Model):
         return f"{self.get_kind_display()} {self.pk}"
 
     @property
+    def state(self) -> "Report.State":
+        """The one state the report is shown in: on its page (and in what the page asks
+        for while it waits), in the list of reports and on the family's page."""
+        return self.STATES[self.status]
+
+    @classmethod
+    def statuses_shown_as(cls, state: str) -> list[str]:
+        """The statuses shown as `state` (for filtering the list by what it shows)."""
+        return [status for status, shown in cls.STATES.items() if shown == state]
+
+    @property
     def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.state != self.State.PREPARING
+
+    @property
+    def progress_key(self) -> str:
+        """Changes whenever what the report's page shows of its progress changes (its
+        status, another attempt): the page, polling, is sent nothing new until then."""
+        return f"{self.status}-{self.attempts}"

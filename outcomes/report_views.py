@@ -1,20 +1,25 @@
 """Reports: request, follow and download PDFs (rendered by Celery)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from families.selectors import family_for_user
 from vicp import audit
+from vicp.exports import Column, export_response
 from vicp.forms import add_service_errors
+from vicp.listing import list_page
 from vicp.models import User
 from vicp.permissions import role_required
+from vicp.reauth import password_confirmation_required
 from volunteers.selectors import volunteer_for_record_page
 
 from . import services
+from .filters import ReportFilter
 from .models import Report
 from .report_forms import ImpactReportForm
 from .selectors import report_for_user, reports_visible_to
@@ -24,11 +29,15 @@ MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 
 
 def _queued_message(request, report):
+    # It says nothing of the report's state, which the page shows (and keeps up to date):
+    # a report made before the page loads would be "ready" and "being prepared" at once.
     messages.success(
-        request,
-        f"Your {report.get_kind_display().lower()} is being prepared. This page shows when "
-        "it is ready.",
+        request, f"Your {report.get_kind_display().lower()} has been asked for: see below."
     )
+
+
+def _report_filter(request):
+    return ReportFilter(request.GET, queryset=reports_visible_to(request.user))
 
 
 def report_list(request):
@@ -47,12 +56,58 @@ def report_list(request):
         else:
             _queued_message(request, report)
             return redirect("outcomes:report_detail", pk=report.pk)
-    page = Paginator(reports_visible_to(user), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "outcomes/report_list.html",
-        {"page": page, "form": form},
+        {**list_page(request, _report_filter(request), PER_PAGE), "form": form},
         status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+def _about(report):
+    if report.kind == Report.Kind.CASE_CLOSURE:
+        return report.family.case_reference
+    if report.kind == Report.Kind.VOLUNTEER_RECORD:
+        return report.volunteer.full_name
+    return report.project.name if report.project else "All projects"
+
+
+def _period(report, end):
+    try:
+        return datetime.date.fromisoformat(report.parameters[end])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# What the list shows of each report, never what the report holds.
+REPORT_COLUMNS = [
+    Column("report id", lambda report: report.pk),
+    Column("kind", lambda report: report.get_kind_display()),
+    Column("about", _about),
+    Column("project", lambda report: report.project.code if report.project else ""),
+    Column("period from", lambda report: _period(report, "start")),
+    Column("period to", lambda report: _period(report, "end")),
+    Column("status", lambda report: report.state.label),
+    Column("asked for at", lambda report: report.created_at),
+    Column("asked for by", lambda report: report.requested_by.get_full_name()),
+    Column("finished at", lambda report: report.finished_at if report.is_finished else None),
+]
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def report_export(request, fmt):
+    """The list of reports as its filters show it, as CSV or XLSX."""
+    report_filter = _report_filter(request)
+    return export_response(
+        request,
+        fmt=fmt,
+        rows=report_filter.qs,
+        columns=REPORT_COLUMNS,
+        filename="vicp-reports",
+        title="Reports",
+        action="reports.exported",
+        filters=report_filter.applied(),
     )
 
 
@@ -61,14 +116,10 @@ def report_detail(request, pk):
     if request.headers.get("HX-Request"):
         # The page polls while the report is prepared: "nothing new" costs no bytes and
         # does not make screen readers announce the same status again.
-        if request.GET.get("shown") == status_key(report):
+        if request.GET.get("shown") == report.progress_key:
             return HttpResponse(status=204)
         return render(request, "outcomes/_report_status.html", {"report": report})
     return render(request, "outcomes/report_detail.html", {"report": report})
-
-
-def status_key(report):
-    return f"{report.status}-{report.attempts}"
 
 
 def _download_name(report):

@@ -35,6 +35,7 @@ urlpatterns = [
     path("your-views/<str:token>/", evaluation_views.family_evaluation, name="family_evaluation"),
     # -- reports (report_views.py)
     path("reports/", report_views.report_list, name="report_list"),
+    path("reports/export.<export:fmt>", report_views.report_export, name="report_export"),
     path("reports/<int:pk>/", report_views.report_detail, name="report_detail"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
     path(

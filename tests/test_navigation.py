@@ -11,11 +11,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 MENUS = {
     "ada": [
-        "Home", "Referrals", "Families", "Mileage", "Concerns", "Volunteers", "Training",
+        "Home", "Referrals", "Families", "Visits", "Mileage", "Concerns", "Volunteers", "Training",
         "Reports", "Social workers", "Audit log", "Administration",
     ],
     "alice": [
-        "Home", "Referrals", "Families", "Mileage", "Concerns", "Volunteers", "Training",
+        "Home", "Referrals", "Families", "Visits", "Mileage", "Concerns", "Volunteers", "Training",
         "Reports", "Social workers", "Audit log",
     ],
     "sam": ["Home", "Refer a family", "Your referrals", "Families"],
@@ -41,3 +41,4 @@ def test_the_menu_links_go_where_they_say(client, alice):
     html = sign_in(client, alice).get(reverse("vicp:home")).content.decode()
     assert f'href="{reverse("volunteers:board")}">Volunteers</a>' in html
     assert f'href="{reverse("vicp:audit_log")}">Audit log</a>' in html
+    assert f'href="{reverse("families:visit_list")}">Visits</a>' in html

@@ -21,17 +21,18 @@ def report_period(report):
     return f"{dates.day(start)} to {dates.day(end)}"
 
 
-STATUS_BADGES = {
-    Report.Status.QUEUED: "text-bg-secondary",
-    Report.Status.RUNNING: "text-bg-info",
-    Report.Status.DONE: "text-bg-success",
-    Report.Status.FAILED: "text-bg-danger",
+STATE_BADGES = {
+    Report.State.PREPARING: "text-bg-info",
+    Report.State.READY: "text-bg-success",
+    Report.State.FAILED: "text-bg-danger",
 }
 
 
-@register.filter
-def status_badge(report):
-    return STATUS_BADGES.get(report.status, "text-bg-secondary")
+@register.inclusion_tag("outcomes/_report_state.html")
+def report_state(report):
+    """The report's state (`Report.state`) as its badge."""
+    state = report.state
+    return {"label": state.label, "badge": STATE_BADGES[state]}
 
 
 @register.filter

@@ -40,13 +40,16 @@ def test_an_impact_report_asked_for_followed_and_downloaded(
     with mock.patch.object(render_report, "delay"):
         click_to_load(page, page.get_by_role("button", name="Make the report"))
     report = Report.objects.get()
-    assert page.get_by_text("Queued", exact=True).is_visible()
+    assert page.get_by_text("Being prepared", exact=True).is_visible()
     assert page.get_by_text("This page updates itself.").is_visible()
 
     render_report.apply(args=[report.pk])
     download_link = page.get_by_role("link", name="Download the PDF")
     expect(download_link).to_be_visible()  # the page asks every 2 seconds
     assert page.get_by_text("Ready", exact=True).is_visible()
+    # One state at a time: nothing on the page still says it is being prepared.
+    expect(page.locator("main")).not_to_contain_text("being prepared", ignore_case=True)
+    expect(page.get_by_text("This page updates itself.")).to_have_count(0)
     with page.expect_download() as download:
         download_link.click()
     path = download.value.path()

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from families import mileage, services
 from families.models import MileageRate, Visit
 from tests.factories import PASSWORD
+from vicp.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 CLAIMS = reverse("families:claims")
@@ -83,13 +85,32 @@ def test_volunteers_and_social_workers_never_see_the_claims(client_for, cast, ma
         assert list(client_for(cast["charlie"]).get(CLAIMS).context["claims"]) == []
 
 
+def csv_rows(response):
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")  # after its BOM
+    return list(csv.reader(io.StringIO(body)))
+
+
+def xlsx_rows(response):
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def confirmed(client, url):
+    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": url})
+    return client
+
+
 def test_the_csv_needs_the_password_again(client_for, match, alice):
     log(match, 10)
     client = client_for(alice)
-    csv_url = reverse("families:claims_csv")
-    assert client.get(csv_url)["Location"].startswith(reverse("vicp:confirm_password"))
-    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": csv_url})
-    rows = list(csv.reader(io.StringIO(client.get(csv_url).content.decode())))
+    csv_url = reverse("families:claims_export", args=["csv"])
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse("families:claims_export", args=[fmt]))
+        assert response["Location"].startswith(reverse("vicp:confirm_password"))
+    assert not AuditEvent.objects.filter(action="claims.exported").exists()
+    rows = csv_rows(confirmed(client, csv_url).get(csv_url))
     assert rows[0][0] == "volunteer"
     assert rows[1][4:6] == ["10", "4.50"]
 
@@ -108,8 +129,11 @@ def test_a_formula_typed_as_a_name_reaches_the_csv_as_text(client_for, match, al
     volunteer.save()
     log(match, 10)
     client = client_for(alice)
-    csv_url = reverse("families:claims_csv")
-    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": csv_url})
-    rows = list(csv.reader(io.StringIO(client.get(csv_url).content.decode())))
+    csv_url = reverse("families:claims_export", args=["csv"])
+    rows = csv_rows(confirmed(client, csv_url).get(csv_url))
     assert rows[1][0] == f"'{formula} @SUM(A1)"
     assert rows[1][4:6] == ["10", "4.50"]
+    # The same in the spreadsheet: a text cell, never a formula; the amount a number.
+    xlsx = xlsx_rows(client.get(reverse("families:claims_export", args=["xlsx"])))
+    assert xlsx[1][0] == f"'{formula} @SUM(A1)"
+    assert xlsx[1][4:6] == [10, 4.5]

@@ -180,8 +180,10 @@ def test_a_manager_asks_for_an_impact_report_and_follows_it(
     report.refresh_from_db()
     assert report.project == cambridgeshire and report.status == "done"  # tasks run inline here
     html = client.get(response["Location"]).content.decode()
-    assert "is being prepared" in html  # the message
-    assert reverse("outcomes:report_download", args=[report.pk]) in html
+    assert "has been asked for" in html  # the message, which says nothing of its state
+    # Made before the page loaded: ready, and nothing on the page says otherwise.
+    assert "Ready" in html and reverse("outcomes:report_download", args=[report.pk]) in html
+    assert "being prepared" not in html.lower() and "every 2s" not in html
     assert AuditEvent.objects.filter(action="report.requested", actor=alice).exists()
 
 
@@ -257,7 +259,7 @@ def test_the_report_page_updates_itself_while_it_is_prepared(client_for, alice, 
     client = client_for(alice)
     url = reverse("outcomes:report_detail", args=[report.pk])
     page = client.get(url).content.decode()
-    assert 'hx-trigger="every 2s"' in page and "Queued" in page
+    assert 'hx-trigger="every 2s"' in page and "Being prepared" in page
     assert '<meta http-equiv="refresh" content="5">' in page  # without JavaScript
     assert "Alice Archer" in page  # who asked
     assert f'hx-get="{url}?shown=queued-0"' in page
