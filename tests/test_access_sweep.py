@@ -29,9 +29,15 @@ from .volunteers.helpers import clear_dbs, pass_interviews, training
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
-# Routes whose parameters are not record ids: tokens of public links, and
-# Django's admin (administrators only; the admin has its own permission checks).
-NOT_RECORDS = {"password_reset_confirm", "outcomes:family_evaluation"}
+# Routes whose parameters are not record ids: tokens of public links, the format of a
+# list's export (the lists' own tests check who may export what), and Django's admin
+# (administrators only; the admin has its own permission checks).
+NOT_RECORDS = {
+    "password_reset_confirm",
+    "outcomes:family_evaluation",
+    "volunteers:export",
+    "referrals:export",
+}
 
 
 def _volunteer(cast, project):

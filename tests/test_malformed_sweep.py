@@ -111,6 +111,10 @@ def _two_step_sign_in_for_sam(cast, project):
     TOTPDevice.objects.create(user=cast["sam"], name="Phone", confirmed=True)
 
 
+def _csv(cast, project):
+    return {"fmt": "csv"}
+
+
 # The makers of the access sweep, and records that show the forms that need them.
 MAKERS = {
     **RECORDS,
@@ -123,6 +127,8 @@ MAKERS = {
     "vicp:resend_invitation": _invited_social_worker,
     "outcomes:email_family_evaluation_link": _family_with_a_link,
     "vicp:two_factor_turn_off": _two_step_sign_in_for_sam,
+    "volunteers:export": _csv,
+    "referrals:export": _csv,
 }
 ROUTES = [
     route
