@@ -34,10 +34,16 @@ class ReferralFilter(ListFilter):
     sort = SortFilter(
         empty_label="Newest first",
         orders={
-            "number": ("Referral number", ("pk",)),
-            "received": ("Received", ("submitted_at",)),
+            "number": (
+                ("Referral number, lowest first", "Referral number, highest first"),
+                ("pk",),
+            ),
+            "received": (("Received, oldest first", "Received, newest first"), ("submitted_at",)),
             # Waiting longest is received first; decided referrals are not waiting.
-            "waiting": ("Days waiting", ("-waiting_since",)),
+            "waiting": (
+                ("Days waiting, fewest first", "Days waiting, most first"),
+                ("-waiting_since",),
+            ),
             "status": ("Status", ("status_position",)),
         },
     )

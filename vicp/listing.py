@@ -61,20 +61,26 @@ class SortFilter(django_filters.OrderingFilter):
     """A list's sort order, `?sort=key` (or `-key`, reversed), chosen from the column
     headings (`{% sort_header %}`) or from its select on a phone.
 
-    `orders` maps each key to its label and the fields it orders by ("-field" runs the
-    other way). Rows with no value come last whichever way, and the primary key breaks
-    ties, so a page never repeats or skips a row of the one before.
+    `orders` maps each key to its label in the select and the fields it orders by
+    ("-field" runs the other way). A label is one text ("Name" gives "Name" and "Name,
+    reversed") or the two, ascending first. Rows with no value come last whichever way,
+    and the primary key breaks ties, so a page never repeats or skips a row of the one
+    before.
     """
 
-    def __init__(self, *, orders: dict[str, tuple[str, tuple[str, ...]]], **kwargs):
+    def __init__(
+        self, *, orders: dict[str, tuple[str | tuple[str, str], tuple[str, ...]]], **kwargs
+    ):
         self.orders = {key: fields for key, (_label, fields) in orders.items()}
         kwargs.setdefault("label", "Sort by")
         kwargs.setdefault("empty_label", "Default order")
-        kwargs["choices"] = [
-            choice
-            for key, (label, _fields) in orders.items()
-            for choice in ((key, label), (f"-{key}", f"{label}, reversed"))
-        ]
+        choices = []
+        for key, (label, _fields) in orders.items():
+            ascending, descending = (
+                label if isinstance(label, tuple) else (label, f"{label}, reversed")
+            )
+            choices += [(key, ascending), (f"-{key}", descending)]
+        kwargs["choices"] = choices
         super().__init__(**kwargs)
 
     def filter(self, qs, value):

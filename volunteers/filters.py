@@ -55,12 +55,18 @@ class VolunteerFilter(ListFilter):
     sort = SortFilter(
         empty_label="Longest at their stage first",
         orders={
-            "name": ("Name", ("last_name", "first_name")),
-            "project": ("Project", ("project__code",)),
-            "stage": ("Stage", ("stage_position",)),
-            "since": ("At the stage since", ("stage_changed_at",)),
-            "applied": ("Applied", ("applied_at",)),
-            "dbs": ("DBS re-check", (selectors.LATEST_DBS_ISSUED_ON,)),
+            "name": (("Name, A to Z", "Name, Z to A"), ("last_name", "first_name")),
+            "project": (("Project, A to Z", "Project, Z to A"), ("project__code",)),
+            "stage": (("Stage, earliest first", "Stage, furthest first"), ("stage_position",)),
+            "since": (
+                ("At their stage longest", "At their stage newest"),
+                ("stage_changed_at",),
+            ),
+            "applied": (("Applied, earliest first", "Applied, latest first"), ("applied_at",)),
+            "dbs": (
+                ("DBS re-check, soonest first", "DBS re-check, latest first"),
+                (selectors.LATEST_DBS_ISSUED_ON,),
+            ),
         },
     )
 
