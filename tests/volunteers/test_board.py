@@ -476,3 +476,14 @@ def test_the_dbs_issue_date_of_a_renewal_due_by_a_date(settings):
     assert services.last_issue_rechecked_by(datetime.date(2031, 2, 28)) == datetime.date(
         2028, 2, 29
     )
+
+
+def test_a_formula_typed_into_the_application_reaches_both_files_as_text(
+    alice, cambridgeshire, client_for
+):
+    """The languages come from the public application form: anyone can type them."""
+    formula = '=HYPERLINK("http://evil.example","x")'
+    applied(cambridgeshire, "Eve Hacker", languages=formula)
+    csv_part, xlsx_part = both(export_client(client_for, alice), "volunteers:export")
+    assert csv_part[1][HEADER.index("languages")] == "'" + formula
+    assert xlsx_part == csv_part
