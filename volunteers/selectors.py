@@ -126,12 +126,14 @@ def dbs_rechecks(
 ) -> QuerySet[Volunteer]:
     """The volunteers whose DBS is followed (services.DBS_RENEWED) and whose latest
     check's re-check date is after `after` (if given) and on or before `by`."""
+    # By name: the type checker does not see the annotation of `with_latest_dbs`.
+    issued_on = LATEST_DBS_ISSUED_ON
     rows = with_latest_dbs(queryset).filter(
         stage__in=services.DBS_RENEWED,
-        latest_dbs_issued_on__lte=services.last_issue_rechecked_by(by),
+        **{f"{issued_on}__lte": services.last_issue_rechecked_by(by)},
     )
     if after is not None:
-        rows = rows.filter(latest_dbs_issued_on__gt=services.last_issue_rechecked_by(after))
+        rows = rows.filter(**{f"{issued_on}__gt": services.last_issue_rechecked_by(after)})
     return rows
 
 
