@@ -1,12 +1,11 @@
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
-from django_filters.constants import EMPTY_VALUES
 
 from referrals.models import LevelOfNeed, PlanType
 from vicp import search
 from vicp.forms import DateInput
-from vicp.listing import ListFilter
+from vicp.listing import ListFilter, SortFilter, date_range
 from vicp.models import Project, User
 from volunteers.models import Volunteer
 
@@ -94,12 +93,6 @@ FAMILY_STATUSES = [
 ]
 
 
-def _date(label: str, field: str, lookup: str) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        label=label, field_name=field, lookup_expr=lookup, widget=DateInput()
-    )
-
-
 class FamilyFilter(ListFilter):
     q = django_filters.CharFilter(
         label="Search",
@@ -137,19 +130,19 @@ class FamilyFilter(ListFilter):
         method="by_cp_plan",
         empty_label="Either",
     )
-    accepted_from = _date("Accepted from", "accepted_on", "gte")
-    accepted_to = _date("Accepted to", "accepted_on", "lte")
-    closed_from = _date("Closed from", "closed_on", "gte")
-    closed_to = _date("Closed to", "closed_on", "lte")
-    sort = django_filters.OrderingFilter(
-        fields=[
-            ("case_reference", "case"),
-            ("family_name", "family"),
-            ("accepted_on", "accepted"),
-            ("closed_on", "closed"),
-            ("last_contact_on", "last_contact"),
-        ],
-        label="Sort by",
+    accepted_from, accepted_to = date_range("accepted_on", "Accepted from", "Accepted to")
+    closed_from, closed_to = date_range("closed_on", "Closed from", "Closed to")
+    sort = SortFilter(
+        orders={
+            "case": ("Case reference", ("case_reference",)),
+            "family": ("Family name", ("family_name",)),
+            "accepted": (("Accepted, oldest first", "Accepted, newest first"), ("accepted_on",)),
+            "closed": (("Closed, oldest first", "Closed, newest first"), ("closed_on",)),
+            "last_contact": (
+                ("Last contact, longest ago first", "Last contact, most recent first"),
+                ("last_contact_on",),
+            ),
+        }
     )
 
     class Meta(ListFilter.Meta):
@@ -210,45 +203,6 @@ class FamilyFilter(ListFilter):
         }
 
 
-def _reversed(field: str) -> str:
-    return field[1:] if field.startswith("-") else f"-{field}"
-
-
-class SortFilter(django_filters.OrderingFilter):
-    """A list's order, chosen from its column headings: `?sort=key`, or `-key` for the
-    reverse. `sorts` gives the fields each key orders by; rows that tie on them follow
-    `then`, so that no row moves from one page to another between two requests."""
-
-    def __init__(self, *args, sorts: dict[str, tuple[str, ...]], then=("-pk",), **kwargs):
-        self.sorts, self.then = sorts, tuple(then)
-        super().__init__(*args, fields=[(key, key) for key in sorts], **kwargs)
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        fields = []
-        for param in value:
-            if param in EMPTY_VALUES:
-                continue
-            descending = param.startswith("-")
-            for field in self.sorts[param.removeprefix("-")]:
-                fields.append(_reversed(field) if descending else field)
-        return qs.order_by(*fields, *self.then)
-
-
-def date_range(field_name: str, start: str, end: str):
-    """The `<name>_from` and `<name>_to` filters of a date, labelled `start` and `end`
-    (the list's form checks that the end does not come before the start)."""
-    return (
-        django_filters.DateFilter(
-            label=start, field_name=field_name, lookup_expr="gte", widget=DateInput()
-        ),
-        django_filters.DateFilter(
-            label=end, field_name=field_name, lookup_expr="lte", widget=DateInput()
-        ),
-    )
-
-
 class _ManagersFilter(ListFilter):
     """The project and volunteer filters of a manager's list of visits (their choices
     are the projects this manager runs and the volunteers who worked in them)."""
@@ -289,10 +243,13 @@ class VisitFilter(_ManagersFilter):
     )
     visited_from, visited_to = date_range("visited_on", "Visited from", "Visited to")
     sort = SortFilter(
-        sorts={
-            "date": ("visited_on", "start_time"),
-            "family": ("match__family__case_reference",),
-            "volunteer": ("match__volunteer__last_name", "match__volunteer__first_name"),
+        orders={
+            "date": (("Date, oldest first", "Date, newest first"), ("visited_on", "start_time")),
+            "family": ("Case", ("match__family__case_reference",)),
+            "volunteer": (
+                "Volunteer",
+                ("match__volunteer__last_name", "match__volunteer__first_name"),
+            ),
         },
         then=("-visited_on", "-pk"),
     )
@@ -316,10 +273,13 @@ class ClaimFilter(_ManagersFilter):
     )
     visited_from, visited_to = date_range("visited_on", "Visited from", "Visited to")
     sort = SortFilter(
-        sorts={
-            "volunteer": ("match__volunteer__last_name", "match__volunteer__first_name"),
-            "date": ("visited_on",),
-            "miles": ("miles",),
+        orders={
+            "volunteer": (
+                "Volunteer",
+                ("match__volunteer__last_name", "match__volunteer__first_name"),
+            ),
+            "date": (("Date, oldest first", "Date, newest first"), ("visited_on",)),
+            "miles": (("Miles, fewest first", "Miles, most first"), ("miles",)),
         },
         then=("visited_on", "pk"),
     )

@@ -1,7 +1,6 @@
 import django_filters
 
-from families.filters import SortFilter, date_range
-from vicp.listing import ListFilter
+from vicp.listing import ListFilter, SortFilter, date_range
 
 from .models import Report
 
@@ -16,7 +15,11 @@ class ReportFilter(ListFilter):
     requested_from, requested_to = date_range(
         "created_at__date", "Asked for on or after", "Asked for on or before"
     )
-    sort = SortFilter(sorts={"requested": ("created_at", "pk")}, then=())
+    sort = SortFilter(
+        orders={
+            "requested": (("Asked for, oldest first", "Asked for, newest first"), ("created_at",))
+        }
+    )
 
     def by_state(self, queryset, name, value):
         return queryset.filter(status__in=Report.statuses_shown_as(value))

@@ -35,6 +35,7 @@ def register() -> None:
             "referral.edited": "changed the draft referral",
             "referral.submitted": "sent the referral",
             "referral.accepted": "accepted the referral",
+            "referrals.exported": "exported the referrals list",
             "referral.declined": "declined the referral",
             "referral.waitlisted": "put the referral on the waiting list",
             "referral.withdrawn": "withdrew the referral",

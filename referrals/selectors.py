@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from vicp import search
 from vicp.models import User
@@ -68,16 +69,35 @@ def queue_summary(user: User) -> dict[str, object]:
 
 def all_referrals(user: User) -> QuerySet[Referral]:
     """Every referral a manager may see (their projects; admins all), newest first, with
-    what the list shows of each: its project, its children and the case it became."""
+    what the list shows of each: its project, its children and the case it became; and,
+    to sort by, when a referral still waiting for a decision was received
+    (`waiting_since`, None once it is decided) and its status's place in the list of
+    statuses (`status_position`)."""
     if not (user.is_authenticated and (user.is_project_manager or user.is_admin)):
         return Referral.objects.none()
+    positions = [
+        When(status=status.value, then=Value(n)) for n, status in enumerate(Referral.Status)
+    ]
     return (
         referrals_visible_to(user)
         .select_related(None)
         .select_related("project", "family")
         .prefetch_related("children")
+        .annotate(
+            waiting_since=Case(When(status__in=Referral.OPEN, then=F("submitted_at"))),
+            status_position=Case(*positions, output_field=IntegerField()),
+        )
         .order_by("-created_at", "-pk")
     )
+
+
+def days_waiting(referral: Referral, *, on: datetime.date | None = None) -> int | None:
+    """Days from the day a referral was received to `on` (today), while it waits for a
+    decision; None once it is decided, withdrawn, or if it is a draft."""
+    if referral.status not in Referral.OPEN or referral.submitted_at is None:
+        return None
+    on = on or timezone.localdate()
+    return (on - timezone.localdate(referral.submitted_at)).days
 
 
 @dataclass(frozen=True)

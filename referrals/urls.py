@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("mine/", views.mine, name="mine"),
     path("all/", views.referral_list, name="list"),
+    path("all/export.<export:fmt>", views.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/accept/", views.accept, name="accept"),

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -8,10 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vicp import audit, drafts
+from vicp import audit, drafts, postcodes
+from vicp.exports import Column, export_response
 from vicp.forms import add_service_errors, posted_text
+from vicp.listing import list_page
 from vicp.models import User
-from vicp.permissions import manages, projects_visible_to, role_required
+from vicp.permissions import manages, projects_managed_by, projects_visible_to, role_required
+from vicp.reauth import password_confirmation_required
 
 from . import selectors, services
 from .filters import ReferralFilter
@@ -368,9 +371,10 @@ def queue(request):
     )
     today = timezone.localdate()
     for referral in page:
-        submitted_on = timezone.localdate(referral.submitted_at)
-        referral.days_waiting = (today - submitted_on).days
-        referral.working_days_waiting = selectors.working_days_between(submitted_on, today)
+        referral.days_waiting = selectors.days_waiting(referral, on=today)
+        referral.working_days_waiting = selectors.working_days_between(
+            timezone.localdate(referral.submitted_at), today
+        )
     return render(request, "referrals/referral_queue.html", {"page": page})
 
 
@@ -385,16 +389,67 @@ def mine(request):
     return render(request, "referrals/referral_mine.html", {"page": page})
 
 
+def _referral_filter(request, referrals):
+    return ReferralFilter(
+        request.GET or None, queryset=referrals, projects=projects_managed_by(request.user)
+    )
+
+
 @role_required(*MANAGERS)
 def referral_list(request):
-    referral_filter = ReferralFilter(
-        request.GET or None, queryset=selectors.all_referrals(request.user)
+    referral_filter = _referral_filter(request, selectors.all_referrals(request.user))
+    context = list_page(request, referral_filter, PER_PAGE)
+    today = timezone.localdate()
+    for referral in context["page"]:
+        referral.days_waiting = selectors.days_waiting(referral, on=today)
+    return render(request, "referrals/referral_list.html", context)
+
+
+def _on(moment):
+    return timezone.localdate(moment) if moment else None
+
+
+def _case_reference(referral):
+    try:
+        return referral.family.case_reference  # the case an accepted referral became
+    except ObjectDoesNotExist:
+        return ""
+
+
+# No child, no address, no contact details: the case as a manager follows it.
+EXPORT_COLUMNS = [
+    Column("referral", lambda r: r.pk),
+    Column("case reference", _case_reference),
+    Column("family name", lambda r: r.family_name),
+    Column("postcode district", lambda r: postcodes.district(r.postcode)),
+    Column("project", lambda r: r.project.code),
+    Column("referrer", lambda r: r.referrer_name),
+    Column("local authority", lambda r: r.referrer_local_authority),
+    Column("received on", lambda r: _on(r.submitted_at)),
+    Column("status", lambda r: r.get_status_display()),
+    Column("decided on", lambda r: _on(r.decided_at)),
+    Column("days waiting", lambda r: r.days_waiting),
+]
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def export(request, fmt):
+    """The list as its filters show it, every page of it."""
+    referral_filter = _referral_filter(
+        request, selectors.all_referrals(request.user).prefetch_related(None)
     )
-    page = Paginator(referral_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    rows = list(referral_filter.qs)
+    today = timezone.localdate()
+    for referral in rows:
+        referral.days_waiting = selectors.days_waiting(referral, on=today)
+    return export_response(
         request,
-        "referrals/referral_list.html",
-        {"filter": referral_filter, "page": page, "query": query.urlencode()},
+        fmt=fmt,
+        rows=rows,
+        columns=EXPORT_COLUMNS,
+        filename="vicp-referrals",
+        title="Referrals",
+        action="referrals.exported",
+        filters=referral_filter.applied(),
     )

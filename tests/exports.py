@@ -1,13 +1,15 @@
-"""Reading a list's downloads in tests: a session that has just typed its password,
-and a CSV or XLSX response as rows of text."""
+"""Reading a list's downloads in tests: a session that has just typed its password
+(or the password typed on the page), and a CSV or XLSX response as rows of cells."""
 
 import csv
 import datetime
 import io
 
 import openpyxl
+from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import PASSWORD
 from vicp.reauth import SESSION_KEY
 
 
@@ -17,6 +19,14 @@ def confirmed(client):
     session[SESSION_KEY] = int(timezone.now().timestamp())
     session.save()
     return client
+
+
+def confirm_password(client, next_url="/"):
+    """The password typed on the "Confirm your password" page."""
+    response = client.post(
+        reverse("vicp:confirm_password"), {"password": PASSWORD, "next": next_url}
+    )
+    assert response.status_code == 302, "the password was refused"
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -38,8 +48,22 @@ def as_csv_text(value) -> str:
     """An XLSX cell as the CSV writes the same value (dates in ISO 8601)."""
     if value is None:
         return ""
-    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
-        return value.date().isoformat()
+    if isinstance(value, datetime.datetime):
+        # A date cell reads back as a moment at midnight.
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def as_csv(rows) -> list[list[str]]:
+    """XLSX rows as the CSV writes the same cells (dates in ISO 8601, numbers as text)."""
+    return [[as_csv_text(value) for value in row] for row in rows]
+
+
+def both(client, url_name, query=None):
+    """The CSV's rows and the XLSX's rows (read as the CSV writes them) of one export."""
+    query = query or {}
+    csv_part = csv_rows(client.get(reverse(url_name, args=["csv"]), query))
+    xlsx_part = as_csv(xlsx_rows(client.get(reverse(url_name, args=["xlsx"]), query)))
+    return csv_part, xlsx_part

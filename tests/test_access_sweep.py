@@ -29,15 +29,11 @@ from .volunteers.helpers import clear_dbs, pass_interviews, training
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
-# Routes whose parameters are not record ids: tokens of public links, a list's
-# download format (each list's tests check that it holds only what its reader may
-# see), and Django's admin (administrators only; the admin has its own permission checks).
+# Routes whose parameters are not record ids: tokens of public links, and
+# Django's admin (administrators only; the admin has its own permission checks).
 NOT_RECORDS = {
     "password_reset_confirm",
     "outcomes:family_evaluation",
-    "families:visit_export",
-    "families:claims_export",
-    "outcomes:report_export",
 }
 
 

@@ -2,7 +2,6 @@
 which record (named and linked only where the reader may open it); its filters, and
 its exports, which need the password again."""
 
-import csv
 import io
 import time
 from datetime import timedelta
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from families import services as family_services
 from outcomes.models import Report
+from tests.exports import csv_rows
 from vicp import audit, audit_labels, dates
 from vicp.models import AuditEvent
 from vicp.selectors import audit_events_visible_to
@@ -64,10 +64,6 @@ def shown_of(trail, client, **query):
     """The events of `trail` the log shows with these filters (the factories write
     events of their own), in the log's order."""
     return [event for event in shown(client, **query) if event in trail.values()]
-
-
-def csv_rows(response):
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 # --- Who may read it -----------------------------------------------------------------

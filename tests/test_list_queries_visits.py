@@ -12,7 +12,7 @@ from families.models import Visit
 from outcomes import services as outcome_services
 from outcomes.models import Report
 from tests import factories
-from tests.factories import PASSWORD
+from tests.exports import confirmed
 
 from .test_list_queries import query_counts
 
@@ -46,11 +46,6 @@ def grow_visits(match, alice):
                 family_services.mark_claims_paid([visit], by=alice)
 
     return grow
-
-
-def confirmed(client):
-    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": "/"})
-    return client
 
 
 URLS = {

@@ -107,17 +107,6 @@ def _family_with_a_link(cast, project):
     return family
 
 
-def _download_of(maker):
-    """A list's download (its filters are those of the list, swept on the list's page),
-    with a row in it."""
-
-    def made(cast, project):
-        maker(cast, project)
-        return {"fmt": "xlsx"}
-
-    return made
-
-
 def _two_step_sign_in_for_sam(cast, project):
     TOTPDevice.objects.create(user=cast["sam"], name="Phone", confirmed=True)
 
@@ -134,9 +123,6 @@ MAKERS = {
     "vicp:resend_invitation": _invited_social_worker,
     "outcomes:email_family_evaluation_link": _family_with_a_link,
     "vicp:two_factor_turn_off": _two_step_sign_in_for_sam,
-    "families:visit_export": _download_of(RECORDS["families:visit_detail"]),
-    "families:claims_export": _download_of(RECORDS["families:visit_detail"]),
-    "outcomes:report_export": _download_of(RECORDS["outcomes:report_detail"]),
 }
 ROUTES = [
     route

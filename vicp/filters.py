@@ -4,7 +4,7 @@ import django_filters
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q, QuerySet
 
-from .listing import ListFilter
+from .listing import ListFilter, SortFilter
 from .models import Project, ProjectUserObjectPermission, User
 
 
@@ -20,9 +20,11 @@ class SocialWorkerFilter(ListFilter):
         method="by_account",
         empty_label="Active or invited",
     )
-    sort = django_filters.OrderingFilter(
-        fields=[("last_name", "name"), ("organisation", "organisation")],
-        label="Sort by",
+    sort = SortFilter(
+        orders={
+            "name": ("Name", ("last_name", "first_name")),
+            "organisation": ("Local authority", ("organisation", "team")),
+        }
     )
 
     class Meta(ListFilter.Meta):

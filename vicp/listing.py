@@ -4,9 +4,11 @@ sort order chosen from the column headings, pages, and exports of what it shows.
 from typing import Any
 
 import django_filters
+import django_filters.constants
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 
-from .forms import FilterForm
+from .forms import DateInput, FilterForm
 
 SORT = "sort"
 
@@ -53,3 +55,68 @@ def list_page(request, list_filter: ListFilter, per_page: int) -> dict[str, Any]
     query = request.GET.copy()
     query.pop("page", None)
     return {"filter": list_filter, "page": page, "query": query.urlencode()}
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """A list's sort order, `?sort=key` (or `-key`, reversed), chosen from the column
+    headings (`{% sort_header %}`) or from its select on a phone.
+
+    `orders` maps each key to its label in the select and the fields it orders by
+    ("-field" runs the other way). A label is one text ("Name" gives "Name" and "Name,
+    reversed") or the two, ascending first. Rows with no value come last whichever way,
+    and the primary key breaks ties, so a page never repeats or skips a row of the one
+    before; `then` (fields ending with a unique one) breaks them another way, whichever
+    way the list is sorted.
+    """
+
+    def __init__(
+        self,
+        *,
+        orders: dict[str, tuple[str | tuple[str, str], tuple[str, ...]]],
+        then: tuple[str, ...] = (),
+        **kwargs,
+    ):
+        self.orders = {key: fields for key, (_label, fields) in orders.items()}
+        self.then = then
+        kwargs.setdefault("label", "Sort by")
+        kwargs.setdefault("empty_label", "Default order")
+        choices = []
+        for key, (label, _fields) in orders.items():
+            ascending, descending = (
+                label if isinstance(label, tuple) else (label, f"{label}, reversed")
+            )
+            choices += [(key, ascending), (f"-{key}", descending)]
+        kwargs["choices"] = choices
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            if not param:
+                continue
+            descending = param.startswith("-")
+            for field in self.orders[param.removeprefix("-")]:
+                reverse = descending != field.startswith("-")
+                expression = F(field.removeprefix("-"))
+                ordering.append(
+                    expression.desc(nulls_last=True) if reverse else expression.asc(nulls_last=True)
+                )
+        if self.then:
+            return qs.order_by(*ordering, *self.then)
+        last = F("pk").desc() if value[0].startswith("-") else F("pk").asc()
+        return qs.order_by(*ordering, last)
+
+
+def date_range(field_name: str, start: str, end: str):
+    """The `<name>_from` and `<name>_to` filters of a date, labelled `start` and `end`
+    (the list's form checks that the end does not come before the start)."""
+    return (
+        django_filters.DateFilter(
+            label=start, field_name=field_name, lookup_expr="gte", widget=DateInput()
+        ),
+        django_filters.DateFilter(
+            label=end, field_name=field_name, lookup_expr="lte", widget=DateInput()
+        ),
+    )

@@ -68,6 +68,7 @@ def register() -> None:
         "Volunteers",
         {
             "volunteer.viewed": "viewed the volunteer's record",
+            "volunteers.exported": "exported the volunteers board",
             "volunteer.applied": "applied to volunteer",
             "volunteer.stage_changed": "moved the volunteer to another stage",
             "volunteer.interview_recorded": "recorded an interview",

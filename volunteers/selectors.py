@@ -1,11 +1,22 @@
 """What each person may see of recruitment records."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from django.conf import settings
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -96,8 +107,84 @@ def own_volunteer_record(user: User) -> Volunteer | None:
     ).first()
 
 
+LATEST_DBS_ISSUED_ON = "latest_dbs_issued_on"
+
+
+def with_latest_dbs(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    """Each volunteer with the issue date of the DBS check that counts (the newest not
+    withdrawn; None if none) as `latest_dbs_issued_on`."""
+    if LATEST_DBS_ISSUED_ON in queryset.query.annotations:
+        return queryset
+    latest = DBSCheck.objects.filter(volunteer=OuterRef("pk"), withdrawn_at=None).order_by(
+        "-issued_on", "-pk"
+    )
+    return queryset.annotate(**{LATEST_DBS_ISSUED_ON: Subquery(latest.values("issued_on")[:1])})
+
+
+def dbs_rechecks(
+    queryset: QuerySet[Volunteer], *, by: datetime.date, after: datetime.date | None = None
+) -> QuerySet[Volunteer]:
+    """The volunteers whose DBS is followed (services.DBS_RENEWED) and whose latest
+    check's re-check date is after `after` (if given) and on or before `by`."""
+    # By name: the type checker does not see the annotation of `with_latest_dbs`.
+    issued_on = LATEST_DBS_ISSUED_ON
+    rows = with_latest_dbs(queryset).filter(
+        stage__in=services.DBS_RENEWED,
+        **{f"{issued_on}__lte": services.last_issue_rechecked_by(by)},
+    )
+    if after is not None:
+        rows = rows.filter(**{f"{issued_on}__gt": services.last_issue_rechecked_by(after)})
+    return rows
+
+
+def dbs_renewal_due(
+    queryset: QuerySet[Volunteer], *, on: datetime.date | None = None
+) -> QuerySet[Volunteer]:
+    """Volunteers whose DBS renewal is due on `on` or whose DBS has lapsed."""
+    on = on or timezone.localdate()
+    return dbs_rechecks(queryset, by=services.dbs_renewal_due_by(on))
+
+
+def dbs_lapsed(
+    queryset: QuerySet[Volunteer], *, on: datetime.date | None = None
+) -> QuerySet[Volunteer]:
+    """Volunteers whose DBS is past its re-check date on `on`."""
+    on = on or timezone.localdate()
+    return dbs_rechecks(queryset, by=on - datetime.timedelta(days=1))
+
+
+def dbs_recheck_within(
+    queryset: QuerySet[Volunteer], days: int, *, on: datetime.date | None = None
+) -> QuerySet[Volunteer]:
+    """Volunteers whose DBS re-check date is from `on` to `days` days later."""
+    on = on or timezone.localdate()
+    return dbs_rechecks(
+        queryset, after=on - datetime.timedelta(days=1), by=on + datetime.timedelta(days=days)
+    )
+
+
 def board_queryset(user: User) -> QuerySet[Volunteer]:
-    return volunteers_visible_to(user).order_by("stage_changed_at", "pk")
+    """The board: the manager's volunteers, each with its latest DBS check's issue date
+    and its stage's place in the pipeline (`stage_position`), longest at a stage first."""
+    positions = [When(stage=stage.value, then=Value(n)) for n, stage in enumerate(Stage)]
+    return (
+        with_latest_dbs(volunteers_visible_to(user))
+        .annotate(stage_position=Case(*positions, output_field=IntegerField()))
+        .order_by("stage_changed_at", "pk")
+    )
+
+
+def with_recheck_dates(volunteers: Iterable[Volunteer]) -> list[Volunteer]:
+    """The volunteers of `with_latest_dbs`, each with its DBS re-check date as
+    `dbs_recheck_on` (None with no check)."""
+    rows = list(volunteers)
+    for volunteer in rows:
+        issued_on = getattr(volunteer, LATEST_DBS_ISSUED_ON)
+        # For the page and the export, not a field.
+        volunteer.dbs_recheck_on = (  # type: ignore[attr-defined]
+            services.recheck_date(issued_on) if issued_on else None
+        )
+    return rows
 
 
 def stage_counts(queryset: QuerySet[Volunteer]) -> list[tuple[Stage, int]]:
@@ -146,41 +233,23 @@ class DBSRenewal(TypedDict):
 def dbs_renewals(user: User, *, on: datetime.date | None = None) -> list[DBSRenewal]:
     """Latest DBS checks of active volunteers that are due for renewal or lapsed."""
     on = on or timezone.localdate()
-    active = (Stage.TRAINING, Stage.READY, Stage.MATCHED)
-    # Only volunteers whose latest check was issued early enough to be near its re-check
-    # date (a day's margin for 29 February); the exact status is worked out below.
-    issued_by = services.add_years(
-        on + datetime.timedelta(days=services.DBS_RENEWAL_WINDOW_DAYS + 1),
-        -settings.VICP_DBS_VALID_YEARS,
-    )
-    latest_issued = DBSCheck.objects.filter(volunteer=OuterRef("pk"), withdrawn_at=None).order_by(
-        "-issued_on", "-pk"
-    )
-    candidates = (
-        volunteers_visible_to(user)
-        .filter(stage__in=active)
-        .annotate(latest_issued=Subquery(latest_issued.values("issued_on")[:1]))
-        .filter(latest_issued__lte=issued_by)
-    )
+    due = dbs_renewal_due(volunteers_visible_to(user), on=on)
     checks = (
-        DBSCheck.objects.filter(volunteer__in=candidates.values("pk"), withdrawn_at=None)
+        DBSCheck.objects.filter(volunteer__in=due.values("pk"), withdrawn_at=None)
         .select_related("volunteer__project")
         .order_by("volunteer_id", "-issued_on", "-pk")
     )
     latest: dict[int, DBSCheck] = {}
     for check in checks:
         latest.setdefault(check.volunteer_id, check)
-    rows: list[DBSRenewal] = []
-    for check in latest.values():
-        status = services.dbs_status(check, on=on)
-        if status != "in_date":
-            rows.append(
-                {
-                    "volunteer": check.volunteer,
-                    "status": status,
-                    "recheck_on": services.dbs_recheck_on(check),
-                }
-            )
+    rows: list[DBSRenewal] = [
+        {
+            "volunteer": check.volunteer,
+            "status": services.dbs_status(check, on=on),
+            "recheck_on": services.dbs_recheck_on(check),
+        }
+        for check in latest.values()
+    ]
     return sorted(rows, key=lambda row: row["recheck_on"])
 
 

@@ -43,6 +43,8 @@ DBS_RENEWAL_WINDOW_DAYS = 60
 PIPELINE = (Stage.APPLIED, Stage.INTERVIEWING, Stage.CHECKS, Stage.TRAINING)
 CLOSED = (Stage.NOT_PROGRESSED, Stage.LEFT)
 SIGNED_OFF = (Stage.READY, Stage.MATCHED)
+# Volunteers whose DBS certificate must be kept in date, so whose renewals are followed.
+DBS_RENEWED = (Stage.TRAINING, Stage.READY, Stage.MATCHED)
 
 
 # --- Reading the recorded steps ------------------------------------------------
@@ -72,20 +74,37 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def recheck_date(issued_on: datetime.date) -> datetime.date:
+    """When a DBS certificate issued on `issued_on` must be checked again."""
+    return add_years(issued_on, settings.VICP_DBS_VALID_YEARS)
+
+
 def dbs_recheck_on(dbs_check: DBSCheck) -> datetime.date:
-    return add_years(dbs_check.issued_on, settings.VICP_DBS_VALID_YEARS)
+    return recheck_date(dbs_check.issued_on)
 
 
-def dbs_renewal_opens_on(dbs_check: DBSCheck) -> datetime.date:
-    return dbs_recheck_on(dbs_check) - datetime.timedelta(days=DBS_RENEWAL_WINDOW_DAYS)
+def last_issue_rechecked_by(day: datetime.date) -> datetime.date:
+    """The latest issue date of a certificate whose re-check date is `day` or before: the
+    checks due by a date, found in the database by their issue date."""
+    issued_on = add_years(day, -settings.VICP_DBS_VALID_YEARS)
+    next_day = issued_on + datetime.timedelta(days=1)
+    # 29 February: its re-check date falls on 28 February, a day early.
+    return next_day if recheck_date(next_day) <= day else issued_on
+
+
+def dbs_renewal_due_by(on: datetime.date) -> datetime.date:
+    """A renewal is due on `on` for a certificate whose re-check date is this day or
+    before (past it, the certificate has lapsed)."""
+    return on + datetime.timedelta(days=DBS_RENEWAL_WINDOW_DAYS)
 
 
 def dbs_status(dbs_check: DBSCheck, *, on: datetime.date | None = None) -> str:
     """ "in_date", "renewal_due" (within 60 days of the re-check date) or "lapsed"."""
     on = on or _today()
-    if on > dbs_recheck_on(dbs_check):
+    recheck_on = dbs_recheck_on(dbs_check)
+    if on > recheck_on:
         return "lapsed"
-    if on >= dbs_renewal_opens_on(dbs_check):
+    if recheck_on <= dbs_renewal_due_by(on):
         return "renewal_due"
     return "in_date"
 

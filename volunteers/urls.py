@@ -8,6 +8,7 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("apply/thank-you/", views.applied, name="applied"),
     path("", views.board, name="board"),
+    path("export.<export:fmt>", views.export, name="export"),
     path("me/", views.my_record, name="my_record"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/interviews/", views.record_interview, name="record_interview"),

@@ -4,14 +4,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vicp import audit, drafts
+from vicp import audit, drafts, postcodes
 from vicp.audit import client_ip
+from vicp.exports import Column, export_response
 from vicp.forms import add_service_errors
 from vicp.http import over_hourly_limit
+from vicp.listing import list_page
 from vicp.models import User
 from vicp.permissions import get_object_for_user, projects_managed_by, role_required
+from vicp.reauth import password_confirmation_required
 
 from . import selectors, services
 from .filters import VolunteerFilter
@@ -73,23 +77,58 @@ def applied(request):
     return render(request, "volunteers/volunteer_applied.html")
 
 
+def _volunteer_filter(request):
+    return VolunteerFilter(
+        request.GET or None,
+        queryset=selectors.board_queryset(request.user),
+        projects=projects_managed_by(request.user),
+    )
+
+
 @role_required(*MANAGERS)
 def board(request):
-    projects = projects_managed_by(request.user)
-    visible = selectors.board_queryset(request.user)
-    volunteer_filter = VolunteerFilter(request.GET or None, queryset=visible, projects=projects)
-    page = Paginator(volunteer_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    volunteer_filter = _volunteer_filter(request)
+    context = list_page(request, volunteer_filter, PER_PAGE)
+    context["page"].object_list = selectors.with_recheck_dates(context["page"].object_list)
+    context["stage_counts"] = selectors.stage_counts(selectors.volunteers_visible_to(request.user))
+    return render(request, "volunteers/volunteer_board.html", context)
+
+
+# What a manager needs to arrange a match; no interview notes, references or
+# experience, and the postcode only as its district.
+EXPORT_COLUMNS = [
+    Column("first name", lambda v: v.first_name),
+    Column("last name", lambda v: v.last_name),
+    Column("email", lambda v: v.email),
+    Column("phone", lambda v: v.phone),
+    Column("project", lambda v: v.project.code),
+    Column("stage", lambda v: v.get_stage_display()),
+    Column("at the stage since", lambda v: timezone.localdate(v.stage_changed_at)),
+    Column("applied on", lambda v: services.applied_on(v)),
+    Column("languages", lambda v: v.languages),
+    Column("postcode district", lambda v: postcodes.district(v.postcode)),
+    Column("days available", lambda v: v.availability_days_display),
+    Column("times available", lambda v: v.availability_times),
+    Column("drives", lambda v: v.drives),
+    Column("DBS re-check date", lambda v: v.dbs_recheck_on),
+    Column("signed off on", lambda v: v.signed_off_on),
+]
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def export(request, fmt):
+    """The board as its filters show it, every page of it."""
+    volunteer_filter = _volunteer_filter(request)
+    return export_response(
         request,
-        "volunteers/volunteer_board.html",
-        {
-            "filter": volunteer_filter,
-            "page": page,
-            "stage_counts": selectors.stage_counts(visible),
-            "query": query.urlencode(),
-        },
+        fmt=fmt,
+        rows=selectors.with_recheck_dates(volunteer_filter.qs),
+        columns=EXPORT_COLUMNS,
+        filename="vicp-volunteers",
+        title="Volunteers",
+        action="volunteers.exported",
+        filters=volunteer_filter.applied(),
     )
 
 

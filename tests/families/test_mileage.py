@@ -1,10 +1,7 @@
 """Mileage claims: priced at the rate in force on the visit date, paid by a manager."""
 
-import csv
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -13,6 +10,7 @@ from django.utils import timezone
 
 from families import mileage, services
 from families.models import MileageRate, Visit
+from tests.exports import csv_rows, xlsx_rows
 from tests.factories import PASSWORD
 from vicp.models import AuditEvent
 
@@ -83,18 +81,6 @@ def test_volunteers_and_social_workers_never_see_the_claims(client_for, cast, ma
         assert client_for(cast["sam"]).get(CLAIMS).status_code == 404
     else:
         assert list(client_for(cast["charlie"]).get(CLAIMS).context["claims"]) == []
-
-
-def csv_rows(response):
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8-sig")  # after its BOM
-    return list(csv.reader(io.StringIO(body)))
-
-
-def xlsx_rows(response):
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def confirmed(client, url):

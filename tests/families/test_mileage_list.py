@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families import services
-from tests.factories import PASSWORD
+from tests.exports import confirmed
 from vicp import dates
 from vicp.models import AuditEvent
 
@@ -59,11 +59,6 @@ def listed(client, query=""):
     response = client.get(CLAIMS + (f"?{query}" if query else ""))
     assert response.status_code == 200
     return [claim.pk for claim in response.context["claims"]]
-
-
-def confirmed(client):
-    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": CLAIMS})
-    return client
 
 
 def test_unpaid_claims_are_listed_unless_asked_otherwise(client_for, alice, claims):

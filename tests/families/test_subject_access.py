@@ -14,17 +14,12 @@ from outcomes.models import Measure
 from outcomes.reference_data import FAMILY_STAR_PLUS
 from outcomes.reports import RefusedResource
 from tests.conftest import wait_for
-from tests.factories import PASSWORD
+from tests.exports import confirmed
 from vicp.composition import services as composed_services
 from vicp.composition import subject_access as sar
 from vicp.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-
-
-def confirmed(client):
-    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": "/"})
-    return client
 
 
 def test_the_collection_holds_everything_about_the_family(match):

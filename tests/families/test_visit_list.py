@@ -1,11 +1,8 @@
 """The managers' list of visits: the logged visits of their projects' families, filtered,
 sorted and downloaded, never a visit's notes."""
 
-import csv
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +10,7 @@ from django.utils import timezone
 from families import services
 from families.models import Visit
 from tests import factories
-from tests.factories import PASSWORD
+from tests.exports import confirmed, csv_rows, xlsx_rows
 from vicp.models import AuditEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
@@ -72,24 +69,6 @@ def listed(client, query=""):
     response = client.get(LIST + (f"?{query}" if query else ""))
     assert response.status_code == 200
     return [visit.pk for visit in response.context["page"].object_list]
-
-
-def confirmed(client):
-    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": LIST})
-    return client
-
-
-def csv_rows(response):
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
-
-
-def xlsx_rows(response):
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 # --- Who sees what --------------------------------------------------------------------------

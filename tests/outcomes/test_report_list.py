@@ -1,17 +1,14 @@
 """The list of reports, filtered by kind, state and when they were asked for, sorted by that
 date and downloaded (what the list shows of each, never what a report holds)."""
 
-import csv
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import Report
-from tests.factories import PASSWORD
+from tests.exports import confirmed, csv_rows, xlsx_rows
 from vicp.models import AuditEvent
 
 from .test_report_state import as_status
@@ -52,23 +49,6 @@ def listed(client, query=""):
     response = client.get(LIST + (f"?{query}" if query else ""))
     assert response.status_code == 200
     return [report.pk for report in response.context["page"].object_list]
-
-
-def confirmed(client):
-    client.post(reverse("vicp:confirm_password"), {"password": PASSWORD, "next": LIST})
-    return client
-
-
-def csv_rows(response):
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
-
-
-def xlsx_rows(response):
-    assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 # --- Filters and sorting ----------------------------------------------------------------------
