@@ -547,7 +547,7 @@ def unfinished_drafts(family: Family) -> QuerySet[Visit]:
 # --- Search ---------------------------------------------------------------------------
 
 
-def family_ids_matching(query: str) -> set[int]:
+def family_ids_matching(query: str) -> QuerySet[Family, int]:
     """The cases whose reference, family name, parents' or children's names, or
     postcode match `query`, whoever may see them: each condition through its own index
     (the family's columns in one part of the query, the children's in another)."""

@@ -83,12 +83,13 @@ def postcode_matching(query: str, field: str = "postcode") -> Q:
     return condition
 
 
-def ids_matching(*queries: QuerySet[Any, Any]) -> set[Any]:
-    """The ids that any of `queries` (each a flat `values_list` of one id) yields, read
-    in one round trip: each query still uses its own index."""
+def ids_matching(*queries: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+    """The ids that any of `queries` (each a flat `values_list` of one id) yields, as one
+    UNION for a `pk__in` subquery: each part still uses its own index, and the database
+    finds the matches before it reads what the person may see among them."""
     # A part of a UNION has no order of its own (SQLite refuses one).
     first, *others = (query.order_by() for query in queries)
-    return set(first.union(*others) if others else first)
+    return first.union(*others) if others else first
 
 
 def first_matches(rows: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
