@@ -190,6 +190,7 @@ def family_notes(request, pk):
         raise Http404("Only the case's managers and social worker read its notes.")
     notes = list(selectors.case_notes_of(user, family))
     for note in notes:
+        note.family = family  # the page's, with what the policy reads of it
         note.may_correct = policy.may_correct_note(user, note)
     context["notes"] = notes
     if policy.may_write_case_note(user, family):
