@@ -695,8 +695,8 @@ class CaseNote(models.Model):
     class WithWhom(models.TextChoices):
         SOCIAL_WORKER = "social_worker", "The social worker"
         FAMILY = "family", "A family member"
-        SCHOOL = "school", "School"
-        HEALTH_VISITOR = "health_visitor", "Health visitor"
+        SCHOOL = "school", "The school"
+        HEALTH_VISITOR = "health_visitor", "A health visitor"
         OTHER = "other", "Someone else"
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="case_notes")
@@ -740,6 +740,7 @@ class CaseNote(models.Model):
 
     @property
     def with_whom_words(self):
-        """ "The social worker (Jo Bloggs)", "A family member (Mum)"."""
+        """As a sentence goes on: "the social worker (Jo Bloggs)", "a family member (Mum)"."""
         label = self.get_with_whom_display()
+        label = label[:1].lower() + label[1:]
         return f"{label} ({self.with_whom_detail})" if self.with_whom_detail else label

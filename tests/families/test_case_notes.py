@@ -99,7 +99,7 @@ def test_a_note_written_appears_in_the_list_newest_first_with_who_and_how(
     write(family, sam, kind="email", with_whom="school", with_whom_detail="Head of Year 3")
     page = client_for(alice).get(notes_url(family)).content.decode()
     assert page.index("Head of Year 3") < page.index("Older")
-    assert "Email with School (Head of Year 3)" in page
+    assert "Email with the school (Head of Year 3)" in page
     assert "written by Sam Shah" in page
     assert "written by Alice Archer" in page
 
@@ -240,7 +240,7 @@ def test_a_refused_correction_keeps_what_was_typed(family, alice, client_for):
 def test_the_history_tab_shows_a_note_as_an_entry(family, alice, client_for):
     write(family, alice, with_whom="health_visitor")
     page = client_for(alice).get(reverse("families:history", args=[family.pk])).content.decode()
-    assert "Note: Phone call with health visitor" in page
+    assert "Note: Phone call with a health visitor" in page
 
 
 def test_the_subject_access_export_holds_every_note_sensitive_too(family, alice):

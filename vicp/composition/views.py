@@ -225,8 +225,7 @@ def family_history(request, pk):
                 "at": note.written_at,
                 "pk": note.pk,
                 "kind": "Note",
-                "text": f"{note.get_kind_display()} with {note.get_with_whom_display().lower()}"
-                + (f" ({note.with_whom_detail})" if note.with_whom_detail else ""),
+                "text": f"{note.get_kind_display()} with {note.with_whom_words}",
                 "by": note.written_by,
             }
             for note in selectors.case_notes_of(user, family)
