@@ -8,8 +8,13 @@ from vicp import audit_labels, dates
 from vicp.audit_labels import Label, numeric_ids
 from vicp.models import User
 
-from .models import Child, Family, Goal, Match, SubjectAccessExport
-from .selectors import concerns_visible_to, families_visible_to, visits_visible_to
+from .models import CaseNote, Child, Family, Goal, Match, SubjectAccessExport
+from .selectors import (
+    case_notes_visible_to,
+    concerns_visible_to,
+    families_visible_to,
+    visits_visible_to,
+)
 
 
 def case_words(family: Family) -> str:
@@ -122,6 +127,24 @@ def describe_concerns(reader: User, ids: list[str]) -> dict[str, Label]:
     }
 
 
+def describe_case_notes(reader: User, ids: list[str]) -> dict[str, Label]:
+    notes: list[CaseNote] = list(
+        case_notes_visible_to(reader)
+        .select_related(None)
+        .select_related("family")
+        .filter(pk__in=numeric_ids(ids))
+        .only("id", "kind", "happened_at", "family_id", *_family_fields("family__"))
+    )
+    return {
+        str(note.pk): (
+            f"Note of a {note.get_kind_display().lower()} on {dates.day(note.happened_at)} "
+            f"about {case_words(note.family)}",
+            reverse("families:correct_case_note", args=[note.pk]),
+        )
+        for note in notes
+    }
+
+
 def describe_subject_access_exports(reader: User, ids: list[str]) -> dict[str, Label]:
     return {
         str(export.pk): (
@@ -143,6 +166,7 @@ def register() -> None:
     register("families.match", describe_matches, one="Match", many="Matches")
     register("families.visit", describe_visits, one="Visit", many="Visits and mileage claims")
     register("families.concern", describe_concerns, one="Concern", many="Concerns")
+    register("families.casenote", describe_case_notes, one="Case note", many="Case notes")
     register(
         "families.subjectaccessexport",
         describe_subject_access_exports,
@@ -171,6 +195,15 @@ def register() -> None:
             "goal.changed": "changed a goal of the plan",
             "goal.reviewed": "reviewed a goal of the plan",
         },
+    )
+    audit_labels.register_actions(
+        "Case notes",
+        {
+            "case_note.viewed": "viewed the note and its history",
+            "case_note.written": "noted a contact about the case",
+            "case_note.corrected": "corrected the note",
+        },
+        viewing={"case_note.viewed"},
     )
     audit_labels.register_actions(
         "Visits and mileage",

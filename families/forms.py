@@ -11,6 +11,7 @@ from volunteers.models import Volunteer
 
 from . import services
 from .models import (
+    CaseNote,
     Child,
     Concern,
     ConcernAction,
@@ -293,6 +294,90 @@ class ConcernActionForm(MomentFormMixin, ServiceForm):
             "means": data["means"],
             "done_at": self.moment(),
         }
+
+
+class CaseNoteForm(MomentFormMixin, ServiceForm):
+    """A note of a contact about the case. `sensitive` is asked of the project's managers
+    only (nobody else may mark a note so)."""
+
+    moment_field, date_field, time_field = "happened_at", "happened_on", "happened_time"
+
+    kind = forms.ChoiceField(
+        label="What kind of contact?",
+        choices=CaseNote.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of contact."},
+    )
+    with_whom = forms.ChoiceField(
+        label="With whom?",
+        choices=CaseNote.WithWhom.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who the contact was with."},
+    )
+    with_whom_detail = forms.CharField(
+        label="Who exactly (optional)",
+        max_length=100,
+        required=False,
+        help_text='For example "Mum" or "Head of Year 3".',
+        error_messages={"max_length": "Say who in 100 characters or fewer."},
+    )
+    happened_on = forms.DateField(
+        label="When was it?",
+        widget=DATE,
+        initial=timezone.localdate,
+        error_messages={"required": "Give the date of the contact."},
+    )
+    happened_time = forms.TimeField(label="At what time", widget=TIME, required=False)
+    summary = forms.CharField(
+        label="What was said or agreed?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what was said or agreed."},
+    )
+    sensitive = forms.BooleanField(
+        label="Sensitive: only the project's managers may read it",
+        required=False,
+        help_text="The family's social worker will not see this note.",
+    )
+
+    def __init__(self, *args, may_mark_sensitive=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_mark_sensitive:
+            del self.fields["sensitive"]
+
+    @classmethod
+    def initial_from(cls, note):
+        happened = timezone.localtime(note.happened_at)
+        return {
+            "kind": note.kind,
+            "with_whom": note.with_whom,
+            "with_whom_detail": note.with_whom_detail,
+            "happened_on": happened.date(),
+            "happened_time": happened.time().replace(second=0, microsecond=0),
+            "summary": note.summary,
+            "sensitive": note.sensitive,
+        }
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        arguments = {
+            "kind": data["kind"],
+            "with_whom": data["with_whom"],
+            "with_whom_detail": data["with_whom_detail"],
+            "happened_at": self.moment(),
+            "summary": data["summary"],
+        }
+        if "sensitive" in self.fields:
+            arguments["sensitive"] = data["sensitive"]
+        return arguments
+
+
+class CorrectCaseNoteForm(CaseNoteForm):
+    reason = forms.CharField(
+        label="Why is it corrected? (optional)", max_length=100, required=False
+    )
+
+    def service_arguments(self):
+        return super().service_arguments() | {"reason": self.cleaned_data["reason"]}
 
 
 class CloseConcernForm(ServiceForm):

@@ -669,3 +669,78 @@ class SubjectAccessExport(models.Model):
 
     def __str__(self):
         return f"Export {self.pk} of {self.family}"
+
+
+class CaseNote(models.Model):
+    """A manager's or social worker's note of a contact about the case: a phone call, an
+    email, a meeting or a text message, with whom and when. A sensitive note is read by
+    the project's managers only."""
+
+    # What a note's writer or the project's managers may correct; its history keeps the rest.
+    CORRECTABLE_FIELDS = (
+        "kind",
+        "with_whom",
+        "with_whom_detail",
+        "happened_at",
+        "summary",
+        "sensitive",
+    )
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        EMAIL = "email", "Email"
+        MEETING = "meeting", "Meeting"
+        TEXT = "text", "Text message"
+
+    class WithWhom(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", "The social worker"
+        FAMILY = "family", "A family member"
+        SCHOOL = "school", "The school"
+        HEALTH_VISITOR = "health_visitor", "A health visitor"
+        OTHER = "other", "Someone else"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="case_notes")
+    kind = models.CharField("kind of contact", max_length=10, choices=Kind.choices)
+    with_whom = models.CharField("with whom", max_length=20, choices=WithWhom.choices)
+    with_whom_detail = models.CharField(
+        "who exactly",
+        max_length=100,
+        blank=True,
+        help_text='For example "Mum" or "Head of Year 3".',
+    )
+    happened_at = models.DateTimeField("when it happened")
+    summary = models.TextField("what was said or agreed")
+    sensitive = models.BooleanField("sensitive: the project's managers only", default=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+        indexes = [models.Index(fields=["family", "happened_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["phone", "email", "meeting", "text"]),
+                name="case_note_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    with_whom__in=["social_worker", "family", "school", "health_visitor", "other"]
+                ),
+                name="case_note_with_whom_valid",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="case_note_has_summary"),
+        ]
+
+    def __str__(self):
+        return f"Note {self.pk} ({self.family_id})"
+
+    @property
+    def with_whom_words(self):
+        """As a sentence goes on: "the social worker (Jo Bloggs)", "a family member (Mum)"."""
+        label = self.get_with_whom_display()
+        label = label[:1].lower() + label[1:]
+        return f"{label} ({self.with_whom_detail})" if self.with_whom_detail else label

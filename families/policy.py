@@ -15,7 +15,7 @@ from django.utils import timezone
 from vicp.models import Project, User
 from vicp.permissions import manages
 
-from .models import Concern, Family, Match, Visit
+from .models import CaseNote, Concern, Family, Match, Visit
 
 # A volunteer may change a visit they logged for this long (then a manager corrects it).
 VOLUNTEER_EDIT_DAYS = 7
@@ -110,6 +110,47 @@ def may_finish_draft(user: User, visit: Visit) -> bool:
     if visit.status == Visit.Status.DRAFT:
         return visit.match.is_active and may_log_visit(user, visit.match)
     return may_finish_unfinished(user, visit)
+
+
+# --- Case notes ------------------------------------------------------------------------
+
+
+def may_read_case_notes(user: User, family: Family) -> bool:
+    """A case's notes of contacts (calls, emails, meetings) are read by its managers and
+    its social worker; volunteers never read them."""
+    return manages_family(user, family) or is_referring_social_worker(user, family)
+
+
+def may_write_case_note(user: User, family: Family) -> bool:
+    """Those who read a case's notes add to them while the case is open (a closed case,
+    like its plan of work, takes no new record of work)."""
+    return (
+        family.status != Family.Status.CLOSED
+        and family.anonymised_on is None
+        and may_read_case_notes(user, family)
+    )
+
+
+def may_mark_sensitive(user: User, family: Family) -> bool:
+    """Only those who read sensitive notes may mark a note sensitive."""
+    return manages_family(user, family)
+
+
+def may_read_note(user: User, note: CaseNote) -> bool:
+    """A sensitive note is read by the project's managers only (not the social worker)."""
+    if note.sensitive:
+        return may_mark_sensitive(user, note.family)
+    return may_read_case_notes(user, note.family)
+
+
+def may_correct_note(user: User, note: CaseNote) -> bool:
+    """A note is corrected by its writer (while they may still read it) or a manager of the
+    project, also after the case has closed, until retention removes its text."""
+    return (
+        note.family.anonymised_on is None
+        and may_read_note(user, note)
+        and (note.written_by_id == user.pk or manages_family(user, note.family))
+    )
 
 
 # --- Safeguarding concerns -------------------------------------------------------------

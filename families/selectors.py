@@ -31,7 +31,7 @@ from vicp.selectors import first_rows
 from volunteers.models import Volunteer
 
 from . import policy
-from .models import Child, Concern, ConcernAction, Family, Goal, Match, Visit
+from .models import CaseNote, Child, Concern, ConcernAction, Family, Goal, Match, Visit
 
 # One edit on the family page: when, by whom, of what, which field, before, after.
 FamilyChange = tuple[datetime.datetime, User | None, str, str, object, object]
@@ -245,6 +245,12 @@ def family_changes(family: Family, limit: int = 30) -> list[FamilyChange]:
             .select_related("history_user")
             .order_by("id", "history_date"),
         ),
+        (
+            "Note",
+            CaseNote.history.filter(family_id=family.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date"),
+        ),
     ]
     for label, records in histories:
         previous: dict[int, Any] = {}
@@ -260,6 +266,7 @@ def family_changes(family: Family, limit: int = 30) -> list[FamilyChange]:
                 ),
                 "Child": f"Child {getattr(record, 'first_name', '')}",
                 "Goal": f"Goal “{Truncator(getattr(record, 'description', '')).words(6)}”",
+                "Note": f"Note of {_as_written(getattr(record, 'happened_at', None))}",
             }[label]
             if record.history_type == "-":
                 rows.append((record.history_date, record.history_user, what, "removed", "", ""))
@@ -415,15 +422,18 @@ def _as_written(value: Any) -> str:
 def concern_corrections(concern: Concern) -> list[dict[str, Any]]:
     """Corrections of what was recorded about a concern, oldest first: when, by whom, why,
     and each field before → after."""
+    return _corrections(concern, Concern.CORRECTABLE_FIELDS)
+
+
+def _corrections(record_of: Any, fields: Iterable[str]) -> list[dict[str, Any]]:
+    model = type(record_of)
     corrections = []
     previous = None
-    for record in concern.history.select_related("history_user").order_by("history_date"):
+    for record in record_of.history.select_related("history_user").order_by("history_date"):
         if previous is not None:
             changes = []
-            for change in record.diff_against(
-                previous, included_fields=list(Concern.CORRECTABLE_FIELDS)
-            ).changes:
-                field = cast(Field, Concern._meta.get_field(change.field))
+            for change in record.diff_against(previous, included_fields=list(fields)).changes:
+                field = cast(Field, model._meta.get_field(change.field))
                 labels = dict(field.flatchoices) if field.choices else {}
                 old, new = (_as_written(labels.get(v, v)) for v in (change.old, change.new))
                 changes.append((field.verbose_name, old, new))
@@ -438,6 +448,56 @@ def concern_corrections(concern: Concern) -> list[dict[str, Any]]:
                 )
         previous = record
     return corrections
+
+
+# --- Case notes --------------------------------------------------------------------------
+
+
+def case_notes_visible_to(user: User) -> QuerySet[CaseNote]:
+    """The notes `policy.may_read_note` lets this person read: every note of the projects
+    they manage (managers), the unsensitive notes of the cases they are the social worker
+    of; none for anyone else."""
+    notes = CaseNote.objects.select_related("written_by")
+    if not (user.is_authenticated and user.is_active):
+        return notes.none()
+    if user.is_admin or user.is_project_manager:
+        return notes.filter(family__project__in=projects_managed_by(user))
+    if user.is_social_worker:
+        return notes.filter(
+            family__in=families_visible_to(user).filter(referral__social_worker=user),
+            sensitive=False,
+        )
+    return notes.none()
+
+
+def case_notes_of(user: User, family: Family) -> QuerySet[CaseNote]:
+    """The family's notes this person may read, the latest contact first."""
+    return case_notes_visible_to(user).filter(family=family).order_by("-happened_at", "-pk")
+
+
+def case_note_for_user(user: User, pk: int | str) -> CaseNote:
+    """The note with its family if this person may read it; else 404."""
+    note = (
+        case_notes_visible_to(user)
+        .select_related("family__project", "family__referral__social_worker")
+        .filter(pk=pk)
+        .first()
+    )
+    if note is None:
+        audit_refusal(user, CaseNote, pk, "family__project")
+        raise Http404("No such note.")
+    return note
+
+
+def case_note_corrections(note: CaseNote) -> list[dict[str, Any]]:
+    """Corrections of a note, oldest first: when, by whom, why, each field before → after."""
+    return _corrections(note, CaseNote.CORRECTABLE_FIELDS)
+
+
+def case_notes_for_report(family: Family) -> QuerySet[CaseNote]:
+    """The family's notes a report for its social worker lists (never the sensitive ones),
+    in the order they happened."""
+    return family.case_notes.filter(sensitive=False).order_by("happened_at", "pk")
 
 
 def concerns_raised_by(user: User) -> QuerySet[Concern]:

@@ -22,6 +22,7 @@ from volunteers.services import dbs_in_date, record_matched
 
 from . import policy
 from .models import (
+    CaseNote,
     CaseReferenceCounter,
     Child,
     Concern,
@@ -1108,6 +1109,115 @@ def _save_changes(record: Any, values: dict[str, Any]) -> list[str]:
         record.full_clean()
         record.save()
     return changed
+
+
+# --- Case notes ------------------------------------------------------------------------
+
+
+def _case_note_problems(family: Family, by: User, values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if values["kind"] not in CaseNote.Kind.values:
+        errors["kind"] = "Choose the kind of contact."
+    if values["with_whom"] not in CaseNote.WithWhom.values:
+        errors["with_whom"] = "Choose who the contact was with."
+    elif values["with_whom"] == CaseNote.WithWhom.OTHER and not values["with_whom_detail"]:
+        errors["with_whom_detail"] = "Say who the contact was with."
+    if len(values["with_whom_detail"]) > 100:
+        errors["with_whom_detail"] = "Say who in 100 characters or fewer."
+    if not values["summary"]:
+        errors["summary"] = "Say what was said or agreed."
+    if values["happened_at"] is None:
+        errors["happened_at"] = "Give the date of the contact."
+    _not_in_future(values["happened_at"], "happened_at", errors)
+    if values["sensitive"] and not policy.may_mark_sensitive(by, family):
+        errors["sensitive"] = "Only the project's managers mark a note sensitive."
+    return errors
+
+
+def _case_note_values(fields: dict[str, Any], current: CaseNote | None = None) -> dict[str, Any]:
+    values = {
+        name: fields.get(name, getattr(current, name) if current else None)
+        for name in CaseNote.CORRECTABLE_FIELDS
+    }
+    for name in ("kind", "with_whom", "with_whom_detail", "summary"):
+        values[name] = (values[name] or "").strip()
+    values["sensitive"] = bool(values["sensitive"])
+    return values
+
+
+@transaction.atomic
+def write_case_note(
+    *,
+    family: Family,
+    by: User,
+    kind: str,
+    with_whom: str,
+    summary: str,
+    happened_at: datetime.datetime | None,
+    with_whom_detail: str = "",
+    sensitive: bool = False,
+) -> CaseNote:
+    """Note a contact about the case: a call, email, meeting or text, with whom and when."""
+    family = Family.objects.select_related("project", "referral").get(pk=family.pk)
+    if not policy.may_write_case_note(by, family):
+        raise ValidationError(
+            "Only the case's managers and social worker add notes, while the case is open."
+        )
+    values = _case_note_values(
+        {
+            "kind": kind,
+            "with_whom": with_whom,
+            "with_whom_detail": with_whom_detail,
+            "happened_at": happened_at,
+            "summary": summary,
+            "sensitive": sensitive,
+        }
+    )
+    if errors := _case_note_problems(family, by, values):
+        raise ValidationError(errors)
+    note = CaseNote(family=family, written_by=by, **values)
+    note.full_clean()
+    note.save()
+    audit.record(
+        "case_note.written",
+        actor=by,
+        obj=note,
+        project=family.project,
+        kind=note.kind,
+        sensitive=note.sensitive,
+    )
+    return note
+
+
+@transaction.atomic
+def correct_case_note(note: CaseNote, *, by: User, reason: str = "", **fields: Any) -> CaseNote:
+    """Put a note right; its history keeps what it said before, who changed it, when and
+    (if given) why."""
+    note = (
+        CaseNote.objects.select_for_update(of=("self",))
+        .select_related("family__project", "family__referral")
+        .get(pk=note.pk)
+    )
+    if not policy.may_correct_note(by, note):
+        raise ValidationError("Only the note's writer or a manager of the project corrects it.")
+    values = _case_note_values(fields, note)
+    if values["sensitive"] != note.sensitive and not policy.may_mark_sensitive(by, note.family):
+        values["sensitive"] = note.sensitive  # only a manager changes who reads the note
+    errors = _case_note_problems(note.family, by, values | {"sensitive": False})
+    if errors:
+        raise ValidationError(errors)
+    reason = (reason or "").strip()
+    if reason:
+        note._change_reason = reason[:100]  # type: ignore[attr-defined]  # simple-history
+    if changed := _save_changes(note, values):
+        audit.record(
+            "case_note.corrected",
+            actor=by,
+            obj=note,
+            project=note.family.project,
+            fields=changed,
+        )
+    return note
 
 
 # --- Corrections to the family's details and children ----------------------------------

@@ -19,12 +19,14 @@ from vicp.reauth import password_confirmation_required
 from . import mileage, policy, selectors, services
 from .filters import ClaimFilter, ConcernFilter, FamilyFilter, VisitFilter, status_of
 from .forms import (
+    CaseNoteForm,
     ChangeSocialWorkerForm,
     ChangeVolunteerForm,
     ChildDetailsForm,
     ChildLeftForm,
     CloseConcernForm,
     ConcernActionForm,
+    CorrectCaseNoteForm,
     CorrectConcernForm,
     DiscardDraftForm,
     EndMatchForm,
@@ -1002,5 +1004,75 @@ def reopen_case(request, pk):
         request,
         "families/reopen_case.html",
         {"family": family, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Case notes ---------------------------------------------------------------------------
+
+
+def add_case_note(request, pk):
+    """The Notes section of the family page holds this form; this page of its own keeps
+    what was typed when something needs putting right."""
+    user = request.user
+    family = selectors.family_for_user(user, pk)
+    if not policy.may_write_case_note(user, family):
+        raise Http404("Only the case's managers and social worker add notes to it.")
+    form = CaseNoteForm(
+        request.POST or None,
+        prefix="note",
+        may_mark_sensitive=policy.may_mark_sensitive(user, family),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.write_case_note(family=family, by=user, **form.service_arguments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            drafts.saved(request, "case-note", family.pk, "new")
+            messages.success(request, "The note is added to the case.")
+            return redirect("families:notes", pk=family.pk)
+    return render(
+        request,
+        "families/case_note_form.html",
+        {"family": family, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def correct_case_note(request, pk):
+    """A note, its corrections (before and after, who and when) and the form that corrects
+    it, for its writer and the project's managers."""
+    user = request.user
+    note = selectors.case_note_for_user(user, pk)
+    if not policy.may_correct_note(user, note):
+        audit_refusal(user, type(note), pk, "family__project")
+        raise Http404("Only the note's writer or a manager of the project corrects it.")
+    form = CorrectCaseNoteForm(
+        request.POST or None,
+        prefix="note",
+        initial=CorrectCaseNoteForm.initial_from(note),
+        may_mark_sensitive=policy.may_mark_sensitive(user, note.family),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_case_note(note, by=user, **form.service_arguments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            drafts.saved(request, "case-note", note.family_id, note.pk)
+            messages.success(request, "The note is corrected; what it said before is kept.")
+            return redirect("families:notes", pk=note.family_id)
+    if request.method != "POST":
+        audit.record("case_note.viewed", actor=user, obj=note, project=note.family.project)
+    return render(
+        request,
+        "families/case_note_correct.html",
+        {
+            "family": note.family,
+            "note": note,
+            "form": form,
+            "corrections": selectors.case_note_corrections(note),
+        },
         status=400 if form.is_bound else 200,
     )

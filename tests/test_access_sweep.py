@@ -4,6 +4,8 @@ The sweep walks the URL patterns itself: a new view with a parameter fails
 here until it is added to RECORDS, with the record its parameters name.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,7 @@ from families.services import (
     log_visit,
     raise_concern,
     suspend_volunteer,
+    write_case_note,
 )
 from outcomes.services import request_report
 from vicp.composition.services import request_subject_access_export
@@ -225,6 +228,28 @@ def _goal(cast, project):
     return add_goal(family=_family(cast, project), by=cast["alice"], description="Mornings")
 
 
+def _case_note(cast, project):
+    """A note Alice wrote: corrected by its writer and the project's managers only (Sam,
+    the case's social worker, reads it but did not write it)."""
+    family = _family(cast, project)
+    return write_case_note(
+        family=family,
+        by=cast["alice"],
+        kind="phone",
+        with_whom="social_worker",
+        summary="Agreed the review date.",
+        happened_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+
+def _notes_family(cast, project):
+    """A family with a volunteer: its notes are read by its managers and social worker,
+    never by a volunteer, not the matched one (cast["matched"])."""
+    match = _match(cast, project)
+    cast["matched"] = match.volunteer.user
+    return match.family
+
+
 def _report(cast, project):
     """A project's impact report (Sam, who refers to the project, may not see it)."""
 
@@ -310,6 +335,9 @@ RECORDS = {
     "families:add_goal": _matched_family,
     "families:review_goal": _goal,
     "families:edit_goal": _goal,
+    "families:notes": _notes_family,
+    "families:add_case_note": _notes_family,
+    "families:correct_case_note": _case_note,
     "families:sar_request": _family_managers_only,
     "families:sar_detail": _export,
     "families:sar_download": _export_download,
@@ -346,6 +374,8 @@ OUTSIDERS_OF = {
     _closed_concern: [*OUTSIDERS, "ended", "matched"],
     _allegation: [*OUTSIDERS, "ended", "matched"],
     _suspension: [*OUTSIDERS, "ended", "matched"],
+    _notes_family: ["charlie", "sally", "vera", "victor", "una", "ended", "matched"],
+    _case_note: [*OUTSIDERS, "ended"],
 }
 # Everything about a family is also closed to the volunteer whose match ended
 # ("ended"); visits are logged by the matched volunteer and managers only, so

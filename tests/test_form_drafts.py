@@ -82,6 +82,8 @@ def test_every_long_form_keeps_a_draft(client_for, alice, family, ready_voluntee
         reverse("families:close_case", args=[family.pk]): ("close-case", family.pk),
         reverse("families:plan", args=[family.pk]): ("goal", family.pk, "new"),
         reverse("families:add_goal", args=[family.pk]): ("goal", family.pk, "new"),
+        reverse("families:notes", args=[family.pk]): ("case-note", family.pk, "new"),
+        reverse("families:add_case_note", args=[family.pk]): ("case-note", family.pk, "new"),
         reverse("volunteers:detail", args=[ready_volunteer.pk]): (
             "supervision",
             ready_volunteer.pk,

@@ -150,6 +150,7 @@ FAMILY_SECTIONS = [
     "families:plan",
     "families:outcomes",
     "families:safeguarding",
+    "families:notes",
     "families:details",
     "families:history",
 ]

@@ -15,6 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from families.models import (
+    CaseNote,
     Child,
     Concern,
     ConcernAction,
@@ -135,6 +136,7 @@ def anonymise_family(family, today=None):
         details=REMOVED, follow_up="", information_shared=""
     )
     ConcernAction.objects.filter(concern__family=family).update(action=REMOVED, informed="")
+    CaseNote.objects.filter(family=family).update(summary=REMOVED, with_whom_detail="")
     Goal.objects.filter(family=family).update(description=REMOVED)
     GoalReview.objects.filter(goal__family=family).update(progress="")
     # The change history held the same details: keep no copy of them.
@@ -144,6 +146,7 @@ def anonymise_family(family, today=None):
     ReferralChild.history.filter(referral_id=referral.pk).delete()
     Concern.history.filter(family_id=family.pk).delete()
     Goal.history.filter(family_id=family.pk).delete()
+    CaseNote.history.filter(family_id=family.pk).delete()
     _anonymise_outcomes(family)
     _delete_generated_files(family.reports.all(), family.exports.all())
     audit.record("retention.family_anonymised", obj=family, project=family.project)

@@ -79,6 +79,16 @@ def concerns(family):
     }
 
 
+def case_notes(family):
+    """Every note, the sensitive ones too: the export is the family's whole record."""
+    return {
+        "case_notes": [
+            {**_row(note, exclude=("family",)), "written_by_name": note.written_by.get_full_name()}
+            for note in family.case_notes.select_related("written_by").order_by("happened_at", "pk")
+        ]
+    }
+
+
 def plan_of_work(family):
     return {
         "goals": [
@@ -163,6 +173,7 @@ SOURCES = [
     case_history,
     matches_and_visits,
     concerns,
+    case_notes,
     plan_of_work,
     family_star,
     risk_reviews,

@@ -12,6 +12,7 @@ from django.utils.text import get_text_list
 from families import policy, selectors
 from families import services as family_services
 from families.forms import (
+    CaseNoteForm,
     CloseCaseForm,
     GoalForm,
 )
@@ -85,6 +86,7 @@ SECTIONS = [
     ("families:plan", "Plan"),
     ("families:outcomes", "Outcomes"),
     ("families:safeguarding", "Safeguarding"),
+    ("families:notes", "Notes"),
     ("families:details", "Details"),
     ("families:history", "History"),
 ]
@@ -104,6 +106,8 @@ def _family_section(request, pk, section, url_name):
         hidden.add("families:safeguarding")  # volunteers see no list of concerns
     if not (manages or is_matched_volunteer):
         hidden.add("families:visits")  # nobody else reads visit notes
+    if not policy.may_read_case_notes(user, family):
+        hidden.add("families:notes")
     context = {
         "family": family,
         "referral": family.referral,
@@ -177,20 +181,57 @@ def family_safeguarding(request, pk):
     return render(request, "families/section_safeguarding.html", context)
 
 
+def family_notes(request, pk):
+    """The case's notes of contacts, the latest first, and the form that adds one: for its
+    managers and social worker (404 for everyone else, volunteers included)."""
+    user = request.user
+    family, context = _family_section(request, pk, "notes", "families:notes")
+    if not policy.may_read_case_notes(user, family):
+        raise Http404("Only the case's managers and social worker read its notes.")
+    notes = list(selectors.case_notes_of(user, family))
+    for note in notes:
+        note.family = family  # the page's, with what the policy reads of it
+        note.may_correct = policy.may_correct_note(user, note)
+    context["notes"] = notes
+    if policy.may_write_case_note(user, family):
+        context["note_form"] = CaseNoteForm(
+            prefix="note", may_mark_sensitive=policy.may_mark_sensitive(user, family)
+        )
+    return render(request, "families/section_notes.html", context)
+
+
 def family_details(request, pk):
     _, context = _family_section(request, pk, "details", "families:details")
     return render(request, "families/section_details.html", context)
 
 
+def _status_entry(kind, change):
+    text = change.get_to_status_display()
+    if change.reason:
+        text += f" ({change.reason})"
+    return {"at": change.at, "pk": change.pk, "kind": kind, "text": text, "by": change.by}
+
+
 def family_history(request, pk):
     family, context = _family_section(request, pk, "history", "families:history")
+    user = request.user
+    entries = [
+        *(_status_entry("Referral", change) for change in family.referral.status_changes.all()),
+        *(_status_entry("Case", change) for change in family.status_changes.all()),
+    ]
+    if policy.may_read_case_notes(user, family):
+        entries += [
+            {
+                "at": note.written_at,
+                "pk": note.pk,
+                "kind": "Note",
+                "text": f"{note.get_kind_display()} with {note.with_whom_words}",
+                "by": note.written_by,
+            }
+            for note in selectors.case_notes_of(user, family)
+        ]
     context["timeline"] = sorted(
-        [
-            *(("Referral", change) for change in family.referral.status_changes.all()),
-            *(("Case", change) for change in family.status_changes.all()),
-        ],
-        key=lambda item: (item[1].at, item[1].pk),
-        reverse=True,
+        entries, key=lambda entry: (entry["at"], entry["kind"], entry["pk"]), reverse=True
     )
     if context["manages"]:
         context["changes"] = selectors.family_changes(family)
