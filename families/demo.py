@@ -8,7 +8,15 @@ from vicp.models import User
 from volunteers.models import Volunteer
 
 from . import services
-from .models import ConcernAction, ConcernCategory, Family, Match, Visit, VisitActivity
+from .models import (
+    CaseNote,
+    ConcernAction,
+    ConcernCategory,
+    Family,
+    Match,
+    Visit,
+    VisitActivity,
+)
 
 # The demo volunteer of Cambridgeshire works with the Carter family.
 MATCHES = [("CAM", "volunteer.cam@example.org", "Carter", "pm.cam@example.org")]
@@ -44,6 +52,15 @@ def seed_families(projects):
                 miles=6,
             )
         _seed_concern(match, manager)
+        services.write_case_note(
+            family=family,
+            by=manager,
+            kind=CaseNote.Kind.PHONE,
+            with_whom=CaseNote.WithWhom.SOCIAL_WORKER,
+            summary="Agreed the volunteer will keep to the morning routine; the social worker "
+            "will raise the school attendance at the core group.",
+            happened_at=timezone.now() - datetime.timedelta(days=10),
+        )
 
 
 def _seed_concern(match, manager):
