@@ -69,6 +69,7 @@ def register() -> None:
         {
             "volunteer.viewed": "viewed the volunteer's record",
             "volunteers.exported": "exported the volunteers board",
+            "training_sessions.exported": "exported the training sessions list",
             "volunteer.applied": "applied to volunteer",
             "volunteer.stage_changed": "moved the volunteer to another stage",
             "volunteer.interview_recorded": "recorded an interview",

@@ -4,11 +4,11 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from vicp import postcodes
-from vicp.listing import ListFilter, SortFilter
+from vicp.listing import ListFilter, SortFilter, date_range
 from vicp.models import Project
 
 from . import selectors, services
-from .models import Stage, Volunteer
+from .models import Stage, TrainingSession, Volunteer
 
 # At most this many words of a search count: more would only slow the query down.
 MOST_WORDS = 5
@@ -122,3 +122,29 @@ class VolunteerFilter(ListFilter):
         if value == "lapsed":
             return selectors.dbs_lapsed(queryset)
         return selectors.dbs_recheck_within(queryset, int(value))
+
+
+class TrainingSessionFilter(ListFilter):
+    q = django_filters.CharFilter(
+        label="Title contains", field_name="title", lookup_expr="icontains"
+    )
+    kind = django_filters.ChoiceFilter(choices=TrainingSession.Kind.choices, empty_label="Any kind")
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.none(), empty_label="All projects"
+    )
+    held_from, held_to = date_range("held_on", "Held from", "Held to")
+    sort = SortFilter(
+        orders={
+            "date": (("Date, oldest first", "Date, newest first"), ("held_on",)),
+            "title": ("Title", ("title",)),
+            "attended": (("Attended, fewest first", "Attended, most first"), ("attended",)),
+        }
+    )
+
+    class Meta(ListFilter.Meta):
+        model = TrainingSession
+        fields: list[str] = []
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["project"].queryset = projects

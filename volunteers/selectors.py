@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from vicp import search
@@ -197,6 +197,23 @@ def stage_counts(queryset: QuerySet[Volunteer]) -> list[tuple[Stage, int]]:
 def training_sessions_visible_to(user: User) -> QuerySet[TrainingSession]:
     projects = projects_managed_by(user)
     return TrainingSession.objects.filter(project__in=projects).select_related("project")
+
+
+def training_session_list(user: User) -> QuerySet[TrainingSession]:
+    """The sessions of this manager's projects, newest first, each with `attended`: the
+    volunteers recorded as attending it (a withdrawn record does not count)."""
+    attended = (
+        TrainingAttendance.objects.filter(session=OuterRef("pk"), withdrawn_at=None)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        training_sessions_visible_to(user)
+        .annotate(attended=Coalesce(Subquery(attended), 0))
+        .order_by("-held_on", "-pk")
+    )
 
 
 def supervision_overdue(user: User, *, on: datetime.date | None = None) -> list[Volunteer]:

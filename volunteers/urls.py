@@ -56,6 +56,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/left/", views.record_leaving, name="record_leaving"),
     path("training/", views.training_list, name="training_list"),
+    path("training/export.<export:fmt>", views.training_export, name="training_export"),
     path("training/new/", views.training_create, name="training_create"),
     path("training/<int:pk>/", views.training_detail, name="training_detail"),
 ]

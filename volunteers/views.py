@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from vicp.permissions import get_object_for_user, projects_managed_by, role_requ
 from vicp.reauth import password_confirmation_required
 
 from . import selectors, services
-from .filters import VolunteerFilter
+from .filters import TrainingSessionFilter, VolunteerFilter
 from .forms import (
     AcknowledgeReferenceForm,
     ApplicationForm,
@@ -505,11 +504,44 @@ def edit_details(request, pk):
     )
 
 
+def _training_filter(request):
+    return TrainingSessionFilter(
+        request.GET,
+        queryset=selectors.training_session_list(request.user),
+        projects=projects_managed_by(request.user).order_by("name"),
+    )
+
+
 @role_required(*MANAGERS)
 def training_list(request):
-    sessions = selectors.training_sessions_visible_to(request.user)
-    page = Paginator(sessions, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "volunteers/trainingsession_list.html", {"page": page})
+    context = list_page(request, _training_filter(request), PER_PAGE)
+    return render(request, "volunteers/trainingsession_list.html", context)
+
+
+TRAINING_COLUMNS = [
+    Column("title", lambda session: session.title),
+    Column("date", lambda session: session.held_on),
+    Column("hours", lambda session: session.hours),
+    Column("kind", lambda session: session.get_kind_display()),
+    Column("project", lambda session: session.project.code),
+    Column("attended", lambda session: session.attended),
+]
+
+
+@role_required(*MANAGERS)
+@password_confirmation_required
+def training_export(request, fmt):
+    training_filter = _training_filter(request)
+    return export_response(
+        request,
+        fmt=fmt,
+        rows=training_filter.qs,
+        columns=TRAINING_COLUMNS,
+        filename="vicp-training-sessions",
+        title="Training sessions",
+        action="training_sessions.exported",
+        filters=training_filter.applied(),
+    )
 
 
 @role_required(*MANAGERS)
