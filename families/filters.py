@@ -41,7 +41,10 @@ class ConcernFilter(ListFilter):
         field_name="family__project", queryset=Project.objects.none(), empty_label="All projects"
     )
     status = django_filters.ChoiceFilter(
-        choices=list(STATUSES.items()), method="by_status", empty_label="Any status"
+        label="Status",
+        choices=list(STATUSES.items()),
+        method="by_status",
+        empty_label="Any status",
     )
     kind = django_filters.ChoiceFilter(
         label="About", choices=Concern.Kind.choices, empty_label="Children or allegations"
@@ -100,7 +103,11 @@ class FamilyFilter(ListFilter):
         help_text="Case reference, family name, a parent's or child's name, or postcode.",
     )
     status = django_filters.ChoiceFilter(
-        choices=FAMILY_STATUSES, method="by_status", empty_label=None, null_label=None
+        label="Status",
+        choices=FAMILY_STATUSES,
+        method="by_status",
+        empty_label=None,
+        null_label=None,
     )
     project = django_filters.ModelChoiceFilter(
         queryset=Project.objects.none(), empty_label="All projects"

@@ -83,3 +83,17 @@ def test_every_date_a_form_asks_for_has_a_date_picker(module):
                 if widget is None or getattr(widget, "input_type", "") != "date":
                     without.append(f"{filterset.__module__}.{filterset.__name__}.{name}")
     assert not without, f"give these the date picker (vicp.forms.DateInput): {without}"
+
+
+def test_every_list_filter_has_a_label_people_can_read():
+    """django-filter labels a filter it cannot name from the model "[invalid name]"."""
+    ours = ("vicp", "families", "referrals", "volunteers", "outcomes")
+    unnamed = []
+    for filterset in _subclasses(django_filters.FilterSet):
+        if not filterset.__module__.startswith(ours) or filterset._meta.model is None:
+            continue
+        for name, each in filterset.base_filters.items():
+            each.model = filterset._meta.model
+            if each.label is None or "invalid name" in str(each.label):
+                unnamed.append(f"{filterset.__module__}.{filterset.__name__}.{name}")
+    assert not unnamed, f"give these filters a label: {unnamed}"

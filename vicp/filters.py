@@ -13,9 +13,13 @@ class SocialWorkerFilter(ListFilter):
         label="Search", method="search", help_text="Name, email, local authority or team."
     )
     project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.none(), method="by_project", empty_label="All projects"
+        label="Project",
+        queryset=Project.objects.none(),
+        method="by_project",
+        empty_label="All projects",
     )
     account = django_filters.ChoiceFilter(
+        label="Account",
         choices=[("active", "Active"), ("invited", "Invited, password not set yet")],
         method="by_account",
         empty_label="Active or invited",

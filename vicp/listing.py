@@ -26,6 +26,8 @@ class ListFilterForm(FilterForm):
             start, end = data.get(name), data.get(end_name)
             if start is not None and end is not None and start > end:
                 self.add_error(end_name, "The end date is before the start date.")
+                # Neither end of a range that cannot be is applied.
+                data.pop(name, None)
         return data
 
 
