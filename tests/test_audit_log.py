@@ -393,7 +393,8 @@ def test_export_asks_for_the_password_first(client_for, alice, events):
     wrong = client.post(CONFIRM, {"password": "not-my-password", "next": CSV})
     assert "not your password" in str(wrong.context["form"].errors["password"])
     confirmed = confirm_password(client)
-    assert confirmed["Location"] == CSV
+    assert confirmed.context["download_url"] == CSV
+    assert confirmed.context["back_url"] == reverse("vicp:audit_log")
     export = client.get(CSV)
     assert export.status_code == 200
     rows = csv_rows(export)

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
-from tests.factories import ProjectManagerFactory
+from tests.factories import PASSWORD, ProjectManagerFactory
 from vicp.exports import FORMULA_STARTS, Column, csv_response, export_response, xlsx_response
+from vicp.http import list_of_download
 from vicp.models import AuditEvent
 
 LONDON = ZoneInfo("Europe/London")
@@ -107,3 +109,25 @@ def test_an_export_is_audited_with_its_filters_and_format(rf, fmt):
     event = AuditEvent.objects.get(action="test.exported")
     assert event.actor == request.user
     assert event.details == {"format": fmt, "count": 2, "filters": {"status": "active"}}
+
+
+def test_a_download_belongs_to_its_list_with_the_same_filters():
+    assert list_of_download("/families/export.csv?status=closed") == "/families/?status=closed"
+    assert list_of_download("/audit/export.xlsx") == "/audit/"
+    assert list_of_download("/families/") is None
+    assert list_of_download("/no/such/export.csv") is None
+
+
+@pytest.mark.django_db
+def test_the_password_page_of_a_download_leads_back_and_then_starts_it(client_for, alice):
+    client = client_for(alice)
+    download = "/families/export.csv?status=closed"
+    confirm = reverse("vicp:confirm_password")
+    page = client.get(confirm, {"next": download}).content.decode()
+    assert 'href="/families/?status=closed">Cancel, back to the list</a>' in page
+    started = client.post(confirm, {"password": PASSWORD, "next": download})
+    assert started.status_code == 200
+    body = started.content.decode()
+    assert '<meta http-equiv="refresh" content="0;url=/families/export.csv?status=closed">' in body
+    assert "Back to the list" in body
+    assert client.post(confirm, {"password": PASSWORD, "next": "/"})["Location"] == "/"

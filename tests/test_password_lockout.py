@@ -37,7 +37,8 @@ def sign_in_with(password, email="alice@example.org", ip=IP):
 
 
 def confirm(client, password):
-    return client.post(CONFIRM, {"password": password, "next": EXPORT})
+    """Type the password on the "Confirm your password" page (accepted: sent home)."""
+    return client.post(CONFIRM, {"password": password, "next": "/"})
 
 
 def change(client, old_password):

@@ -1,5 +1,8 @@
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -21,3 +24,21 @@ def over_hourly_limit(key, limit):
         cache.set(key, 1, timeout=60 * 60)
         count = 1
     return count > limit
+
+
+def list_of_download(url: str) -> str | None:
+    """The list a download address belongs to, with the same filters, or None when `url`
+    is not a list's download (`<list>/export.<fmt>`, a `fmt` in the URL)."""
+    parts = urlsplit(url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if "fmt" not in match.kwargs:
+        return None
+    list_path = parts.path.rsplit("/", 1)[0] + "/"
+    try:
+        resolve(list_path)
+    except Resolver404:
+        return None
+    return urlunsplit(("", "", list_path, parts.query, ""))

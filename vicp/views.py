@@ -20,7 +20,7 @@ from .forms import (
     add_service_errors,
 )
 from .health import check_services
-from .http import safe_next_url
+from .http import list_of_download, safe_next_url
 from .listing import list_page
 from .models import ProjectUserObjectPermission, User
 from .permissions import projects_managed_by, role_required
@@ -187,10 +187,23 @@ def confirm_password(request):
     if request.method == "POST" and form.is_valid():
         if reauth.password_is_right(request, form.cleaned_data["password"]):
             reauth.confirm(request)
-            return redirect(safe_next_url(request))
+            next_url = safe_next_url(request)
+            back_url = list_of_download(next_url)
+            if back_url is not None:
+                # A download leaves the browser on this page: say it has started and
+                # lead back to the list, which the file matches.
+                return render(
+                    request,
+                    "vicp/download_starting.html",
+                    {"download_url": next_url, "back_url": back_url},
+                )
+            return redirect(next_url)
         form.add_error("password", "That is not your password.")
+    next_url = safe_next_url(request)
     return render(
-        request, "vicp/confirm_password.html", {"form": form, "next": safe_next_url(request)}
+        request,
+        "vicp/confirm_password.html",
+        {"form": form, "next": next_url, "back_url": list_of_download(next_url)},
     )
 
 

@@ -64,3 +64,8 @@ def test_a_manager_filters_sorts_and_downloads_the_families_list(
     sheet = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes())).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Zephyr", "Abbott"]
+    # The page says the download has started and leads back to the same list.
+    expect(page.get_by_role("heading", name="Your download is starting")).to_be_visible()
+    click_to_load(page, page.get_by_role("link", name="Back to the list"))
+    assert "status=closed" in page.url
+    expect(page.get_by_role("heading", name="Families", exact=True)).to_be_visible()
