@@ -53,7 +53,8 @@ def form_data(**extra):
         "note-kind": "phone",
         "note-with_whom": "family",
         "note-with_whom_detail": "Mum",
-        "note-happened_on": timezone.localdate().isoformat(),
+        # Yesterday, so that the moment is past whatever the time the suite runs.
+        "note-happened_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
         "note-happened_time": "00:01",
         "note-summary": "Mum says the school run is going better.",
     } | extra

@@ -326,7 +326,8 @@ def test_a_concern_raised_on_the_page_reaches_the_managers(client_for, match, al
             "concern-kind": "child",
             "concern-category": "emotional",
             "concern-details": "Amy said she is scared of her mum's partner.",
-            "concern-noticed_on": timezone.localdate().isoformat(),
+            # Yesterday: 09:30 today is still to come when the suite runs before then.
+            "concern-noticed_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
             "concern-noticed_time": "09:30",
         },
     )
