@@ -6,6 +6,7 @@ class FamiliesConfig(AppConfig):
 
     def ready(self):
         # Receivers connect, and the audit log learns its words, once the models are loaded.
-        from . import audit_words, receivers  # noqa: F401, PLC0415
+        from . import audit_words, documents, receivers  # noqa: F401, PLC0415
 
         audit_words.register()
+        documents.register()

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from vicp.models import Project, User
+from vicp.models import Document, Project, User
 from vicp.permissions import manages
 
 from .models import CaseNote, Concern, Family, Match, Visit
@@ -230,3 +230,30 @@ def overdue(concerns: QuerySet[Concern], now: datetime.datetime | None = None) -
     return concerns.filter(
         closed_at=None, acknowledged_at=None, raised_at__lte=now - acknowledgement_window()
     )
+
+
+# --- Documents -------------------------------------------------------------------------
+
+
+def may_read_case_document(user: User, family: Family, document: Document) -> bool:
+    """A case's documents are read by its managers and its social worker; the volunteer
+    working with the family now reads those a manager shared with them, and no longer
+    once the match ends."""
+    if manages_family(user, family) or is_referring_social_worker(user, family):
+        return True
+    return document.shared_with_volunteer and is_matched_volunteer(user, family)
+
+
+def may_add_case_document(user: User, family: Family) -> bool:
+    """The managers add documents until retention anonymises the case (a closing letter
+    comes after closure); the social worker while the case is open."""
+    if family.anonymised_on is not None:
+        return False
+    return manages_family(user, family) or (
+        family.status != Family.Status.CLOSED and is_referring_social_worker(user, family)
+    )
+
+
+def may_manage_case_documents(user: User, family: Family) -> bool:
+    """Replacing anyone's document, sharing with the volunteer and deleting."""
+    return family.anonymised_on is None and manages_family(user, family)

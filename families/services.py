@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from referrals.models import LevelOfNeed, Need, Referral
 from referrals.services import format_postcode, may_refer_to
 from vicp import audit, dates
+from vicp.documents import services as document_services
 from vicp.models import Project, User
 from vicp.permissions import manages
 from volunteers.models import Stage, Volunteer
@@ -1576,6 +1577,8 @@ def move_to_project(
     if referral.social_worker is not None:
         assign_perm("families.view_family", referral.social_worker, family)
         assign_perm("referrals.view_referral", referral.social_worker, referral)
+    document_services.move_to_project(family, to_project)
+    document_services.move_to_project(referral, to_project)
     case_moved.send(sender=Family, family=family, from_project=from_project, by=by)
     audit.record(
         "family.moved_project",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vicp import audit, drafts, postcodes
+from vicp.documents import selectors as document_selectors
 from vicp.exports import Column, export_response
 from vicp.forms import add_service_errors, posted_text
 from vicp.listing import list_page
@@ -202,6 +203,9 @@ def _detail(request, referral, *, waitlist_form=None):
         and (is_manager or user.pk in (referral.created_by_id, referral.social_worker_id)),
         "family": getattr(referral, "family", None) if referral.status == "accepted" else None,
         "problems": services.submission_problems(referral) if referral.is_draft else [],
+        "documents": document_selectors.panel(
+            user, referral, empty="Nothing is uploaded with this referral."
+        ),
     }
     if is_manager and not referral.is_draft:
         duplicates = services.possible_duplicates(referral)

@@ -41,9 +41,16 @@ def need(condition, reason):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _test_defaults(settings):
+def _test_defaults(settings, _media_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded documents and generated files go to a directory of the run's own.
+    settings.MEDIA_ROOT = _media_root
     # Hashed static names need collectstatic; tests serve the files as they are.
     settings.STORAGES = {
         **settings.STORAGES,

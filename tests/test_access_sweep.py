@@ -27,6 +27,7 @@ from vicp.models import AuditEvent
 from volunteers import services
 
 from . import factories
+from .documents_helpers import add as add_document
 from .urlwalk import all_routes
 from .volunteers.helpers import clear_dbs, pass_interviews, training
 
@@ -270,6 +271,27 @@ def _volunteer_evaluation(cast, project):
     return {"pk": _family(cast, project).pk, "respondent": "volunteer"}
 
 
+def _case_document(cast, project):
+    """A document on a case with a volunteer, not shared with them: read by the case's
+    managers and social worker, never by the matched volunteer (cast["matched"])."""
+    family = _notes_family(cast, project)
+    return add_document(family, cast["alice"])
+
+
+def _case_document_managers_only(cast, project):
+    """A document Alice added, for what only the project's managers do with it (Sam, the
+    social worker, reads it but did not add it)."""
+    return _case_document(cast, project)
+
+
+def _case_document_version(cast, project):
+    return {"pk": _case_document(cast, project).pk, "number": 1}
+
+
+def _case_documents_to_add_to(cast, project):
+    return {"holder_key": "family", "object_id": _family(cast, project).pk}
+
+
 # What each route's parameters name, and a maker of such a record in
 # Cambridgeshire (Alice's project). A maker returns the record (for `pk`) or
 # the URL's keyword arguments.
@@ -338,6 +360,14 @@ RECORDS = {
     "families:notes": _notes_family,
     "families:add_case_note": _notes_family,
     "families:correct_case_note": _case_note,
+    "families:documents": _family,
+    "vicp:document_add": _case_documents_to_add_to,
+    "vicp:document": _case_document,
+    "vicp:document_download": _case_document,
+    "vicp:document_version_download": _case_document_version,
+    "vicp:document_replace": _case_document_managers_only,
+    "vicp:document_share": _case_document_managers_only,
+    "vicp:document_delete": _case_document_managers_only,
     "families:sar_request": _family_managers_only,
     "families:sar_detail": _export,
     "families:sar_download": _export_download,
@@ -376,6 +406,10 @@ OUTSIDERS_OF = {
     _suspension: [*OUTSIDERS, "ended", "matched"],
     _notes_family: ["charlie", "sally", "vera", "victor", "una", "ended", "matched"],
     _case_note: [*OUTSIDERS, "ended"],
+    _case_document: ["charlie", "sally", "vera", "victor", "una", "ended", "matched"],
+    _case_document_version: ["charlie", "sally", "vera", "victor", "una", "ended", "matched"],
+    _case_document_managers_only: [*OUTSIDERS, "ended", "matched"],
+    _case_documents_to_add_to: ["charlie", "sally", "vera", "victor", "una", "ended"],
 }
 # Everything about a family is also closed to the volunteer whose match ended
 # ("ended"); visits are logged by the matched volunteer and managers only, so

@@ -30,7 +30,7 @@ from outcomes.services import family_evaluation_link
 from referrals.models import Referral
 from tests.volunteers.helpers import all_steps, signed_off
 from vicp import reauth
-from vicp.models import User
+from vicp.models import Document, User
 from vicp.services import invite_social_worker
 from volunteers.models import Volunteer
 from volunteers.services import not_progressed
@@ -151,6 +151,7 @@ FAMILY_SECTIONS = [
     "families:outcomes",
     "families:safeguarding",
     "families:notes",
+    "families:documents",
     "families:details",
     "families:history",
 ]
@@ -167,6 +168,8 @@ def _pages_about(route, made):
     pages = []
     if family is not None:
         pages += [reverse(name, args=[family.pk]) for name in FAMILY_SECTIONS]
+    if isinstance(made, Document):
+        pages.append(reverse("vicp:document", args=[made.pk]))
     if isinstance(made, Concern):
         pages.append(reverse("families:concern", args=[made.pk]))
     if isinstance(made, Referral):

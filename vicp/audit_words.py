@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from . import audit_labels
 from .audit_labels import Label, numeric_ids
-from .models import User
+from .models import Document, User
 from .permissions import projects_managed_by
 from .selectors import users_visible_to
 
@@ -37,6 +37,21 @@ def describe_projects(reader: User, ids: list[str]) -> dict[str, Label]:
             _admin_link(reader, "admin:vicp_project_change", project.pk),
         )
         for project in projects.only("id", "name", "code")
+    }
+
+
+def describe_documents(reader: User, ids: list[str]) -> dict[str, Label]:
+    """A document by its title, for the managers of its project (who may read every
+    document of the project); its page is linked while it is not deleted."""
+    documents = Document.objects.filter(
+        pk__in=numeric_ids(ids), project__in=projects_managed_by(reader)
+    ).only("id", "title", "deleted_at")
+    return {
+        str(document.pk): (
+            f"“{document.title}”" + (" (deleted)" if document.deleted_at else ""),
+            None if document.deleted_at else reverse("vicp:document", args=[document.pk]),
+        )
+        for document in documents
     }
 
 
@@ -82,6 +97,21 @@ def register() -> None:
                 "tried to invite as a social worker someone who has another role"
             ),
         },
+    )
+    audit_labels.register("vicp.document", describe_documents, one="Document", many="Documents")
+    audit_labels.register_actions(
+        "Documents",
+        {
+            "document.added": "uploaded the document",
+            "document.viewed": "viewed the document's page",
+            "document.downloaded": "downloaded the document",
+            "document.replaced": "uploaded a new version of the document",
+            "document.shared": "shared the document with the family's volunteer",
+            "document.unshared": "stopped sharing the document with the family's volunteer",
+            "document.deleted": "deleted the document",
+            "document.virus_refused": "uploaded a file the virus scanner refused",
+        },
+        viewing=("document.viewed",),
     )
     audit_labels.register_actions(
         "Searches, exports and refused access",

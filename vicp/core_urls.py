@@ -3,9 +3,10 @@
 Mounted with the composed home page in the `vicp` namespace by vicp/urls.py.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from . import two_factor_views, views
+from .documents import urls as document_urls
 
 urlpatterns = [
     path("social-workers/", views.social_worker_list, name="social_workers"),
@@ -20,6 +21,7 @@ urlpatterns = [
         views.resend_invitation,
         name="resend_invitation",
     ),
+    path("documents/", include(document_urls)),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export.<export:fmt>", views.audit_log_export, name="audit_log_export"),
     path("account/confirm-password/", views.confirm_password, name="confirm_password"),

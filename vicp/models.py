@@ -1,7 +1,10 @@
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -324,3 +327,110 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"recovery code {self.pk}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def live(self):
+        """The documents lists show: not deleted."""
+        return self.filter(deleted_at=None)
+
+    def of(self, record):
+        """The documents attached to `record` (a referral, a family case, a volunteer)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+
+class Document(models.Model):
+    """A file kept on a record: a child protection plan, a signed consent form, a DBS
+    scan, a letter. The kernel knows no app, so a document points at its record through
+    a content type; each app says who may read and add the documents of its records
+    (vicp.documents.holders). Its file is its latest version; earlier ones are kept."""
+
+    class Kind(models.TextChoices):
+        CP_PLAN = "cp_plan", "Child protection plan"
+        CONSENT = "consent", "Consent form"
+        REFERRAL_FORM = "referral_form", "Referral form"
+        LETTER = "letter", "Letter"
+        ASSESSMENT = "assessment", "Assessment"
+        DBS = "dbs", "DBS certificate"
+        REFERENCE = "reference", "Reference"
+        OTHER = "other", "Other"
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    # The record's project, so that the audit log and the project's managers find the
+    # document without asking its app; it moves with a case that moves project.
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    about_on = models.DateField("date it is about")
+    shared_with_volunteer = models.BooleanField(default=False)
+    current = models.OneToOneField(
+        "DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    # A deleted document leaves every list but is kept, with why, until retention
+    # removes the record it belongs to.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    deletion_reason = models.TextField(blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-about_on", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deleted_at=None) | ~models.Q(deletion_reason=""),
+                name="document_deleted_with_reason",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def document_file_name(version, filename):
+    """A random name: what the uploader called the file never becomes a path."""
+    return f"documents/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class DocumentVersion(models.Model):
+    """One upload of a document's file. A replacement adds a version; none is changed."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=document_file_name, max_length=200)
+    original_name = models.CharField(max_length=255)  # shown, never used as a path
+    content_type = models.CharField(max_length=100)  # read from the file's content
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # Whether ClamAV read the file and found nothing (False: no scanner is configured).
+    scanned = models.BooleanField(default=False)
+    note = models.CharField(max_length=500, blank=True)  # why it replaced the one before
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="document_version_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document} (version {self.number})"

@@ -225,9 +225,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("VICP_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # files are served only through permission-checked views
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Owner-only files: uploads and exports are read through Django, never the web server.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# S3-compatible storage (django-storages) instead of VICP_MEDIA_ROOT, when a bucket is named.
+if env("VICP_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("VICP_S3_BUCKET"),
+            "endpoint_url": env("VICP_S3_ENDPOINT_URL", default=None),
+            "region_name": env("VICP_S3_REGION", default=None),
+            "access_key": env("VICP_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("VICP_S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+# Documents: the largest file an upload may be, and ClamAV's daemon, when one scans them
+# (a Unix socket's path, or tcp://host:port; unset, files are not scanned).
+VICP_DOCUMENT_MAX_BYTES = int(env.float("VICP_DOCUMENT_MAX_MB", default=20) * 1024 * 1024)
+VICP_CLAMAV_SOCKET = env("VICP_CLAMAV_SOCKET", default="")
+VICP_CLAMAV_TIMEOUT = env.float("VICP_CLAMAV_TIMEOUT", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -5,6 +5,7 @@ class VolunteersConfig(AppConfig):
     name = "volunteers"
 
     def ready(self):
-        from . import audit_words  # noqa: PLC0415
+        from . import audit_words, documents  # noqa: PLC0415
 
         audit_words.register()
+        documents.register()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from vicp import audit, drafts, postcodes
 from vicp.audit import client_ip
+from vicp.documents import selectors as document_selectors
 from vicp.exports import Column, export_response
 from vicp.forms import add_service_errors
 from vicp.http import over_hourly_limit
@@ -183,6 +184,11 @@ def _render_record(request, volunteer, bound=None, status=200):
         "in_pipeline": volunteer.stage in services.PIPELINE,
         "signed_off": volunteer.stage in services.SIGNED_OFF,
         "changes": selectors.volunteer_changes(volunteer),
+        "documents": document_selectors.panel(
+            request.user,
+            volunteer,
+            empty="No documents yet: a scan of the DBS certificate or a reference goes here.",
+        ),
         **_forms(volunteer, bound),
     }
     if context["latest_dbs"] is not None:

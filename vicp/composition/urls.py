@@ -17,6 +17,7 @@ families_patterns = [
     path("<int:pk>/outcomes/", views.family_outcomes, name="outcomes"),
     path("<int:pk>/safeguarding/", views.family_safeguarding, name="safeguarding"),
     path("<int:pk>/notes/", views.family_notes, name="notes"),
+    path("<int:pk>/documents/", views.family_documents, name="documents"),
     path("<int:pk>/about/", views.family_details, name="details"),
     path("<int:pk>/history/", views.family_history, name="history"),
     path("<int:pk>/close/", views.close_case, name="close_case"),

@@ -22,6 +22,7 @@ from outcomes.selectors import missing_evaluations_of
 from referrals import selectors as referral_selectors
 from vicp import audit, drafts, reauth
 from vicp import search as search_text
+from vicp.documents import selectors as document_selectors
 from vicp.forms import add_service_errors
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_visible_to, role_required
@@ -87,6 +88,7 @@ SECTIONS = [
     ("families:outcomes", "Outcomes"),
     ("families:safeguarding", "Safeguarding"),
     ("families:notes", "Notes"),
+    ("families:documents", "Documents"),
     ("families:details", "Details"),
     ("families:history", "History"),
 ]
@@ -198,6 +200,30 @@ def family_notes(request, pk):
             prefix="note", may_mark_sensitive=policy.may_mark_sensitive(user, family)
         )
     return render(request, "families/section_notes.html", context)
+
+
+def family_documents(request, pk):
+    """The case's documents and, for its managers and social worker, those sent with its
+    referral. The volunteer working with the family sees only what was shared with them."""
+    user = request.user
+    family, context = _family_section(request, pk, "documents", "families:documents")
+    volunteer = user.is_volunteer
+    context["panel"] = document_selectors.panel(
+        user,
+        family,
+        heading="Documents shared with you" if volunteer else "Documents of the case",
+        empty="No documents have been shared with you."
+        if volunteer
+        else "No documents on the case yet.",
+    )
+    if not volunteer:
+        context["referral_panel"] = document_selectors.panel(
+            user,
+            family.referral,
+            heading="Sent with the referral",
+            empty="Nothing was uploaded with the referral.",
+        )
+    return render(request, "families/section_documents.html", context)
 
 
 def family_details(request, pk):
