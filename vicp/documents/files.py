@@ -4,7 +4,7 @@ ViCP keeps files of that kind and size."""
 import hashlib
 from dataclasses import dataclass
 
-import filetype
+import filetype  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile

@@ -2,6 +2,7 @@
 page show them."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
@@ -43,7 +44,9 @@ def panel(user: User, record: Record, *, heading: str = "Documents", empty: str 
     return result
 
 
-def add_form(user: User, record: Record, holder: Holder, data=None, files=None) -> DocumentForm:
+def add_form(
+    user: User, record: Record, holder: Holder, data: Any = None, files: Any = None
+) -> DocumentForm:
     return DocumentForm(
         data,
         files,

@@ -109,7 +109,7 @@ def _store(
     # A file whose row is never written (the transaction rolls back) is removed again.
     stored = version.file.name
 
-    def remove_if_unsaved():
+    def remove_if_unsaved() -> None:
         if not DocumentVersion.objects.filter(file=stored).exists():
             version.file.storage.delete(stored)
 
@@ -141,12 +141,14 @@ def add_document(
         errors["shared_with_volunteer"] = [
             "Only the project's managers share documents with the volunteer."
         ]
+    upload: tuple[UploadedFile, files.CheckedFile] | None = None
     try:
-        file, checked = _checked(file)
+        upload = _checked(file)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if errors:
+    if errors or upload is None or about_on is None:
         raise ValidationError(errors)
+    file, checked = upload
     # Scanned before the transaction: a refused virus is audited even as nothing is kept.
     scanned = _scan(file, checked, by=by, holder=holder, record=record)
     with transaction.atomic():
@@ -165,7 +167,17 @@ def add_document(
 
 
 def _write_document(
-    record, holder, *, by, file, checked, scanned, title, kind, about_on, shared_with_volunteer
+    record: Record,
+    holder: Holder,
+    *,
+    by: User,
+    file: UploadedFile,
+    checked: files.CheckedFile,
+    scanned: bool,
+    title: str,
+    kind: str,
+    about_on: datetime.date,
+    shared_with_volunteer: bool,
 ) -> Document:
     project = holder.project_of(record)
     document = Document.objects.create(
@@ -294,5 +306,11 @@ def erase_documents_of(record: Record) -> int:
         document.current = None
         document.save(update_fields=["current"])
         document.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+
+    def delete_files() -> None:
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete_files)
     return len(documents)
