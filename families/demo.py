@@ -2,9 +2,12 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import slugify
 
-from vicp.models import User
+from vicp.documents.services import add_document
+from vicp.models import Document, User
 from volunteers.models import Volunteer
 
 from . import services
@@ -60,6 +63,51 @@ def seed_families(projects):
             summary="Agreed the volunteer will keep to the morning routine; the social worker "
             "will raise the school attendance at the core group.",
             happened_at=timezone.now() - datetime.timedelta(days=10),
+        )
+        _seed_documents(family, manager, today)
+
+
+def demo_pdf(text):
+    """A one-page PDF saying `text`, written by hand (the demo needs no PDF library)."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        table,
+    )
+    return pdf
+
+
+def _seed_documents(family, manager, today):
+    """The case's plan (for its managers and social worker) and a letter shared with the
+    volunteer."""
+    documents = [
+        ("Child protection plan", Document.Kind.CP_PLAN, 30, False),
+        ("Letter introducing the volunteer", Document.Kind.LETTER, 21, True),
+    ]
+    for title, kind, days_ago, shared in documents:
+        add_document(
+            family,
+            by=manager,
+            file=SimpleUploadedFile(f"{slugify(title)}.pdf", demo_pdf(f"{title} (demo)")),
+            title=title,
+            kind=kind,
+            about_on=today - datetime.timedelta(days=days_ago),
+            shared_with_volunteer=shared,
         )
 
 
