@@ -256,6 +256,16 @@ def family_history(request, pk):
             }
             for note in selectors.case_notes_of(user, family)
         ]
+    entries += [
+        {
+            "at": document.added_at,
+            "pk": document.pk,
+            "kind": "Document",
+            "text": f"{document.title} ({document.get_kind_display().lower()}) uploaded",
+            "by": document.added_by,
+        }
+        for document in document_selectors.readable(user, family)
+    ]
     context["timeline"] = sorted(
         entries, key=lambda entry: (entry["at"], entry["kind"], entry["pk"]), reverse=True
     )
