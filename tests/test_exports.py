@@ -54,7 +54,8 @@ def test_the_csv_starts_with_the_byte_order_mark_excel_needs_for_utf8():
 def test_the_csv_writes_dates_and_moments_in_iso_8601():
     _body, rows = csv_of(csv_response(ROWS, COLUMNS, "vicp-test"))
     assert rows[0] == ["name", "visited on", "logged at", "miles", "contact made"]
-    assert rows[1] == ["Amira Khan", "2026-03-01", "2026-07-01T08:30:00+00:00", "4.5", "yes"]
+    # A moment in London time to the second, with its offset: the time the XLSX shows.
+    assert rows[1] == ["Amira Khan", "2026-03-01", "2026-07-01T09:30:00+01:00", "4.5", "yes"]
     assert rows[2] == ["Zoë Ørsted", "", "", "", "no"]
 
 

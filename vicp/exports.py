@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -78,11 +78,12 @@ class Column:
 
 
 def iso(value: date | datetime | None) -> str:
-    """A CSV's date: ISO 8601, a moment in UTC with its offset."""
+    """A CSV's date: ISO 8601; a moment to the second in London time, with its offset
+    (the time the XLSX and the pages show, and unambiguous to any reader)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
+        return timezone.localtime(value).isoformat(timespec="seconds")
     return value.isoformat()
 
 
