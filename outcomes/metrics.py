@@ -20,7 +20,7 @@ from scipy.stats import wilcoxon
 
 from families.models import Family, Match
 from referrals.models import Referral
-from vicp import dates
+from vicp import dates, money
 from vicp.models import Project
 from volunteers.models import Stage, TrainingAttendance, Volunteer, VolunteerStageChange
 
@@ -450,7 +450,7 @@ def _money(value):
 
 
 def _pounds(value):
-    return f"£{_money(value):,}"
+    return money.pounds(value)
 
 
 CHANGE_WORDS = {

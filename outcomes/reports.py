@@ -23,7 +23,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from families.models import Visit
 from families.selectors import case_notes_for_report, visit_summary
 from referrals.models import PlanType
-from vicp import dates
+from vicp import dates, money
 from volunteers.models import Interview, TrainingSession
 from volunteers.services import format_hours, required_training_hours
 
@@ -137,8 +137,7 @@ def html_to_pdf(html):
 
 
 def pounds(value):
-    value = Decimal(value)
-    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
+    return money.pounds(value)
 
 
 def p_value(value):

@@ -1,12 +1,11 @@
 from django import template
 
+from vicp import money
+
 register = template.Library()
 
 
 @register.filter
 def pounds(value):
     """£12,345 (whole pounds), with a minus sign before the £ for a loss."""
-    if value is None:
-        return "—"
-    amount = round(value)
-    return f"{'-' if amount < 0 else ''}£{abs(amount):,}"
+    return money.pounds(value, pence=False)

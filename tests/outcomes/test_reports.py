@@ -201,7 +201,7 @@ def test_p_values_and_money_are_printed_plainly():
     assert reports.p_value(None) == "—"
     assert reports.p_value(0.0004) == "< 0.001"
     assert reports.p_value(0.0312) == "0.031"
-    assert reports.pounds(-1234.5) == "-£1,234.50"
+    assert reports.pounds(-1234.5) == "\u2212£1,234.50"  # a minus sign, not a hyphen
     assert reports.signed(0) == "0.0" and reports.signed(1.25) == "+1.2"
 
 
