@@ -7,7 +7,7 @@ from families import selectors as family_selectors
 from families.models import Family
 from tests import factories
 from vicp.models import AuditEvent
-from vicp.search import first_matches
+from vicp.search import first_matches, sought
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -20,7 +20,10 @@ def found(client, query):
     return response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["CAM-", "doe", "Amy", "amy doe", "cb41aa", "CB4 1AA", "Paper"])
+@pytest.mark.parametrize(
+    "query",
+    ["CAM-", "doe", "Amy", "amy doe", "doe family", "the Doe family", "cb41aa", "CB4 1AA", "Paper"],
+)
 def test_a_manager_finds_a_case_by_each_thing_people_type(client_for, alice, family, query):
     if query == "Paper":  # the referrer is not searched: only the family's own details are
         assert family.case_reference not in found(client_for(alice), query)
@@ -67,6 +70,12 @@ def test_social_workers_find_the_families_they_referred_and_no_volunteer(
 @pytest.mark.parametrize("name", ["vera", "una"])
 def test_volunteers_have_no_search(client_for, cast, name):
     assert client_for(cast[name]).get(SEARCH, {"q": "doe"}).status_code == 404
+
+
+def test_the_words_around_a_name_are_not_searched_for_unless_alone():
+    assert sought("the Carter family") == "Carter"
+    assert sought("Carter household") == "Carter"
+    assert sought("family") == "family"  # nothing else typed: searched as it is
 
 
 def test_the_query_is_audited_not_the_results(client_for, alice, family):

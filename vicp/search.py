@@ -30,6 +30,17 @@ def cleaned(typed: str) -> str:
     return " ".join(printable.split())[:MAX_LENGTH]
 
 
+# Words people type around a name that no record holds: "the Carter family".
+FILLER_WORDS = {"the", "family", "family's", "household", "case"}
+
+
+def sought(query: str) -> str:
+    """What a cleaned query searches for: without the words around a name ("the Carter
+    family" searches for "Carter"), unless nothing else was typed."""
+    words = [word for word in query.split() if word.lower() not in FILLER_WORDS]
+    return " ".join(words) if words else query
+
+
 def long_enough(query: str) -> bool:
     """A number (a referral's) of any length; otherwise MIN_LENGTH characters."""
     return query.isdigit() or len(query) >= MIN_LENGTH

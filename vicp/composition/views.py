@@ -375,12 +375,13 @@ def search(request):
     if query and not too_short:
         user = request.user
         audit.record("search", actor=user, query=query)
+        wanted = search_text.sought(query)
         kinds = [
-            ("Cases", selectors.search_families(user, query)),
-            ("Referrals", referral_selectors.search_referrals(user, query)),
+            ("Cases", selectors.search_families(user, wanted)),
+            ("Referrals", referral_selectors.search_referrals(user, wanted)),
         ]
         if not user.is_social_worker:  # social workers see no recruitment records
-            kinds.append(("Volunteers", volunteer_selectors.search_volunteers(user, query)))
+            kinds.append(("Volunteers", volunteer_selectors.search_volunteers(user, wanted)))
         for label, rows in kinds:
             head, more = search_text.first_matches(rows, SEARCH_RESULTS_PER_KIND)
             groups.append({"label": label, "rows": head, "more": more})
