@@ -17,7 +17,7 @@ from vicp.permissions import audit_refusal, projects_managed_by, role_required
 from vicp.reauth import password_confirmation_required
 
 from . import mileage, policy, selectors, services
-from .filters import ClaimFilter, ConcernFilter, FamilyFilter, VisitFilter, status_of
+from .filters import ANY, OPEN, ClaimFilter, ConcernFilter, FamilyFilter, VisitFilter, status_of
 from .forms import (
     CaseNoteForm,
     ChangeSocialWorkerForm,
@@ -49,10 +49,10 @@ MANAGERS = (User.Role.PROJECT_MANAGER, User.Role.ADMIN)
 
 
 @role_required(User.Role.PROJECT_MANAGER, User.Role.ADMIN, User.Role.SOCIAL_WORKER)
-def _family_filter(request):
+def _family_filter(request, data=None):
     user = request.user
     return FamilyFilter(
-        request.GET,
+        request.GET if data is None else data,
         queryset=selectors.family_list(user),
         user=user,
         projects=projects_managed_by(user),
@@ -62,7 +62,17 @@ def _family_filter(request):
 
 
 def family_list(request):
-    context = list_page(request, _family_filter(request), PER_PAGE)
+    family_filter = _family_filter(request)
+    context = list_page(request, family_filter, PER_PAGE)
+    if family_filter.form.cleaned_data.get("status") == OPEN:
+        # The default hides closed cases: say how many, with the link that shows them.
+        every_status = request.GET.copy()
+        every_status["status"] = ANY
+        every_status.pop("page", None)
+        context["closed_hidden"] = (
+            _family_filter(request, every_status).qs.filter(status=Family.Status.CLOSED).count()
+        )
+        context["every_status_query"] = every_status.urlencode()
     return render(request, "families/family_list.html", context)
 
 

@@ -241,3 +241,21 @@ def test_the_export_issues_the_same_queries_for_2_or_50_families(
             assert len(csv_rows(client.get(export("csv")))) == total + 1
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_open_default_says_how_many_closed_cases_it_hides(client_for, alice, cambridgeshire):
+    open_case = factories.AcceptedFamilyFactory(project=cambridgeshire, family_name="Open")
+    for name in ("Gone", "Done"):
+        family = factories.AcceptedFamilyFactory(project=cambridgeshire, family_name=name)
+        services.close_case(family, by=alice, reason="Done", missing_reason="disengaged")
+    client = client_for(alice)
+    page = client.get(reverse("families:list")).content.decode()
+    assert open_case.case_reference in page
+    assert "2 closed cases are not shown" in page
+    link = 'href="?status=any"'
+    assert link in page
+    every = client.get(reverse("families:list") + "?status=any").content.decode()
+    assert "not shown" not in every and every.count("CAM-") >= 3
+    # Only the closed cases the other filters would show are counted.
+    searched = client.get(reverse("families:list"), {"q": "Gone"}).content.decode()
+    assert "1 closed case is not shown" in searched
