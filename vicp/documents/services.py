@@ -152,6 +152,11 @@ def add_document(
     # Scanned before the transaction: a refused virus is audited even as nothing is kept.
     scanned = _scan(file, checked, by=by, holder=holder, record=record)
     with transaction.atomic():
+        # The record as it is now, locked: one accepted, closed or anonymised since it
+        # was read takes no document that it would refuse.
+        record = holder.model._default_manager.select_for_update().get(pk=record.pk)
+        if not holder.may_add(by, record):
+            raise ValidationError(f"You cannot add documents to {holder.name_of(record)}.")
         return _write_document(
             record,
             holder,
