@@ -47,7 +47,10 @@ class DocumentForm(CheckedFileMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What kind of document is it?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what kind of document it is."},
+        error_messages={
+            "required": "Choose what kind of document it is.",
+            "invalid_choice": "Choose one of the kinds of document listed.",
+        },
     )
     about_on = forms.DateField(
         label="The date it is about",
