@@ -90,8 +90,21 @@ def board(request):
     volunteer_filter = _volunteer_filter(request)
     context = list_page(request, volunteer_filter, PER_PAGE)
     context["page"].object_list = selectors.with_recheck_dates(context["page"].object_list)
-    context["stage_counts"] = selectors.stage_counts(selectors.volunteers_visible_to(request.user))
+    counts = selectors.stage_counts(selectors.volunteers_visible_to(request.user))
+    chosen = request.GET.get("stage", "")
+    # Each stage's link keeps the other filters (a language, a district) as they are.
+    context["stage_links"] = [
+        (stage, count, _with_stage(request.GET, stage.value), stage.value == chosen)
+        for stage, count in counts
+    ]
     return render(request, "volunteers/volunteer_board.html", context)
+
+
+def _with_stage(query, stage):
+    query = query.copy()
+    query["stage"] = stage
+    query.pop("page", None)
+    return query.urlencode()
 
 
 # What a manager needs to arrange a match; no interview notes, references or

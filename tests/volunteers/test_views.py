@@ -251,10 +251,21 @@ def test_the_board_lists_only_the_managers_projects_with_counts(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Amira Khan" in page and "Sid" not in page
-    counts = dict(response.context["stage_counts"])
+    counts = {stage: count for stage, count, _, _ in response.context["stage_links"]}
     assert counts[Stage.APPLIED] == 1 and sum(counts.values()) == 1
     ada_page = client_for(cast["ada"]).get(reverse("volunteers:board")).content.decode()
     assert "Amira Khan" in ada_page and "Sid" in ada_page
+
+
+def test_a_stage_link_keeps_the_other_filters(cast, client_for, applicant):
+    board = reverse("volunteers:board")
+    response = client_for(cast["alice"]).get(board, {"q": "gujarati", "page": "2"})
+    links = {stage: query for stage, _, query, _ in response.context["stage_links"]}
+    assert links[Stage.APPLIED] == "q=gujarati&stage=applied"  # the page starts again
+    chosen = client_for(cast["alice"]).get(board, {"q": "gujarati", "stage": "applied"})
+    current = [stage for stage, _, _, is_current in chosen.context["stage_links"] if is_current]
+    assert current == [Stage.APPLIED]
+    assert 'href="?q=gujarati&amp;stage=applied" aria-current="true"' in chosen.content.decode()
 
 
 def test_the_board_searches_and_filters(cast, client_for, applicant, cambridgeshire):
