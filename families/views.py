@@ -285,7 +285,10 @@ def concern_list(request):
 CONCERN_COLUMNS = [
     Column("case reference", lambda concern: concern.family.case_reference),
     Column("project code", lambda concern: concern.family.project.code),
-    Column("about", lambda concern: concern.kind),
+    Column(
+        "about",
+        lambda concern: "Allegation" if concern.is_allegation else "Child's safety or welfare",
+    ),
     Column("category", lambda concern: concern.get_category_display()),
     Column("raised at", lambda concern: concern.raised_at),
     Column("raised by", lambda concern: concern.raised_by.get_full_name()),

@@ -80,7 +80,10 @@ SOCIAL_WORKER_COLUMNS = [
     Column("team", lambda user: user.team),
     Column("phone", lambda user: user.phone),
     Column("projects", _project_codes),
-    Column("account", lambda user: "active" if user.has_usable_password() else "invited"),
+    Column(
+        "account",
+        lambda user: "Active" if user.has_usable_password() else "Invited, password not set yet",
+    ),
 ]
 
 

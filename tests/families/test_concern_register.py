@@ -289,7 +289,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_narrative(client_for, al
         [
             case,
             "CAM",
-            "child",
+            "Child's safety or welfare",
             "Neglect",
             timezone.localtime(overdue.raised_at).isoformat(timespec="seconds"),
             alice.get_full_name(),
@@ -303,7 +303,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_and_no_narrative(client_for, al
         [
             case,
             "CAM",
-            "child",
+            "Child's safety or welfare",
             "Neglect",
             timezone.localtime(acknowledged.raised_at).isoformat(timespec="seconds"),
             alice.get_full_name(),
