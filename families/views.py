@@ -64,6 +64,10 @@ def _family_filter(request, data=None):
 def family_list(request):
     family_filter = _family_filter(request)
     context = list_page(request, family_filter, PER_PAGE)
+    # On a phone the filters beyond the search and the status fold away, open when in use.
+    more = set(family_filter.applied()) - {"q", "status", "sort"}
+    context["more_filters_in_use"] = len(more)
+    context["more_filters_open"] = bool(more) or bool(family_filter.form.errors)
     if family_filter.form.cleaned_data.get("status") == OPEN:
         # The default hides closed cases: say how many, with the link that shows them.
         every_status = request.GET.copy()

@@ -12,7 +12,7 @@ from families.models import Family
 from tests import factories
 from tests.factories import PASSWORD
 
-from .conftest import click_to_load, open_menu, sign_in
+from .conftest import OPENED, click_to_load, open_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 
@@ -44,7 +44,7 @@ def test_a_manager_filters_sorts_and_downloads_the_families_list(
     expect(table).not_to_contain_text("Zephyr")
 
     page.get_by_label("Status").select_option(label="Closed")
-    click_to_load(page, page.get_by_role("button", name="Filter"))
+    click_to_load(page, page.get_by_role("button", name="Filter", exact=True))
     expect(table.get_by_role("row")).to_have_count(3)  # the heading and two cases
     expect(table).not_to_contain_text(family.case_reference)
     assert "status=closed" in page.url  # the filtered list can be bookmarked
@@ -69,3 +69,35 @@ def test_a_manager_filters_sorts_and_downloads_the_families_list(
     click_to_load(page, page.get_by_role("link", name="Back to the list"))
     assert "status=closed" in page.url
     expect(page.get_by_role("heading", name="Families", exact=True)).to_be_visible()
+
+
+def test_on_a_phone_the_further_filters_fold_away_until_they_are_in_use(
+    small_phone, alice, family, closed_cases, transactional_db
+):
+    page = small_phone
+    alice.set_password(PASSWORD)
+    alice.save()
+    sign_in(page, alice.email, PASSWORD)
+    open_menu(page)
+    click_to_load(page, page.get_by_role("link", name="Families", exact=True))
+    more = page.get_by_role("button", name="More filters")
+    expect(page.get_by_role("textbox", name="Search", exact=True)).to_be_visible()
+    expect(page.get_by_label("Status")).to_be_visible()
+    expect(page.get_by_label("Level of need")).to_be_hidden()
+    # The results start on the first screen, beneath the folded filters.
+    assert page.get_by_role("table").bounding_box()["y"] < 740
+
+    more.click()
+    expect(more).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#more-filters")).to_have_class(OPENED)
+    page.get_by_label("Level of need").select_option("4")
+    click_to_load(page, page.get_by_role("button", name="Filter", exact=True))
+    # In use, they stay open, and the button says how many are.
+    expect(page.get_by_role("button", name="More filters (1 in use)")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    expect(page.get_by_label("Level of need")).to_have_value("4")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.get_by_role("button", name="More filters (1 in use)")).to_be_hidden()
+    expect(page.get_by_label("Closed from")).to_be_visible()
