@@ -660,6 +660,8 @@ class SubjectAccessExport(models.Model):
     error = models.TextField(blank=True)
     json_file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
     pdf_file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    # The PDF, the JSON and every version of the case's and the referral's documents.
+    zip_file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

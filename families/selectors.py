@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from vicp import dates, search
-from vicp.models import Project, User
+from vicp.models import Document, Project, User
 from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
 from vicp.selectors import first_rows
 from volunteers.models import Volunteer
@@ -498,6 +498,12 @@ def case_notes_for_report(family: Family) -> QuerySet[CaseNote]:
     """The family's notes a report for its social worker lists (never the sensitive ones),
     in the order they happened."""
     return family.case_notes.filter(sensitive=False).order_by("happened_at", "pk")
+
+
+def documents_for_report(family: Family) -> QuerySet[Document]:
+    """The case's documents a report lists (not the deleted ones), in the order of the
+    dates they are about: their titles and dates only, never their files."""
+    return Document.objects.of(family).live().order_by("about_on", "pk")
 
 
 def concerns_raised_by(user: User) -> QuerySet[Concern]:

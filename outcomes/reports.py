@@ -21,7 +21,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from families.models import Visit
-from families.selectors import case_notes_for_report, visit_summary
+from families.selectors import case_notes_for_report, documents_for_report, visit_summary
 from referrals.models import PlanType
 from vicp import dates, money
 from volunteers.models import Interview, TrainingSession
@@ -322,6 +322,7 @@ def case_closure_context(family):
         "concerns": concerns,
         "open_concerns": sum(1 for c in concerns if c.closed_at is None),
         "case_notes": list(case_notes_for_report(family)),
+        "documents": list(documents_for_report(family)),
         "star": _star_section(family),
         "risk": _risk_section(family),
         "measures": _measures_section(family),

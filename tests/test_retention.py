@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -15,9 +16,13 @@ from outcomes import services as outcomes
 from outcomes.models import Evaluation, Measure, MeasureScore, Report, RiskReview, StarReading
 from outcomes.reference_data import FAMILY_STAR_PLUS
 from outcomes.selectors import measure_journey
+from tests import factories
+from tests.document_files import pdf, upload
+from tests.documents_helpers import add, referral_document
 from vicp.composition import retention
 from vicp.composition.retention import REMOVED
-from vicp.models import AuditEvent
+from vicp.documents import services as documents
+from vicp.models import AuditEvent, Document, DocumentVersion
 from vicp.settings import CELERY_BEAT_SCHEDULE
 from volunteers.models import DBSCheck, VolunteerStageChange
 from volunteers.services import record_leaving
@@ -212,3 +217,56 @@ def test_reports_and_exports_made_from_an_anonymised_case_are_deleted(
     assert not Report.objects.filter(family=family).exists()
     assert not SubjectAccessExport.objects.filter(family=family).exists()
     assert not any(path.exists() for path in files)
+
+
+def test_an_anonymised_cases_documents_and_its_referrals_go_with_their_files(
+    family, alice, sam, django_capture_on_commit_callbacks
+):
+    plan = add(family, alice, title="Doe family plan")
+    documents.replace_document(plan, by=alice, file=upload("plan-2.pdf", pdf(padding=300)))
+    letter = add(family, alice, title="Letter to Mrs Doe", kind="letter")
+    documents.delete_document(letter, by=alice, reason="Sent to the wrong address")
+    form = referral_document(family, sam, title="Referral form", kind="referral_form")
+    versions = list(DocumentVersion.objects.filter(document__in=[plan, letter, form]))
+    paths = [Path(version.file.path) for version in versions]
+    assert len(paths) == 4 and all(path.exists() for path in paths)
+    other = add(factories.AcceptedFamilyFactory(project=family.project, accepted_by=alice), alice)
+
+    closed(family, alice, years_ago(6, days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.apply_retention()
+    assert not Document.objects.filter(pk__in=[plan.pk, letter.pk, form.pk]).exists()
+    assert not DocumentVersion.objects.filter(pk__in=[v.pk for v in versions]).exists()
+    assert not any(path.exists() for path in paths)
+    assert Path(other.current.file.path).exists()  # another case keeps its own
+    event = AuditEvent.objects.get(action="retention.family_anonymised")
+    assert event.details == {"documents_removed": 3}
+
+
+def test_a_former_volunteers_documents_go_with_their_files(
+    ready_volunteer, alice, django_capture_on_commit_callbacks
+):
+    dbs = add(ready_volunteer, alice, title="DBS certificate", kind="dbs")
+    path = Path(dbs.current.file.path)
+    record_leaving(ready_volunteer, by=alice, reason="Moved away")
+    at = timezone.make_aware(datetime.datetime.combine(years_ago(6, days=1), datetime.time(12)))
+    VolunteerStageChange.objects.filter(volunteer=ready_volunteer, to_stage="left").update(at=at)
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.apply_retention()
+    assert not Document.objects.filter(pk=dbs.pk).exists() and not path.exists()
+    event = AuditEvent.objects.get(action="retention.volunteer_anonymised")
+    assert event.details == {"documents_removed": 1}
+
+
+def test_an_anonymised_cases_export_zips_are_deleted(
+    family, alice, django_capture_on_commit_callbacks
+):
+    export = SubjectAccessExport.objects.create(family=family, requested_by=alice)
+    export.zip_file.save("export.zip", ContentFile(b"PK Doe family"))
+    path = Path(export.zip_file.path)
+    assert path.exists()
+    closed(family, alice, years_ago(6, days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.apply_retention()
+    assert not SubjectAccessExport.objects.filter(pk=export.pk).exists()
+    assert not path.exists()

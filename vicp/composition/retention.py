@@ -4,7 +4,8 @@ A closed case is anonymised VICP_RETENTION_YEARS after it closed, a volunteer
 that long after they left. What reports need stays: projects, dates, statuses,
 plan types, levels of need, visit counts and hours, outcome scores. Names,
 contact details, addresses, free text and exact dates of birth go, including
-from the change history, and each anonymisation is audited.
+from the change history, as do the record's documents and their files; each
+anonymisation is audited.
 """
 
 import datetime
@@ -28,6 +29,7 @@ from families.models import (
 from outcomes.models import Evaluation, MeasureScore, RiskReview, StarReading
 from referrals.models import ReferralChild
 from vicp import audit
+from vicp.documents.services import erase_documents_of
 from volunteers.models import DBSCheck, Interview, Reference, Stage, Supervision, Volunteer
 
 REMOVED = "[removed under the retention policy]"
@@ -148,8 +150,14 @@ def anonymise_family(family, today=None):
     Goal.history.filter(family_id=family.pk).delete()
     CaseNote.history.filter(family_id=family.pk).delete()
     _anonymise_outcomes(family)
+    documents = erase_documents_of(family) + erase_documents_of(referral)
     _delete_generated_files(family.reports.all(), family.exports.all())
-    audit.record("retention.family_anonymised", obj=family, project=family.project)
+    audit.record(
+        "retention.family_anonymised",
+        obj=family,
+        project=family.project,
+        documents_removed=documents,
+    )
 
 
 def _delete_generated_files(*querysets):
@@ -158,7 +166,7 @@ def _delete_generated_files(*querysets):
     files = []
     for queryset in querysets:
         for record in queryset:
-            for field in ("file", "pdf_file", "json_file"):
+            for field in ("file", "pdf_file", "json_file", "zip_file"):
                 stored = getattr(record, field, None)
                 if stored:
                     files.append((stored.storage, stored.name))
@@ -182,6 +190,7 @@ def anonymise_volunteer(volunteer, today=None):
     DBSCheck.objects.filter(volunteer=volunteer).update(certificate_number="000000000000")
     volunteer.history.all().delete()
     DBSCheck.history.filter(volunteer_id=volunteer.pk).delete()
+    documents = erase_documents_of(volunteer)
     _delete_generated_files(volunteer.reports.all())
     if volunteer.user_id:
         user = volunteer.user
@@ -190,7 +199,12 @@ def anonymise_volunteer(volunteer, today=None):
         user.is_active = False
         user.set_unusable_password()
         user.save()
-    audit.record("retention.volunteer_anonymised", obj=volunteer, project=volunteer.project)
+    audit.record(
+        "retention.volunteer_anonymised",
+        obj=volunteer,
+        project=volunteer.project,
+        documents_removed=documents,
+    )
 
 
 def apply_retention(*, today=None, dry_run=False):

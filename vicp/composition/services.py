@@ -13,7 +13,8 @@ from . import tasks
 
 @transaction.atomic
 def request_subject_access_export(family: Family, *, by: User) -> SubjectAccessExport:
-    """Queue the export of everything held about a family (JSON and PDF)."""
+    """Queue the export of everything held about a family (JSON, PDF and a zip of both
+    with the documents)."""
     if not manages(by, family.project):
         raise ValidationError("Only a manager of this family's project can do this.")
     export = SubjectAccessExport.objects.create(family=family, requested_by=by)

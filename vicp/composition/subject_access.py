@@ -3,20 +3,27 @@
 The record spans the apps (the case, its referral, visits, outcomes and the
 audit trail), so it is gathered here, above them. One function per source: a
 new kind of record adds a function to SOURCES and appears in both the JSON and
-the PDF.
+the PDF. The zip holds both, with every version of the case's and the referral's
+documents.
 """
 
 import datetime
 import json
+import re
 import secrets
+import shutil
+import tempfile
+import zipfile
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import models
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
 
 from families.models import Visit
 from outcomes.reports import html_to_pdf
-from vicp.models import AuditEvent
+from vicp.models import AuditEvent, Document
 
 
 def _row(obj, exclude=()):
@@ -161,6 +168,75 @@ def evaluations(family):
     }
 
 
+def _held_documents(family):
+    """[(record, document)]: the case's documents and its referral's, deleted ones too."""
+    held = []
+    for label, record in (("referral", family.referral), ("case", family)):
+        documents = (
+            Document.objects.of(record)
+            .select_related("added_by", "deleted_by")
+            .prefetch_related("versions__uploaded_by")
+            .order_by("about_on", "pk")
+        )
+        held += [(label, document) for document in documents]
+    return held
+
+
+def _zip_folder(document):
+    """Where a document's versions go in the zip: named from its id and title (never from
+    what the uploader called the file), deleted documents in a folder of their own."""
+    state = "deleted-documents" if document.deleted_at else "documents"
+    return f"{state}/{document.pk}-{slugify(document.title)[:60].strip('-') or 'document'}"
+
+
+def zip_path(version):
+    extension = version.extension.lower()
+    if not re.fullmatch(r"[a-z0-9]{1,10}", extension):
+        extension = "bin"
+    return f"{_zip_folder(version.document)}/version-{version.number}.{extension}"
+
+
+def _name(user):
+    return (user.get_full_name() or user.email) if user else None
+
+
+def documents(family):
+    """Every document held on the case and its referral, deleted ones too, with each
+    version's details and where its file is in the zip."""
+    return {
+        "documents": [
+            {
+                "id": document.pk,
+                "title": document.title,
+                "kind": document.get_kind_display(),
+                "about_on": document.about_on,
+                "record": label,
+                "added_by": _name(document.added_by),
+                "added_at": document.added_at,
+                "shared_with_volunteer": document.shared_with_volunteer,
+                "deleted_at": document.deleted_at,
+                "deleted_by": _name(document.deleted_by),
+                "deletion_reason": document.deletion_reason,
+                "versions": [
+                    {
+                        "number": version.number,
+                        "size": version.size,
+                        "content_type": version.content_type,
+                        "sha256": version.sha256,
+                        "original_name": version.original_name,
+                        "note": version.note,
+                        "uploaded_by": _name(version.uploaded_by),
+                        "uploaded_at": version.uploaded_at,
+                        "path_in_zip": zip_path(version),
+                    }
+                    for version in sorted(document.versions.all(), key=lambda v: v.number)
+                ],
+            }
+            for label, document in _held_documents(family)
+        ]
+    }
+
+
 def audit_trail(family):
     events = AuditEvent.objects.filter(object_type="families.family", object_id=str(family.pk))
     return {"audit_trail": [_row(e) for e in events.select_related("actor")]}
@@ -179,6 +255,7 @@ SOURCES = [
     risk_reviews,
     measure_scores,
     evaluations,
+    documents,
     audit_trail,
 ]
 
@@ -201,6 +278,18 @@ def _plain(value):
     return str(value)
 
 
+def _cell(value):
+    """A value as the PDF shows it: records nested in a record (a concern's actions, a
+    document's versions) one to a line."""
+    if isinstance(value, dict):
+        return "\n".join(f"{key}: {_cell(item)}" for key, item in value.items())
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "\n\n".join(_cell(item) for item in value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "—" if value is None else value
+
+
 def _sections(data):
     """[(title, [[(field, value), ...] per record])] for the PDF."""
     sections = [
@@ -216,7 +305,7 @@ def _sections(data):
         if isinstance(value, dict):
             records = [list(value.items())]
         elif value and isinstance(value[0], dict):
-            records = [list(item.items()) for item in value]
+            records = [[(field, _cell(item)) for field, item in row.items()] for row in value]
         else:
             records = [[(key, ", ".join(map(str, value)) or "none")]]
         sections.append((title, records))
@@ -233,11 +322,54 @@ def render_pdf(data):
     return html_to_pdf(html)
 
 
+class MissingDocumentFile(Exception):
+    pass
+
+
+def _write_zip(spool, *, reference, json_bytes, pdf_bytes, family):
+    """The zip, written to `spool`: each document's file is copied in from storage in
+    turn, never all of them in memory at once."""
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{reference}-subject-access.pdf", pdf_bytes)
+        archive.writestr(f"{reference}-subject-access.json", json_bytes)
+        for _, document in _held_documents(family):
+            for version in sorted(document.versions.all(), key=lambda v: v.number):
+                stored = version.file
+                if not stored or not stored.storage.exists(stored.name):
+                    raise MissingDocumentFile(
+                        f"the file of version {version.number} of document {document.pk} "
+                        "is missing from storage"
+                    )
+                entry = zipfile.ZipInfo(
+                    zip_path(version),
+                    date_time=timezone.localtime(version.uploaded_at).timetuple()[:6],
+                )
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with (
+                    stored.storage.open(stored.name, "rb") as source,
+                    archive.open(
+                        entry, "w", force_zip64=version.size >= zipfile.ZIP64_LIMIT
+                    ) as target,
+                ):
+                    shutil.copyfileobj(source, target, 1024 * 1024)
+
+
 def build(export):
-    """Write the JSON and PDF files of `export` (called by the Celery task)."""
-    data = collect(export.family)
-    name = f"{export.family.case_reference}-{secrets.token_hex(8)}"
-    export.json_file.save(
-        f"{name}.json", ContentFile(json.dumps(data, default=_plain, indent=2).encode()), save=False
-    )
-    export.pdf_file.save(f"{name}.pdf", ContentFile(render_pdf(data)), save=False)
+    """Write the JSON, PDF and zip files of `export` (called by the Celery task)."""
+    family = export.family
+    data = collect(family)
+    name = f"{family.case_reference}-{secrets.token_hex(8)}"
+    json_bytes = json.dumps(data, default=_plain, indent=2).encode()
+    pdf_bytes = render_pdf(data)
+    export.json_file.save(f"{name}.json", ContentFile(json_bytes), save=False)
+    export.pdf_file.save(f"{name}.pdf", ContentFile(pdf_bytes), save=False)
+    with tempfile.TemporaryFile() as spool:
+        _write_zip(
+            spool,
+            reference=family.case_reference,
+            json_bytes=json_bytes,
+            pdf_bytes=pdf_bytes,
+            family=family,
+        )
+        spool.seek(0)
+        export.zip_file.save(f"{name}.zip", File(spool), save=False)

@@ -352,7 +352,7 @@ def sar_detail(request, pk):
 @role_required(*MANAGERS)
 def sar_download(request, pk, kind):
     export = _export_for(request, pk)
-    file = {"json": export.json_file, "pdf": export.pdf_file}.get(kind)
+    file = {"json": export.json_file, "pdf": export.pdf_file, "zip": export.zip_file}.get(kind)
     if export.status != SubjectAccessExport.Status.DONE or not file:
         raise Http404("This export is not ready.")
     audit.record(
