@@ -107,6 +107,8 @@ def test_adding_records_who_what_and_the_size(family, alice):
     )
     assert event.details["size"] == len(files.pdf())
     assert event.details["scanned"] is False
+    # Retention cannot reach the append-only log: it names no family.
+    assert event.details["record"] == "family" and "Doe" not in str(event.details)
 
 
 # --- ClamAV -----------------------------------------------------------------------------

@@ -491,7 +491,8 @@ def test_a_deleted_document_is_kept_with_why_and_leaves_every_list(match, alice,
     assert DocumentVersion.objects.filter(document=document).count() == 1
     assert document.current.file.storage.exists(document.current.file.name)
     event = AuditEvent.objects.get(action="document.deleted")
-    assert (event.actor, event.details["reason"]) == (alice, "Uploaded to the wrong case")
+    assert event.actor == alice
+    assert "wrong case" not in str(event.details)  # the log keeps no free text
     for reader in (alice, sam, match.volunteer.user):
         client = client_for(reader)
         assert page_url(document) not in client.get(documents_url(match.family)).content.decode()

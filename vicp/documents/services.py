@@ -202,7 +202,8 @@ def _write_document(
         obj=document,
         project=project,
         kind=kind,
-        record=holder.name_of(record),
+        record=holder.key,
+        record_id=record.pk,
         size=checked.size,
         scanned=scanned,
         shared_with_volunteer=shared_with_volunteer,
@@ -252,7 +253,6 @@ def replace_document(
             version=number,
             size=checked.size,
             scanned=scanned,
-            note=note,
         )
     return version
 
@@ -290,9 +290,8 @@ def delete_document(document: Document, *, by: User, reason: str) -> Document:
         raise ValidationError({"reason": ["Say why the document is being deleted."]})
     document.deleted_at, document.deleted_by, document.deletion_reason = timezone.now(), by, reason
     document.save(update_fields=["deleted_at", "deleted_by", "deletion_reason"])
-    audit.record(
-        "document.deleted", actor=by, obj=document, project=document.project, reason=reason
-    )
+    # The reason is kept on the document, which retention removes; the log keeps no free text.
+    audit.record("document.deleted", actor=by, obj=document, project=document.project)
     return document
 
 
