@@ -191,3 +191,12 @@ def test_the_audit_log_says_what_was_downloaded_and_removed():
     assert action_words("retention.volunteer_anonymised", {"documents_removed": 0}) == (
         "removed the volunteer's personal details (retention policy)"
     )
+
+
+def test_the_audit_trail_holds_the_documents_events(family, alice, client_for):
+    document = add(family, alice)
+    client_for(alice).get(reverse("vicp:document_download", args=[document.pk]))
+    trail = sar.collect(family)["audit_trail"]
+    actions = {(event["action"], event["object_id"]) for event in trail}
+    assert ("document.added", str(document.pk)) in actions
+    assert ("document.downloaded", str(document.pk)) in actions

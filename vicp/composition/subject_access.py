@@ -17,6 +17,7 @@ import zipfile
 
 from django.core.files.base import ContentFile, File
 from django.db import models
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -238,7 +239,17 @@ def documents(family):
 
 
 def audit_trail(family):
-    events = AuditEvent.objects.filter(object_type="families.family", object_id=str(family.pk))
+    """The case's events, and those of its documents and its referral's (uploads,
+    downloads, sharing, deletion)."""
+    document_ids = [
+        str(pk)
+        for record in (family, family.referral)
+        for pk in Document.objects.of(record).values_list("pk", flat=True)
+    ]
+    events = AuditEvent.objects.filter(
+        Q(object_type="families.family", object_id=str(family.pk))
+        | Q(object_type="vicp.document", object_id__in=document_ids)
+    )
     return {"audit_trail": [_row(e) for e in events.select_related("actor")]}
 
 
