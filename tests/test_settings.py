@@ -146,3 +146,31 @@ def test_sessions_live_in_redis_when_it_is_configured():
     without = python_settings("settings.SESSION_ENGINE", **secret)
     assert with_redis.stdout.strip() == "django.contrib.sessions.backends.cache"
     assert without.stdout.strip() == "django.contrib.sessions.backends.db"
+
+
+def test_files_are_owner_only_on_disk_or_in_a_private_s3_bucket_when_one_is_named():
+    local = python_settings('settings.STORAGES["default"]', DJANGO_DEBUG="1")
+    assert local.returncode == 0, local.stderr
+    assert "FileSystemStorage" in local.stdout
+    assert "'file_permissions_mode': 384" in local.stdout  # 0o600: the owner only
+    bucket = python_settings(
+        'settings.STORAGES["default"]["BACKEND"], '
+        'settings.STORAGES["default"]["OPTIONS"]["bucket_name"], '
+        'settings.STORAGES["default"]["OPTIONS"]["default_acl"], '
+        'settings.STORAGES["default"]["OPTIONS"]["endpoint_url"]',
+        DJANGO_DEBUG="1",
+        VICP_S3_BUCKET="vicp-files",
+        VICP_S3_ENDPOINT_URL="https://s3.example.org",
+    )
+    assert bucket.returncode == 0, bucket.stderr
+    assert bucket.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "vicp-files",
+        "private",
+        "https://s3.example.org",
+    ]
+
+
+def test_documents_have_their_documented_limits_and_no_scanner_by_default():
+    assert settings.VICP_DOCUMENT_MAX_BYTES == 20 * 1024 * 1024
+    assert settings.VICP_CLAMAV_SOCKET == ""
