@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from referrals import policy as referral_policy
 from vicp.models import Document, Project, User
 from vicp.permissions import manages
 
@@ -39,7 +40,7 @@ def may_move_to_project(user: User, family: Family, project: Project) -> bool:
 
 def is_referring_social_worker(user: User, family: Family) -> bool:
     """The social worker named on the referral that became this case."""
-    return _active(user) and user.is_social_worker and family.referral.social_worker_id == user.pk
+    return referral_policy.is_referring_social_worker(user, family.referral)
 
 
 def active_match(family: Family) -> Match | None:

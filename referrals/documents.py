@@ -8,6 +8,7 @@ from vicp.models import Document, User
 from vicp.permissions import manages
 
 from .models import Referral
+from .policy import is_referring_social_worker
 from .selectors import referrals_visible_to
 
 KINDS = (
@@ -20,18 +21,9 @@ KINDS = (
 )
 
 
-def is_referrer(user: User, referral: Referral) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.is_social_worker
-        and referral.social_worker_id == user.pk
-    )
-
-
 def may_read(user: User, referral: Referral, document: Document | None = None) -> bool:
     """The project's managers and the social worker who made the referral."""
-    return manages(user, referral.project) or is_referrer(user, referral)
+    return manages(user, referral.project) or is_referring_social_worker(user, referral)
 
 
 def may_add(user: User, referral: Referral) -> bool:
