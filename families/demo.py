@@ -1,4 +1,7 @@
-"""Demo matches and visits for `seed_demo`: safe to run again."""
+"""Demo matches and visits for `seed_demo`: safe to run again.
+
+Each step is recorded on its own day (`vicp.demo_time.on_day`): the match three weeks
+ago, each visit logged on the day it happened."""
 
 import datetime
 
@@ -6,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.text import slugify
 
+from vicp.demo_time import days_ago, on_day
 from vicp.documents.services import add_document
 from vicp.models import Document, User
 from volunteers.models import Volunteer
@@ -26,45 +30,47 @@ MATCHES = [("CAM", "volunteer.cam@example.org", "Carter", "pm.cam@example.org")]
 
 
 def seed_families(projects):
-    today = timezone.localdate()
     for code, volunteer_email, family_name, manager_email in MATCHES:
         family = Family.objects.filter(project=projects[code], family_name=family_name).first()
         volunteer = Volunteer.objects.filter(user__email=volunteer_email).first()
         if family is None or volunteer is None or Match.objects.filter(family=family).exists():
             continue
         manager = User.objects.get(email=manager_email)
-        match = services.start_match(
-            family=family,
-            volunteer=volunteer,
-            by=manager,
-            started_on=today - datetime.timedelta(days=21),
-        )
-        routines = VisitActivity.objects.filter(slug__in=["routines", "school-run"])
-        for days_ago, contact in [(20, True), (13, False), (12, True), (5, True)]:
-            services.log_visit(
-                match=match,
-                by=volunteer.user,
-                visited_on=today - datetime.timedelta(days=days_ago),
-                duration_minutes=120 if contact else 15,
-                contact_made=contact,
-                medium=Visit.Medium.IN_PERSON,
-                place=Visit.Place.HOME,
-                activities=routines if contact else (),
-                notes="Worked on the morning routine together." if contact else "Nobody answered.",
-                engagement=4 if contact else None,
-                miles=6,
+        with on_day(days_ago(21)):
+            match = services.start_match(
+                family=family, volunteer=volunteer, by=manager, started_on=days_ago(21)
             )
-        _seed_concern(match, manager)
-        services.write_case_note(
-            family=family,
-            by=manager,
-            kind=CaseNote.Kind.PHONE,
-            with_whom=CaseNote.WithWhom.SOCIAL_WORKER,
-            summary="Agreed the volunteer will keep to the morning routine; the social worker "
-            "will raise the school attendance at the core group.",
-            happened_at=timezone.now() - datetime.timedelta(days=10),
-        )
-        _seed_documents(family, manager, today)
+        routines = VisitActivity.objects.filter(slug__in=["routines", "school-run"])
+        for visited, contact in [(20, True), (13, False), (12, True), (5, True)]:
+            with on_day(days_ago(visited)):
+                services.log_visit(
+                    match=match,
+                    by=volunteer.user,
+                    visited_on=days_ago(visited),
+                    duration_minutes=120 if contact else 15,
+                    contact_made=contact,
+                    medium=Visit.Medium.IN_PERSON,
+                    place=Visit.Place.HOME,
+                    activities=routines if contact else (),
+                    notes="Worked on the morning routine together."
+                    if contact
+                    else "Nobody answered.",
+                    engagement=4 if contact else None,
+                    miles=6,
+                )
+        with on_day(days_ago(2)):
+            _seed_concern(match, manager)
+        with on_day(days_ago(10)):
+            services.write_case_note(
+                family=family,
+                by=manager,
+                kind=CaseNote.Kind.PHONE,
+                with_whom=CaseNote.WithWhom.SOCIAL_WORKER,
+                summary="Agreed the volunteer will keep to the morning routine; the social "
+                "worker will raise the school attendance at the core group.",
+                happened_at=timezone.now(),
+            )
+        _seed_documents(family, manager)
 
 
 def demo_pdf(text):
@@ -92,23 +98,25 @@ def demo_pdf(text):
     return pdf
 
 
-def _seed_documents(family, manager, today):
+def _seed_documents(family, manager):
     """The case's plan (for its managers and social worker) and a letter shared with the
     volunteer."""
     documents = [
         ("Child protection plan", Document.Kind.CP_PLAN, 30, False),
         ("Letter introducing the volunteer", Document.Kind.LETTER, 21, True),
     ]
-    for title, kind, days_ago, shared in documents:
-        add_document(
-            family,
-            by=manager,
-            file=SimpleUploadedFile(f"{slugify(title)}.pdf", demo_pdf(f"{title} (demo)")),
-            title=title,
-            kind=kind,
-            about_on=today - datetime.timedelta(days=days_ago),
-            shared_with_volunteer=shared,
-        )
+    for title, kind, dated, shared in documents:
+        # Added when the case was accepted and when the match started.
+        with on_day(days_ago(min(dated, 30))):
+            add_document(
+                family,
+                by=manager,
+                file=SimpleUploadedFile(f"{slugify(title)}.pdf", demo_pdf(f"{title} (demo)")),
+                title=title,
+                kind=kind,
+                about_on=days_ago(dated),
+                shared_with_volunteer=shared,
+            )
 
 
 def _seed_concern(match, manager):
@@ -119,7 +127,7 @@ def _seed_concern(match, manager):
         category=ConcernCategory.NEGLECT,
         details="There was no food in the kitchen again and the children said they had not "
         "eaten since lunch at school yesterday.",
-        noticed_at=timezone.now() - datetime.timedelta(days=2),
+        noticed_at=timezone.now() - datetime.timedelta(hours=18),
     )
     services.acknowledge_concern(concern, by=manager)
     services.log_concern_action(

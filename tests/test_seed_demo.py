@@ -1,11 +1,13 @@
+import itertools
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from families.models import Family, Match, Visit
 from referrals.models import Referral
-from vicp.models import Project, User
+from vicp.models import AuditEvent, Project, User
 from vicp.permissions import projects_managed_by, projects_visible_to
 from volunteers.models import Volunteer
 from volunteers.services import sign_off_blockers
@@ -77,9 +79,11 @@ def test_it_gives_each_demo_volunteer_a_signed_off_record_and_some_applicants(se
         assert record.user.has_perm("volunteers.view_volunteer", record)
     stages = set(Volunteer.objects.values_list("stage", flat=True))
     assert {"applied", "interviewing", "checks", "training", "ready", "matched"} <= stages
-    # Seven in the pipeline, and a former volunteer who worked with the closed demo cases.
-    assert Volunteer.objects.count() == 8
-    assert Volunteer.objects.get(stage="left").user.is_active is False
+    # Seven in the pipeline, and five former volunteers who worked with the closed cases.
+    assert Volunteer.objects.count() == 12
+    former = Volunteer.objects.filter(stage="left")
+    assert former.count() == 5
+    assert not former.filter(user__is_active=True).exists()
 
 
 def test_it_creates_referrals_a_family_and_a_match_with_visits(settings):
@@ -95,3 +99,33 @@ def test_it_creates_referrals_a_family_and_a_match_with_visits(settings):
     match = Match.objects.get(family=carter, ended_on=None)
     assert match.volunteer.user.email == "volunteer.cam@example.org"
     assert Visit.objects.filter(match=match).count() == 4
+
+
+def test_each_step_is_dated_on_its_own_day_and_none_in_the_future(settings):
+    settings.DEBUG = True
+    run()
+    now = timezone.now()
+    waiting = Referral.objects.filter(status="submitted").values_list("submitted_at", flat=True)
+    assert len({moment.date() for moment in waiting}) == waiting.count() > 1
+    for referral in Referral.objects.exclude(status="draft"):
+        assert referral.created_at <= referral.submitted_at <= now
+        if referral.decided_at:
+            assert referral.submitted_at < referral.decided_at <= now
+    for family in Family.objects.all():
+        assert family.accepted_on == timezone.localdate(family.referral.decided_at)
+        assert family.matches.earliest("started_on").started_on > family.accepted_on
+    for volunteer in Volunteer.objects.all():
+        assert volunteer.applied_at <= volunteer.stage_changes.earliest("at").at
+        moments = list(volunteer.stage_changes.order_by("pk").values_list("at", flat=True))
+        assert moments == sorted(moments) and moments[-1] <= now
+    assert AuditEvent.objects.filter(at__gt=now).count() == 0
+    assert AuditEvent.objects.dates("at", "day").count() > 30
+
+
+def test_no_volunteer_works_with_two_families_at_once(settings):
+    settings.DEBUG = True
+    run()
+    for volunteer in Volunteer.objects.filter(matches__isnull=False).distinct():
+        matches = list(volunteer.matches.order_by("started_on"))
+        for before, after in itertools.pairwise(matches):
+            assert before.ended_on is not None and before.ended_on <= after.started_on
