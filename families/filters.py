@@ -4,7 +4,7 @@ from django.http import QueryDict
 
 from referrals.models import LevelOfNeed, PlanType
 from vicp import search
-from vicp.forms import DateInput
+from vicp.forms import DateInput, LongSelect
 from vicp.listing import ListFilter, SortFilter, date_range
 from vicp.models import Project, User
 from volunteers.models import Volunteer
@@ -117,6 +117,7 @@ class FamilyFilter(ListFilter):
         queryset=Volunteer.objects.none(),
         method="by_volunteer",
         empty_label="Any volunteer",
+        widget=LongSelect,
         help_text="Families this volunteer works or worked with.",
     )
     social_worker = django_filters.ModelChoiceFilter(
@@ -124,6 +125,7 @@ class FamilyFilter(ListFilter):
         field_name="referral__social_worker",
         queryset=User.objects.none(),
         empty_label="Any social worker",
+        widget=LongSelect,
     )
     level_of_need = django_filters.ChoiceFilter(
         label="Level of need",
@@ -225,6 +227,7 @@ class _ManagersFilter(ListFilter):
         field_name="match__volunteer",
         queryset=Volunteer.objects.none(),
         empty_label="Any volunteer",
+        widget=LongSelect,
     )
 
     def __init__(self, *args, projects, volunteers, **kwargs):
