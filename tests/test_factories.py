@@ -9,6 +9,7 @@ starts writing something new, these fail until the factory does it too.
 
 import datetime
 
+import factory
 import pytest
 from django.utils import timezone
 
@@ -192,3 +193,14 @@ def test_the_factories_take_few_queries(cambridgeshire, alice, sam, django_asser
         )
     with django_assert_max_num_queries(15):
         factories.ActiveMatchFactory(family=family, volunteer=volunteer, started_by=alice)
+
+
+def test_nobody_is_given_a_name_of_the_fixed_family_at_random(monkeypatch):
+    # Pages that must not show the Doe family are checked for "Amy", "Ben" and "Doe".
+    faker = factory.Faker._get_faker(locale="en_GB")
+    offered = iter(["Amy", "Ben", "Cara"])
+    monkeypatch.setattr(faker, "first_name", lambda: next(offered))
+    offered_last = iter(["Doe", "Hughes"])
+    monkeypatch.setattr(faker, "last_name", lambda: next(offered_last))
+    person = factories.UserFactory.build()
+    assert (person.first_name, person.last_name) == ("Cara", "Hughes")
