@@ -86,6 +86,20 @@ class ConcernFilter(ListFilter):
         return policy.overdue(queryset)
 
 
+def volunteer_choices(volunteers: QuerySet[Volunteer]) -> list[tuple[str, str]]:
+    """A filter's choice of volunteers, by id and name: read as plain rows, since a
+    manager's lists offer every volunteer who has worked with one of their families
+    (hundreds, in time)."""
+    rows = volunteers.values_list("pk", "first_name", "last_name")
+    return [(str(pk), f"{first} {last}".strip()) for pk, first, last in rows]
+
+
+def person_choices(people: QuerySet[User]) -> list[tuple[str, str]]:
+    """As `volunteer_choices`, for people with an account (named as `User.__str__`)."""
+    rows = people.values_list("pk", "first_name", "last_name", "email")
+    return [(str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in rows]
+
+
 # The families list shows open cases until someone asks for others.
 OPEN = "open"
 ANY = "any"
@@ -112,18 +126,18 @@ class FamilyFilter(ListFilter):
     project = django_filters.ModelChoiceFilter(
         queryset=Project.objects.none(), empty_label="All projects"
     )
-    volunteer = django_filters.ModelChoiceFilter(
+    volunteer = django_filters.ChoiceFilter(
         label="Volunteer",
-        queryset=Volunteer.objects.none(),
+        choices=[],
         method="by_volunteer",
         empty_label="Any volunteer",
         widget=LongSelect,
         help_text="Families this volunteer works or worked with.",
     )
-    social_worker = django_filters.ModelChoiceFilter(
+    social_worker = django_filters.ChoiceFilter(
         label="Social worker",
         field_name="referral__social_worker",
-        queryset=User.objects.none(),
+        choices=[],
         empty_label="Any social worker",
         widget=LongSelect,
     )
@@ -164,17 +178,19 @@ class FamilyFilter(ListFilter):
             data["status"] = OPEN
         super().__init__(data, *args, **kw)
         self.filters["project"].queryset = projects
-        self.filters["volunteer"].queryset = volunteers
-        self.filters["social_worker"].queryset = social_workers
+        if not user.is_manager:
+            for name in ("volunteer", "social_worker", "level_of_need", "project"):
+                del self.filters[name]
+            return
+        # Read only when the form is drawn or a choice checked (an export draws none).
+        self.filters["volunteer"].extra["choices"] = lambda: volunteer_choices(volunteers)
+        self.filters["social_worker"].extra["choices"] = lambda: person_choices(social_workers)
         self.filters["level_of_need"].extra["choices"] = [
             (str(ordinal), str(ordinal))
             for ordinal in LevelOfNeed.objects.order_by("ordinal")
             .values_list("ordinal", flat=True)
             .distinct()
         ]
-        if not user.is_manager:
-            for name in ("volunteer", "social_worker", "level_of_need", "project"):
-                del self.filters[name]
 
     def search(self, queryset: QuerySet[Family], name: str, value: str) -> QuerySet[Family]:
         query = search.cleaned(value)
@@ -222,10 +238,10 @@ class _ManagersFilter(ListFilter):
         queryset=Project.objects.none(),
         empty_label="All projects",
     )
-    volunteer = django_filters.ModelChoiceFilter(
+    volunteer = django_filters.ChoiceFilter(
         label="Volunteer",
         field_name="match__volunteer",
-        queryset=Volunteer.objects.none(),
+        choices=[],
         empty_label="Any volunteer",
         widget=LongSelect,
     )
@@ -233,7 +249,7 @@ class _ManagersFilter(ListFilter):
     def __init__(self, *args, projects, volunteers, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["project"].queryset = projects
-        self.filters["volunteer"].queryset = volunteers
+        self.filters["volunteer"].extra["choices"] = lambda: volunteer_choices(volunteers)
 
 
 CONTACT = {"yes": True, "no": False}

@@ -77,16 +77,9 @@ def family_list(user: User) -> QuerySet[Family]:
 def family_list_volunteers(user: User) -> QuerySet[Volunteer]:
     """The volunteers a manager may filter their families by: those who have worked
     with a family this person may see."""
-    # Only the names: hundreds of them fill the filter's choices.
-    return (
-        Volunteer.objects.filter(
-            Exists(
-                Match.objects.filter(volunteer=OuterRef("pk"), family__in=families_visible_to(user))
-            )
-        )
-        .only("first_name", "last_name")
-        .order_by("first_name", "last_name", "pk")
-    )
+    return Volunteer.objects.filter(
+        Exists(Match.objects.filter(volunteer=OuterRef("pk"), family__in=families_visible_to(user)))
+    ).order_by("first_name", "last_name", "pk")
 
 
 def family_list_social_workers(user: User) -> QuerySet[User]:
@@ -206,10 +199,8 @@ def matched_volunteers(user: User) -> QuerySet[Volunteer]:
     """The volunteers who have worked with a family of the projects `user` manages, for
     the lists' "volunteer" filter."""
     matched = Match.objects.filter(family__project__in=projects_managed_by(user))
-    return (
-        Volunteer.objects.filter(pk__in=matched.values("volunteer"))
-        .only("first_name", "last_name")
-        .order_by("last_name", "first_name", "pk")
+    return Volunteer.objects.filter(pk__in=matched.values("volunteer")).order_by(
+        "last_name", "first_name", "pk"
     )
 
 
