@@ -91,13 +91,12 @@ def volunteer_choices(volunteers: QuerySet[Volunteer]) -> list[tuple[str, str]]:
     manager's lists offer every volunteer who has worked with one of their families
     (hundreds, in time)."""
     rows = volunteers.values_list("pk", "first_name", "last_name")
-    return [(str(pk), f"{first} {last}".strip()) for pk, first, last in rows]
+    return [(str(pk), Volunteer.name_of(first, last)) for pk, first, last in rows]
 
 
 def person_choices(people: QuerySet[User]) -> list[tuple[str, str]]:
-    """As `volunteer_choices`, for people with an account (named as `User.__str__`)."""
-    rows = people.values_list("pk", "first_name", "last_name", "email")
-    return [(str(pk), f"{first} {last}".strip() or email) for pk, first, last, email in rows]
+    """A filter's choice of people with an account (a project's social workers: tens)."""
+    return [(str(person.pk), str(person)) for person in people]
 
 
 # The families list shows open cases until someone asks for others.

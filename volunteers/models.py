@@ -117,7 +117,13 @@ class Volunteer(models.Model):
 
     @property
     def full_name(self):
-        return f"{self.first_name} {self.last_name}".strip()
+        return self.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name, last_name):
+        """A volunteer's name as every page shows it (also for rows read without a
+        model, as a filter's hundreds of choices are)."""
+        return f"{first_name} {last_name}".strip()
 
     @property
     def availability_days_display(self):
