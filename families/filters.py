@@ -195,7 +195,7 @@ class FamilyFilter(ListFilter):
         query = search.cleaned(value)
         if not query:
             return queryset
-        return queryset.filter(pk__in=family_ids_matching(search.sought(query)))
+        return queryset.filter(search.among(family_ids_matching(search.sought(query))))
 
     def by_status(self, queryset: QuerySet[Family], name: str, value: str) -> QuerySet[Family]:
         if value == ANY:

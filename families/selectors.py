@@ -613,17 +613,24 @@ def unfinished_drafts(family: Family) -> QuerySet[Visit]:
 # --- Search ---------------------------------------------------------------------------
 
 
-def family_ids_matching(query: str) -> QuerySet[Family, int]:
+def family_ids_matching(query: str, among: QuerySet[Family] | None = None) -> QuerySet[Family, int]:
     """The cases whose reference, family name, parents' or children's names, or
-    postcode match `query`, whoever may see them: each condition through its own index
-    (the family's columns in one part of the query, the children's in another)."""
+    postcode match `query`: each condition through its own index (the family's columns
+    in one part of the query, the children's in another).
+
+    `among` (all cases if None) narrows the family's columns' part only: a person's own
+    cases (`families_visible_to`) let a manager's search recheck the names of their
+    projects' cases alone. The children's part still finds children of any case, so
+    what this gives must still be read among what the person may see."""
     return search.ids_matching(
-        Family.objects.filter(
+        (Family.objects.all() if among is None else among)
+        .filter(
             Q(case_reference__icontains=query)
             | search.names_matching(query, "family_name")
             | search.text_matching(query, "parents_carers")
             | search.postcode_matching(query)
-        ).values_list("pk", flat=True),
+        )
+        .values_list("pk", flat=True),
         Child.objects.filter(search.person_matching(query, "first_name", "last_name")).values_list(
             "family_id", flat=True
         ),
@@ -634,7 +641,8 @@ def search_families(user: User, query: str) -> QuerySet[Family]:
     """The cases this person may see that match `query` (the closest names first):
     the matching cases are found first, then what this person may see is read among
     them."""
-    families = families_visible_to(user).filter(pk__in=family_ids_matching(query))
+    visible = families_visible_to(user)
+    families = visible.filter(search.among(family_ids_matching(query, among=visible)))
     if search.fuzzy():
         return families.annotate(rank=TrigramWordSimilarity(query, "family_name")).order_by(
             "-rank", "-accepted_on", "-pk"

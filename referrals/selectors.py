@@ -145,10 +145,14 @@ def search_referrals(user: User, query: str) -> QuerySet[Referral]:
     )
     if number.isdigit() and len(number) < 12:
         condition |= Q(pk=int(number))
+    visible = referrals_visible_to(user)
+    # The referral's own columns are searched among this person's referrals only (fewer
+    # names to recheck); the children's part finds any referral, so the matches are
+    # then read among the visible ones.
     matching = search.ids_matching(
-        Referral.objects.filter(condition).values_list("pk", flat=True),
+        visible.filter(condition).values_list("pk", flat=True),
         ReferralChild.objects.filter(
             search.person_matching(query, "first_name", "last_name")
         ).values_list("referral_id", flat=True),
     )
-    return referrals_visible_to(user).filter(pk__in=matching).order_by("-created_at", "-pk")
+    return visible.filter(search.among(matching)).order_by("-created_at", "-pk")

@@ -1,10 +1,12 @@
 """The search box: what each person finds, and only what they may see."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from families import selectors as family_selectors
 from families.models import Family
+from referrals import selectors as referral_selectors
 from tests import factories
 from vicp.models import AuditEvent
 from vicp.search import first_matches, sought
@@ -136,3 +138,32 @@ def test_first_matches_counts_all_the_matches_in_the_same_query(
         head, more = first_matches(Family.objects.order_by("pk"), 2)
     assert (len(head), more) == (2, 1)
     assert first_matches(Family.objects.none(), 2) == ([], 0)
+
+
+def test_the_matching_cases_are_read_by_id_once_found(db, alice, family):
+    """On PostgreSQL the matches become an array the rows are then read by (`among`), so
+    the planner fetches them by primary key rather than hash the whole table against a
+    subquery; SQLite has no arrays and reads them through the subquery."""
+    on_postgresql = connection.vendor == "postgresql"
+    families = family_selectors.search_families(alice, "Doe")
+    assert ('"families_family"."id" = ANY(ARRAY(' in str(families.query)) == on_postgresql
+    assert list(families) == [family]
+    referrals = referral_selectors.search_referrals(alice, "Doe")
+    assert ('"referrals_referral"."id" = ANY(ARRAY(' in str(referrals.query)) == on_postgresql
+    assert list(referrals) == [family.referral]
+
+
+def test_the_planner_knows_what_a_similarity_costs_on_postgresql(postgres):
+    """pg_trgm's operators say they cost what comparing two integers does; the migration
+    says what they cost, so small tables are searched through their trigram index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, procost FROM pg_proc WHERE proname IN "
+            "('similarity_op', 'word_similarity_op', 'word_similarity_commutator_op')"
+        )
+        costs = dict(cursor.fetchall())
+    assert costs == {
+        "similarity_op": 100,
+        "word_similarity_op": 100,
+        "word_similarity_commutator_op": 100,
+    }

@@ -12,8 +12,9 @@ migrations), so that a search reads the index rather than every row.
 import re
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, F, Lookup, Q, QuerySet, Window
 
 # Shorter than this, a search would match nearly everything; longer, it is not a name.
 MIN_LENGTH = 2
@@ -101,6 +102,29 @@ def ids_matching(*queries: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
     # A part of a UNION has no order of its own (SQLite refuses one).
     first, *others = (query.order_by() for query in queries)
     return first.union(*others) if others else first
+
+
+class _AnyOf(Lookup):  # type: ignore[type-arg]
+    """`lhs = ANY(rhs)`, `rhs` an array."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def among(matches: QuerySet[Any, Any]) -> Q | Lookup:  # type: ignore[type-arg]
+    """Rows whose id is one of `matches` (as `ids_matching` gives them).
+
+    On PostgreSQL the ids are read first, as an array (`id = ANY(ARRAY(...))`), so the
+    rows are then fetched by primary key. As an `IN` subquery, the planner guesses the
+    matches from the trigram indexes' estimates, often ten times too many, and for a
+    person who may see every project it hashed the whole table against them instead."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F("pk"), ArraySubquery(matches))
+    return Q(pk__in=matches)
 
 
 def first_matches(rows: QuerySet[Any], limit: int) -> tuple[list[Any], int]:

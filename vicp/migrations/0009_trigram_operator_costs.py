@@ -1,0 +1,43 @@
+from django.db import migrations
+
+from vicp.migration_operations import PostgreSQLOnly
+
+# pg_trgm declares its similarity operators as cheap as comparing two integers, so on a
+# table of a few thousand rows (the volunteers) the planner computes every row's
+# trigrams rather than read the trigram index. Each computation costs about a hundred
+# plain comparisons. Only the functions' owner may change this: a database user that
+# does not own them (a managed database, say) keeps pg_trgm's cost, and searches still
+# work, more slowly on small tables.
+OPERATOR_FUNCTIONS = (
+    "similarity_op(text,text)",
+    "word_similarity_op(text,text)",
+    "word_similarity_commutator_op(text,text)",
+)
+
+
+# Sets each function's cost to NEW_COST, where this user owns the function.
+SET_COST = """
+DO $$
+DECLARE
+  function regprocedure;
+BEGIN
+  FOREACH function IN ARRAY ARRAY[FUNCTIONS]::regprocedure[] LOOP
+    IF pg_has_role((SELECT proowner FROM pg_proc WHERE oid = function), 'USAGE') THEN
+      EXECUTE format('ALTER FUNCTION %s COST NEW_COST', function);
+    ELSE
+      RAISE NOTICE 'The planner cost of % is left as it is: this user does not own it', function;
+    END IF;
+  END LOOP;
+END
+$$;
+""".replace("FUNCTIONS", ", ".join(f"'{function}'" for function in OPERATOR_FUNCTIONS))
+
+
+class Migration(migrations.Migration):
+    """The planner's cost of pg_trgm's similarity operators (PostgreSQL only)."""
+
+    dependencies = [("vicp", "0008_documents")]
+
+    operations = [
+        PostgreSQLOnly(SET_COST.replace("NEW_COST", "100"), SET_COST.replace("NEW_COST", "1"))
+    ]
