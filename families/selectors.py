@@ -613,17 +613,19 @@ def unfinished_drafts(family: Family) -> QuerySet[Visit]:
 # --- Search ---------------------------------------------------------------------------
 
 
-def family_ids_matching(query: str, among: QuerySet[Family] | None = None) -> QuerySet[Family, int]:
+def family_ids_matching(
+    query: str, within: QuerySet[Family] | None = None
+) -> QuerySet[Family, int]:
     """The cases whose reference, family name, parents' or children's names, or
     postcode match `query`: each condition through its own index (the family's columns
     in one part of the query, the children's in another).
 
-    `among` (all cases if None) narrows the family's columns' part only: a person's own
+    `within` (all cases if None) narrows the family's columns' part only: a person's own
     cases (`families_visible_to`) let a manager's search recheck the names of their
     projects' cases alone. The children's part still finds children of any case, so
     what this gives must still be read among what the person may see."""
     return search.ids_matching(
-        (Family.objects.all() if among is None else among)
+        (Family.objects.all() if within is None else within)
         .filter(
             Q(case_reference__icontains=query)
             | search.names_matching(query, "family_name")
@@ -642,7 +644,7 @@ def search_families(user: User, query: str) -> QuerySet[Family]:
     the matching cases are found first, then what this person may see is read among
     them."""
     visible = families_visible_to(user)
-    families = visible.filter(search.among(family_ids_matching(query, among=visible)))
+    families = visible.filter(search.among(family_ids_matching(query, within=visible)))
     if search.fuzzy():
         return families.annotate(rank=TrigramWordSimilarity(query, "family_name")).order_by(
             "-rank", "-accepted_on", "-pk"

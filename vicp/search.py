@@ -105,9 +105,7 @@ def ids_matching(*queries: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
 
 
 class _AnyOf(Lookup):  # type: ignore[type-arg]
-    """`lhs = ANY(rhs)`, `rhs` an array."""
-
-    lookup_name = "any_of"
+    """`lhs = ANY(rhs)`, `rhs` an array (used directly, never registered as a lookup)."""
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -8,20 +8,18 @@ from vicp.migration_operations import PostgreSQLOnly
 # plain comparisons. Only the functions' owner may change this: a database user that
 # does not own them (a managed database, say) keeps pg_trgm's cost, and searches still
 # work, more slowly on small tables.
-OPERATOR_FUNCTIONS = (
-    "similarity_op(text,text)",
-    "word_similarity_op(text,text)",
-    "word_similarity_commutator_op(text,text)",
-)
-
-
-# Sets each function's cost to NEW_COST, where this user owns the function.
+#
+# Sets the cost of each operator's function to NEW_COST, where this user owns it.
 SET_COST = """
 DO $$
 DECLARE
   function regprocedure;
 BEGIN
-  FOREACH function IN ARRAY ARRAY[FUNCTIONS]::regprocedure[] LOOP
+  FOREACH function IN ARRAY ARRAY[
+    'similarity_op(text,text)',
+    'word_similarity_op(text,text)',
+    'word_similarity_commutator_op(text,text)'
+  ]::regprocedure[] LOOP
     IF pg_has_role((SELECT proowner FROM pg_proc WHERE oid = function), 'USAGE') THEN
       EXECUTE format('ALTER FUNCTION %s COST NEW_COST', function);
     ELSE
@@ -30,7 +28,7 @@ BEGIN
   END LOOP;
 END
 $$;
-""".replace("FUNCTIONS", ", ".join(f"'{function}'" for function in OPERATOR_FUNCTIONS))
+"""
 
 
 class Migration(migrations.Migration):
