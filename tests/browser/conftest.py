@@ -18,9 +18,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django_otp import user_has_device
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect, sync_playwright
+
+from bench.actors import session_for
+from vicp import services
+from vicp.models import User
 
 from ..conftest import need
 
@@ -83,8 +89,9 @@ class CheckedPage:
     navigation in progress is dropped; the new document is checked next time.
     """
 
-    def __init__(self, page):
+    def __init__(self, page, base_url):
         self._page = page
+        self.base_url = base_url
         self.violations = []
         self.csp_violations = []
         page.on("console", self._watch_console)
@@ -114,12 +121,19 @@ class CheckedPage:
                 self.violations.append({"url": page.url, **violation})
 
 
-def _checked_page(browser, live_server, viewport):
-    context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-GB")
+def _checked_page(browser, live_server, viewport, *, motion=False):
+    """A checked page in a browser of its own; it asks for reduced motion (Bootstrap's
+    transitions then end at once) unless `motion`, for a test of the animations."""
+    context = browser.new_context(
+        viewport=viewport,
+        base_url=live_server.url,
+        locale="en-GB",
+        reduced_motion="no-preference" if motion else "reduce",
+    )
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    checked = CheckedPage(page)
+    checked = CheckedPage(page, live_server.url)
     yield checked
     page.wait_for_load_state()
     checked.check_accessibility()
@@ -143,6 +157,12 @@ def page(browser, live_server):
 def small_phone(browser, live_server):
     """As `page`, on a 360 px wide phone."""
     yield from _checked_page(browser, live_server, SMALL_PHONE)
+
+
+@pytest.fixture
+def animated_page(browser, live_server):
+    """As `page`, with the menus' transitions running, as on most phones."""
+    yield from _checked_page(browser, live_server, PHONE, motion=True)
 
 
 def totp_code(key, *, not_before=None):
@@ -172,7 +192,7 @@ def _path(url):
     return urlsplit(url).path
 
 
-def sign_in(page, email, password):
+def sign_in_through_pages(page, email, password):
     """Sign in through the pages, doing the second step as a person would, and wait
     for the signed-in page.
 
@@ -195,6 +215,28 @@ def sign_in(page, email, password):
         page.get_by_label("Code").fill(totp_code(device.bin_key, not_before=device.last_t))
         click_to_load(page, page.get_by_role("button", name="Continue"))
     assert _path(page.url) != "/accounts/login/", "the sign-in was refused"
+    expect(page.locator("#account-menu")).to_be_attached()
+
+
+def sign_in(page, email):
+    """Open the home page signed in as `email`, both steps done, as after
+    `sign_in_through_pages` (which the tests of signing in use).
+
+    The browser is given a session made as signing in makes one. Someone whose
+    role needs two-step sign-in and has no authenticator yet gets one set up
+    through the same services as the set-up page, so a later sign-in through the
+    pages asks for a code.
+    """
+
+    user = User.objects.get(email=email)
+    if user.role in settings.VICP_TWO_FACTOR_ROLES and not user_has_device(user):
+        device = services.pending_authenticator(user)
+        services.confirm_authenticator(user, token=totp_code(device.bin_key))
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_for(user), "url": page.base_url}]
+    )
+    page.goto("/")
+    assert _path(page.url) == "/", f"the session did not sign {email} in"
     expect(page.locator("#account-menu")).to_be_attached()
 
 

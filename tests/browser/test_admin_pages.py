@@ -2,7 +2,7 @@
 
 import pytest
 
-from ..factories import PASSWORD, AdminFactory
+from ..factories import AdminFactory
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def test_an_administrator_opens_the_admin_pages(page, transactional_db):
     AdminFactory(email="ada@example.org")
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, "ada@example.org", PASSWORD)
+    sign_in(page, "ada@example.org")
     page.goto("/admin/")
     page.goto("/admin/vicp/user/")
     page.goto("/admin/vicp/project/add/")

@@ -67,7 +67,7 @@ def test_the_social_worker_raises_an_allegation_about_the_volunteer(
     family = match.family
     val = match.volunteer.user
     page.set_viewport_size(DESKTOP)
-    sign_in(page, sam.email, PASSWORD)
+    sign_in(page, sam.email)
 
     families = page.get_by_role("region", name="Families you referred")
     click_to_load(page, families.get_by_role("link", name=f"{family.case_reference}: Doe family"))
@@ -119,7 +119,7 @@ def test_the_lead_suspends_the_volunteer_and_lifts_the_suspension(
     services.acknowledge_concern(earlier, by=lead)
     concern = alleged(match, sam)
     page.set_viewport_size(DESKTOP)
-    sign_in(page, lead.email, PASSWORD)
+    sign_in(page, lead.email)
 
     # The allegation, waiting to be acknowledged, heads the panel at the top of the page.
     panel = page.get_by_role("region", name="Open safeguarding concerns")
@@ -167,7 +167,7 @@ def test_the_lead_suspends_the_volunteer_and_lifts_the_suspension(
 
     # Val, on a small phone: her visits are paused and the family has gone.
     phone = small_phone
-    sign_in(phone, val.email, PASSWORD)
+    sign_in(phone, val.email)
     expect(phone.get_by_text("Your visits to your family are paused for now.")).to_be_visible()
     expect(phone.get_by_text(family.case_reference)).to_have_count(0)
     expect(phone.get_by_text("Doe family")).to_have_count(0)
@@ -208,7 +208,7 @@ def test_a_manager_who_is_not_the_lead_sees_nothing_of_the_allegation(
         family=family, by=sam, category=ConcernCategory.NEGLECT, details="No food again."
     )
     page.set_viewport_size(DESKTOP)
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
 
     panel = page.get_by_role("region", name="Open safeguarding concerns")
     expect(panel.get_by_role("listitem")).to_have_count(1)

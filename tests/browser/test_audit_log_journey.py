@@ -22,7 +22,7 @@ def test_a_manager_filters_the_log_to_one_persons_changes(
     audit.record("referral.viewed", actor=sam, obj=family.referral)
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
 
     open_menu(page)
     click_to_load(page, page.get_by_role("navigation").get_by_role("link", name="Audit log"))

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from families import services
 from families.models import Match, Visit
 from tests import factories
-from tests.factories import PASSWORD
 
 from .conftest import click_to_load, open_menu, open_section, sign_in
 
@@ -24,20 +23,14 @@ def days_ago(n):
     return timezone.localdate() - datetime.timedelta(days=n)
 
 
-def with_password(user):
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
 def test_the_volunteer_changes_a_visit_and_a_goal_on_a_small_phone(small_phone, match, alice):
     page = small_phone
-    val = with_password(match.volunteer.user)
+    val = match.volunteer.user
     visit = services.log_visit(
         match=match, by=val, visited_on=days_ago(1), duration_minutes=60, engagement=3
     )
     goal = services.add_goal(family=match.family, by=alice, description="Mornings on time")
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
 
     click_to_load(page, page.get_by_role("link", name=f"{match.family.family_name} family"))
     open_section(page, "Visits")
@@ -85,7 +78,7 @@ def test_the_manager_corrects_a_visit_ends_the_match_and_discards_its_draft(page
     draft = services.log_visit(
         match=match, by=val, visited_on=days_ago(1), duration_minutes=45, notes="Half", draft=True
     )
-    sign_in(page, with_password(alice).email, PASSWORD)
+    sign_in(page, alice.email)
 
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
@@ -130,7 +123,7 @@ def test_the_manager_corrects_a_visit_ends_the_match_and_discards_its_draft(page
 
 def test_the_manager_corrects_the_family_and_its_children(page, family, alice):
     page.set_viewport_size(DESKTOP)
-    sign_in(page, with_password(alice).email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     click_to_load(page, page.get_by_role("link", name=family.case_reference))
@@ -183,7 +176,7 @@ def test_the_manager_hands_the_case_to_another_social_worker_and_volunteer(
         project=cambridgeshire, signed_off_by=alice, first_name="Nia", last_name="Ogun"
     )
     page.set_viewport_size(DESKTOP)
-    sign_in(page, with_password(alice).email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     click_to_load(page, page.get_by_role("link", name=match.family.case_reference))

@@ -16,7 +16,7 @@ def test_the_manager_writes_a_phone_call_note_and_corrects_it(small_phone, famil
     page = small_phone
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
 
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))

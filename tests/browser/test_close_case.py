@@ -22,7 +22,7 @@ def test_a_manager_closes_and_reopens_a_case_on_a_phone(
     family = Family.objects.get()
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
 
     click_to_load(page, page.get_by_role("link", name="1 family"))
     click_to_load(page, page.get_by_role("link", name=family.case_reference))

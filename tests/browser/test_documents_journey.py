@@ -72,7 +72,7 @@ def test_a_plan_goes_from_the_social_worker_to_the_volunteer(
 
     # Sam, on his phone, from his home page to the case's Documents tab.
     phone = small_phone
-    sign_in(phone, sam.email, PASSWORD)
+    sign_in(phone, sam.email)
     families = phone.get_by_role("region", name="Families you referred")
     click_to_load(phone, families.get_by_role("link", name=f"{family.case_reference}: Doe family"))
     open_section(phone, "Documents")
@@ -134,7 +134,7 @@ def test_a_plan_goes_from_the_social_worker_to_the_volunteer(
 
     # Alice, at her desk, from her home page to the plan, and shares it with the volunteer.
     page.set_viewport_size(DESKTOP)
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     click_to_load(page, page.get_by_role("link", name=family.case_reference))
@@ -156,7 +156,7 @@ def test_a_plan_goes_from_the_social_worker_to_the_volunteer(
     assert AuditEvent.objects.filter(action="document.shared", actor=alice).count() == 1
 
     # Val, on her phone, from her home page to the family's documents: the plan alone.
-    sign_in(phone, val.email, PASSWORD)
+    sign_in(phone, val.email)
     family_link = phone.get_by_role("link", name="Doe family")
     assert_thumb_sized(family_link)
     click_to_load(phone, family_link)

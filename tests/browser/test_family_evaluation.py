@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from outcomes.evaluation_views import rate_limit_key
 from outcomes.models import Evaluation
-from tests.factories import PASSWORD
 from tests.outcomes.helpers import accepted_family, closed, worked_with
 
 from .conftest import SMALL_PHONE, click_to_load, sign_in
@@ -32,7 +31,7 @@ def test_a_family_answers_on_a_phone(
     closed(family, alice, match=worked_with(family, alice))
 
     # The manager makes the link on the closed case and copies it.
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     page.goto(reverse("families:detail", args=[family.pk]))
     assert page.get_by_text("This case is closed. Evaluations still to come:").is_visible()
     click_to_load(page, page.get_by_role("link", name="Ask for them"))

@@ -36,7 +36,7 @@ def test_a_manager_filters_sorts_and_downloads_the_families_list(
 ):
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     table = page.get_by_role("table")
@@ -77,7 +77,7 @@ def test_on_a_phone_the_further_filters_fold_away_until_they_are_in_use(
     page = small_phone
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     more = page.get_by_role("button", name="More filters")

@@ -34,7 +34,7 @@ def test_the_volunteer_reads_the_risks_first_then_the_plan_and_visits(
         duration_minutes=50,
         engagement=4,
     )
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
 
     click_to_load(page, page.get_by_role("link", name=f"{family.family_name} family"))
     risks = page.get_by_role("region", name="Risks to a lone visitor")

@@ -68,7 +68,7 @@ def test_a_referral_with_two_children_survives_a_reload_and_an_expired_session(
     small_phone, sam, cambridgeshire, reference_data, transactional_db
 ):
     page = small_phone
-    sign_in(page, sam.email, PASSWORD)
+    sign_in(page, sam.email)
     click_to_load(page, page.get_by_role("link", name="Refer a family").first)
     fits(page)
     page.get_by_label("Family name").fill("Price")
@@ -118,7 +118,7 @@ def test_a_risk_review_survives_an_expired_session_and_both_sign_in_steps(
     page = small_phone
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     page.goto(reverse("families:detail", args=[family.pk]))
     open_section(page, "Outcomes")
     click_to_load(page, page.get_by_role("link", name="Record a risk review"))
@@ -151,7 +151,7 @@ def test_an_evaluation_survives_a_reload_and_an_expired_session(
     family = accepted_family(cambridgeshire, alice, sam)
     closed(family, alice, match=worked_with(family, alice))
     page = small_phone
-    sign_in(page, sam.email, PASSWORD)
+    sign_in(page, sam.email)
     click_to_load(page, page.get_by_role("link", name="Give your evaluation").first)
     fits(page)
     answer = page.locator("form[data-draft-key] textarea").first
@@ -177,7 +177,7 @@ def test_a_supervision_note_survives_an_expired_session(
     page = small_phone
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     page.goto(reverse("volunteers:detail", args=[ready_volunteer.pk]))
     page.get_by_text("Record a supervision").click()
     form = page.locator("#supervision-step form")
@@ -215,7 +215,7 @@ def test_a_concerns_follow_up_survives_an_expired_session(
     page = small_phone
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     page.goto(reverse("families:detail", args=[family.pk]))
     open_section(page, "Safeguarding")
     click_to_load(page, page.get_by_role("link", name=re.compile("Something else, raised")))
@@ -242,7 +242,7 @@ def test_two_people_on_one_browser_never_see_each_others_drafts(
 ):
     page = small_phone
     secret = "Dad left in March; the children stay with their gran at weekends."
-    sign_in(page, sam.email, PASSWORD)
+    sign_in(page, sam.email)
     click_to_load(page, page.get_by_role("link", name="Refer a family").first)
     page.get_by_label("Family name").fill("Price")
     page.get_by_label("Parents and carers").fill(secret)
@@ -254,7 +254,7 @@ def test_two_people_on_one_browser_never_see_each_others_drafts(
     session_ends(page)
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     page.goto(reverse("referrals:create"))
     assert page.get_by_label("Family name").input_value() == ""
     assert page.get_by_label("Parents and carers").input_value() == ""
@@ -262,7 +262,7 @@ def test_two_people_on_one_browser_never_see_each_others_drafts(
     assert device_drafts(page) == []  # Sam's draft does not open with Alice's key
     sign_out(page)  # clears Alice's drafts only
 
-    sign_in(page, sam.email, PASSWORD)
+    sign_in(page, sam.email)
     page.goto(reverse("referrals:create"))
     expect(page.get_by_text(RESTORED)).to_be_visible()
     assert page.get_by_label("Parents and carers").input_value() == secret

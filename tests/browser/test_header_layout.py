@@ -15,7 +15,7 @@ def test_the_search_box_keeps_a_usable_width(page, ada, transactional_db, width)
     ada.set_password(PASSWORD)
     ada.save()
     page.set_viewport_size({"width": width, "height": 800})
-    sign_in(page, ada.email, PASSWORD)
+    sign_in(page, ada.email)
     box = page.locator("#header-search").bounding_box()
     assert box is not None
     assert box["width"] >= 200, box

@@ -19,7 +19,7 @@ def test_scores_recorded_on_a_small_phone(page, match, transactional_db):
     val.set_password(PASSWORD)
     val.save()
     page.set_viewport_size(SMALL_PHONE)
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
     page.goto(f"/families/{match.family.pk}/")
     open_section(page, "Outcomes")
     click_to_load(page, page.get_by_role("link", name="Record a measure"))

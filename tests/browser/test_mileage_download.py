@@ -33,7 +33,7 @@ def test_a_manager_downloads_the_claims_of_a_fortnight_as_xlsx(
     alice.set_password(PASSWORD)
     alice.save()
 
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Mileage", exact=True))
     rows = page.locator("tbody tr")

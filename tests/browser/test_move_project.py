@@ -24,7 +24,7 @@ def test_a_manager_of_both_projects_moves_the_case(page, match, cambridgeshire, 
     family = match.family
     assign_perm("vicp.refer_to_project", family.referral.social_worker, southend)
     page.set_viewport_size(DESKTOP)
-    sign_in(page, morgan.email, PASSWORD)
+    sign_in(page, morgan.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Families", exact=True))
     click_to_load(page, page.get_by_role("link", name=family.case_reference))

@@ -45,7 +45,7 @@ def test_the_visit_form_on_a_320_px_phone(narrowest_phone, match, transactional_
     val = match.volunteer.user
     val.set_password(PASSWORD)
     val.save()
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
     links = page.evaluate(LINK_BUTTONS)
     assert links and all(link["off"] <= 2 for link in links), links
     click_to_load(page, page.get_by_role("link", name="Log a visit"))

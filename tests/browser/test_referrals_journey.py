@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from families import services as family_services
 from referrals import services
 from referrals.models import Referral
-from tests.factories import PASSWORD, AcceptedFamilyFactory, make_referral, years_ago
+from tests.factories import AcceptedFamilyFactory, make_referral, years_ago
 
 from .conftest import click_to_load, sign_in, sign_out
 
@@ -24,7 +24,7 @@ def fill_child(page, index, first_name, dob, plan, category=None):
 
 @pytest.mark.usefixtures("reference_data")
 def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_db):
-    sign_in(page, "sam@example.org", PASSWORD)
+    sign_in(page, "sam@example.org")
     click_to_load(page, page.get_by_role("link", name="Refer a family").first)
     page.get_by_label("Family name").fill("Nowak")
     page.get_by_label("Address").fill("5 River Lane, Cambridge")
@@ -57,7 +57,7 @@ def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_d
     assert referral.status == "submitted" and referral.children.count() == 2
     sign_out(page)
 
-    sign_in(page, "alice@example.org", PASSWORD)
+    sign_in(page, "alice@example.org")
     page.goto("/referrals/")
     click_to_load(page, page.get_by_role("link", name="Nowak family"))
     click_to_load(page, page.get_by_role("link", name="Accept and open a case"))
@@ -67,7 +67,7 @@ def test_a_referral_from_submission_to_a_family_case(page, cast, transactional_d
     assert page.get_by_role("heading", level=1).inner_text().startswith(case_reference)
     sign_out(page)
 
-    sign_in(page, "sam@example.org", PASSWORD)
+    sign_in(page, "sam@example.org")
     click_to_load(page, page.get_by_role("link", name=f"{case_reference}: Nowak family"))
     assert page.get_by_text("Awaiting a volunteer").first.is_visible()
     click_to_load(
@@ -121,7 +121,7 @@ def test_a_manager_finds_a_declined_re_referral_of_a_closed_case(
     make_referral(cambridgeshire, sam, submit=True)  # the Doe family, still waiting
 
     page.set_viewport_size(DESKTOP)
-    sign_in(page, "alice@example.org", PASSWORD)
+    sign_in(page, "alice@example.org")
     click_to_load(page, page.get_by_role("link", name="All referrals"))
     expect(page.get_by_role("heading", level=1)).to_have_text("All referrals")
     expect(page.get_by_role("link", name="Doe family")).to_be_visible()
@@ -157,7 +157,7 @@ def test_a_manager_declines_a_referral_through_its_confirmation_page(
     referral = make_referral(cambridgeshire, cast["sam"], submit=True, family_name="Smith")
 
     page.set_viewport_size(DESKTOP)
-    sign_in(page, "alice@example.org", PASSWORD)
+    sign_in(page, "alice@example.org")
     click_to_load(page, page.get_by_role("link", name="1 referral waiting for a decision"))
     click_to_load(page, page.get_by_role("link", name="Smith family"))
     click_to_load(page, page.get_by_role("link", name="Decline this referral"))

@@ -35,7 +35,7 @@ def referrals(alice, sam, cambridgeshire):
 def signed_in(page, alice):
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     click_to_load(page, page.get_by_role("link", name="All referrals"))
 
 

@@ -23,7 +23,7 @@ def test_an_impact_report_asked_for_followed_and_downloaded(
     settings.MEDIA_ROOT = tmp_path / "media"
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Reports"))
 

@@ -16,7 +16,7 @@ def test_a_risk_review_recorded_by_the_manager(page, family, alice, transactiona
     alice.set_password(PASSWORD)
     alice.save()
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     page.goto(f"/families/{family.pk}/")
     open_section(page, "Outcomes")
     click_to_load(page, page.get_by_role("link", name="Record a risk review"))

@@ -60,7 +60,7 @@ def test_the_volunteer_raises_a_concern_from_their_home_page_on_a_small_phone(
     project.safeguarding_lead = alice
     project.save()
     val = with_password(match.volunteer.user)
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
 
     raise_button = page.get_by_role("link", name="Raise a safeguarding concern")
     assert_thumb_sized(raise_button)
@@ -132,7 +132,7 @@ def test_the_manager_acknowledges_logs_closes_and_reopens_the_concern(
     concern = raised_concern(match)
     val = with_password(match.volunteer.user)
     page.set_viewport_size(DESKTOP)
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
 
     # The open concern comes first, above everything else on the home page.
     panel = page.get_by_role("region", name="Open safeguarding concerns")
@@ -233,7 +233,7 @@ def test_the_manager_acknowledges_logs_closes_and_reopens_the_concern(
     sign_out(page)
 
     # Val is told the status, and nothing of the follow-up.
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
     raised = page.get_by_role("region", name="Concerns you raised")
     expect(raised.get_by_role("listitem")).to_have_count(1)
     expect(raised.get_by_role("listitem")).to_contain_text("Acknowledged")
@@ -246,7 +246,7 @@ def test_the_social_worker_finds_the_open_concern_above_their_families(
 ):
     raised_concern(match, immediate_danger=True)
     page.set_viewport_size(DESKTOP)
-    sign_in(page, sam.email, PASSWORD)
+    sign_in(page, sam.email)
 
     panel = page.get_by_role("region", name="Open safeguarding concerns")
     link = panel.get_by_role("link", name=f"{match.family.case_reference}: physical abuse")

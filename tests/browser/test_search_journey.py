@@ -30,7 +30,7 @@ def smiths(cambridgeshire, sam, alice):
 def search_from_the_header(page, alice, typed):
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     page.get_by_label("Search cases, referrals and volunteers").fill(typed)
     click_to_load(page, page.get_by_role("button", name="Search", exact=True))

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from vicp.composition.management.commands.seed_demo import DEMO_PASSWORD
 
-from .conftest import click_to_load, open_account_menu, sign_in
+from .conftest import click_to_load, open_account_menu, sign_in_through_pages
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,11 @@ def demo(transactional_db, reference_data):
 
 
 @pytest.mark.parametrize(("email", "heading"), HOMES, ids=[h[0].split("@")[0] for h in HOMES])
-def test_each_role_signs_in_and_sees_their_home(demo, page, email, heading):
+def test_each_role_signs_in_and_sees_their_home(demo, animated_page, email, heading):
+    page = animated_page
     page.goto("/")
     assert "/accounts/login/" in page.url
-    sign_in(page, email, DEMO_PASSWORD)
+    sign_in_through_pages(page, email, DEMO_PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == heading
 
     # The menu collapses on a phone, and opens from its button.

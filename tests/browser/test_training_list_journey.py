@@ -20,7 +20,7 @@ def test_a_manager_filters_the_training_sessions_and_downloads_them(
     )
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Training", exact=True))
     table = page.get_by_role("table")

@@ -44,7 +44,7 @@ def test_a_manager_filters_the_visits_and_opens_one(page, match, alice, transact
     alice.set_password(PASSWORD)
     alice.save()
 
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     menu = page.get_by_role("navigation", name="Main")
     click_to_load(page, menu.get_by_role("link", name="Visits", exact=True))

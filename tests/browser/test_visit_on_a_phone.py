@@ -22,7 +22,7 @@ def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, trans
     val = match.volunteer.user
     val.set_password(PASSWORD)
     val.save()
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
     click_to_load(page, page.get_by_role("link", name="Log a visit"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
 
@@ -64,7 +64,7 @@ def test_a_visit_with_a_concern_logged_on_a_phone(page, match, sam, alice, trans
     sign_out(page)
 
     for person in ("alice@example.org", "sam@example.org"):
-        sign_in(page, person, PASSWORD)
+        sign_in(page, person)
         assert page.get_by_text("Open safeguarding concern").first.is_visible()
         assert page.get_by_role("link", name=match.family.case_reference).first.is_visible()
         sign_out(page)
@@ -77,7 +77,7 @@ def test_an_attempt_and_every_problem_at_once_on_a_small_phone(
     val = match.volunteer.user
     val.set_password(PASSWORD)
     val.save()
-    sign_in(page, val.email, PASSWORD)
+    sign_in(page, val.email)
     click_to_load(page, page.get_by_role("link", name="Log a visit"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     duration = page.get_by_label("How long (minutes)")

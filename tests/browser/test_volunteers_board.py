@@ -37,7 +37,7 @@ def test_a_manager_finds_a_gujarati_speaker_sorts_and_downloads(
 ):
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Volunteers", exact=True))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways page
@@ -99,7 +99,7 @@ def test_the_board_filters_on_a_320_px_phone(
     )
     alice.set_password(PASSWORD)
     alice.save()
-    sign_in(page, alice.email, PASSWORD)
+    sign_in(page, alice.email)
     open_menu(page)
     click_to_load(page, page.get_by_role("link", name="Volunteers", exact=True))
     page.get_by_label("Speaks").fill("vietnamese")

@@ -51,7 +51,7 @@ def rita(cambridgeshire, alice):
 @pytest.mark.usefixtures("reference_data")
 def test_a_manager_corrects_a_record_and_signs_off(page, alice, rita, mailoutbox):
     page.set_viewport_size(DESKTOP)
-    sign_in(page, alice.email, factories.PASSWORD)
+    sign_in(page, alice.email)
 
     # From the home page to Rita, through the board of volunteers at "Checks".
     click_to_load(page, page.get_by_role("link", name="Checks 1"))

@@ -11,17 +11,11 @@ from tests import factories
 from volunteers.models import Stage, Volunteer
 from volunteers.views import rate_limit_key
 
-from .conftest import click_to_load
-from .conftest import sign_in as sign_in_with_password
+from .conftest import click_to_load, sign_in
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def sign_in(page, email):
-    sign_in_with_password(page, email, factories.PASSWORD)
-    page.wait_for_url("**/")
 
 
 def days_ago(n):
@@ -138,16 +132,13 @@ def test_application_pipeline_and_sign_off_at_a_desk(page, alice, cambridgeshire
 
 
 def test_a_volunteer_reads_their_record_on_a_phone(page, alice, cambridgeshire):
-    volunteer = factories.ReadyVolunteerFactory(
+    factories.ReadyVolunteerFactory(
         project=cambridgeshire,
         first_name="Vic",
         last_name="Tor",
         email="vic@example.org",
         signed_off_by=alice,
     )
-    user = volunteer.user
-    user.set_password(factories.PASSWORD)
-    user.save()
     factories.ReadyVolunteerFactory(project=cambridgeshire, first_name="Olive", signed_off_by=alice)
 
     assert page.viewport_size == {"width": 390, "height": 844}
