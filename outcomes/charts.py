@@ -16,9 +16,7 @@ import math
 import textwrap
 import threading
 
-import matplotlib
 from django.core.cache import cache
-from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +74,12 @@ def _cached(kind, payload, draw):
 
 
 def _render(draw, payload):
+    """Draw a chart: `draw(Figure, payload)` returns the matplotlib figure, as SVG here."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
     with _drawing, matplotlib.rc_context(RC):
-        figure = draw(payload)
+        figure = draw(Figure, payload)
         out = io.StringIO()
         # No date and no metadata links: the same input gives the same bytes.
         figure.savefig(
@@ -112,7 +114,7 @@ def star_chart(areas, series, *, low=1, high=10):
     return _cached("star", payload, _draw_star)
 
 
-def _draw_star(payload):
+def _draw_star(Figure, payload):
     areas, series = payload["areas"], payload["series"]
     count = max(len(areas), 3)
     angles = [2 * math.pi * i / count for i in range(count)]
@@ -168,7 +170,7 @@ def star_change_chart(star_change):
     return _cached("star-change", payload, _draw_star_change)
 
 
-def _draw_star_change(rows):
+def _draw_star_change(Figure, rows):
     height = 0.55 * max(len(rows), 1) + 1.0
     figure = Figure(figsize=(5.2, height))
     axes = figure.add_subplot()
@@ -206,7 +208,7 @@ def funnel_chart(funnel):
     return _cached("funnel", payload, _draw_funnel)
 
 
-def _draw_funnel(rows):
+def _draw_funnel(Figure, rows):
     height = 0.55 * max(len(rows), 1) + 0.8
     figure = Figure(figsize=(5.2, height))
     axes = figure.add_subplot()

@@ -16,7 +16,6 @@ from statistics import fmean
 
 from django.db.models import Q, Sum
 from django.utils import timezone
-from scipy.stats import wilcoxon
 
 from families.models import Family, Match
 from referrals.models import Referral
@@ -270,6 +269,8 @@ def _star_change(family_ids, paired=None):
 def wilcoxon_p(before, after):
     """Two-sided p-value of the Wilcoxon signed-rank test on paired scores, or None when it
     cannot be computed (fewer than two pairs, or no pair changed)."""
+
+    from scipy.stats import wilcoxon
 
     differences = [a - b for b, a in zip(before, after, strict=True)]
     if len(differences) < 2 or not any(differences):

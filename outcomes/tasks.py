@@ -10,7 +10,6 @@ from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import reports
 from .models import Report
 
 logger = logging.getLogger(__name__)
@@ -90,6 +89,8 @@ def render_report(self, report_id):
     earlier file rather than adding one. Transient errors are retried with
     backoff; anything else, or the last retry, marks the report failed with why.
     """
+
+    from . import reports
 
     report = _claim(report_id)
     if report is None:

@@ -100,6 +100,36 @@ def test_defaults_are_debug_off_sqlite_eager_tasks_and_console_email():
     ]
 
 
+def test_a_process_that_makes_no_pdf_chart_or_spreadsheet_never_imports_their_libraries():
+    """Starting Django, its URLs and Celery's app leaves out the slow imports (pyproject.toml,
+    banned-module-level-imports); making a p-value, a chart or a spreadsheet loads them
+    where it is made (the PDF tests make PDFs)."""
+    heavy = "('matplotlib', 'openpyxl', 'outcomes.reports', 'scipy', 'weasyprint')"
+    started = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "import sys; from django.urls import resolve; import vicp.celery; resolve('/'); "
+        f"print(*[m for m in {heavy} if m in sys.modules] or ['none'])",
+        **PRODUCTION,
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["none"]
+
+    used = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "import sys; from outcomes import charts, metrics; from vicp import exports; "
+        "metrics.wilcoxon_p([1, 2, 3], [2, 4, 5]); charts.funnel_chart([('Applied', 3)]); "
+        "exports.xlsx_response([], [], 'empty', 'Empty'); "
+        f"print(*[m for m in {heavy} if m in sys.modules])",
+        **PRODUCTION,
+    )
+    assert used.returncode == 0, used.stderr
+    assert used.stdout.split() == ["matplotlib", "openpyxl", "scipy"]
+
+
 def test_services_come_from_the_environment():
     result = python_settings(
         "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "

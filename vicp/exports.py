@@ -15,9 +15,6 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from . import audit
 
@@ -110,6 +107,8 @@ def csv_response(rows: Iterable[Any], columns: list[Column], filename: str):
 
 
 def _xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, datetime):
         # A spreadsheet's moments have no time zone: they are written as London time.
         cell = WriteOnlyCell(sheet, timezone.localtime(value).replace(tzinfo=None))
@@ -128,6 +127,10 @@ def _xlsx_cell(sheet, value):
 
 
 def xlsx_response(rows: Iterable[Any], columns: list[Column], filename: str, title: str):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     bold = Font(bold=True)

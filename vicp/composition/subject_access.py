@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from families.models import Visit
-from outcomes.reports import html_to_pdf
 from vicp.models import AuditEvent, Document
 
 
@@ -326,6 +325,8 @@ def _sections(data):
 def render_pdf(data):
     """The export as a PDF, made as the reports are: WeasyPrint may read `data:` URLs and
     the project's own static files, nothing on the network or elsewhere on disk."""
+    from outcomes.reports import html_to_pdf
+
     html = render_to_string(
         "families/subject_access_export.html",
         {"sections": _sections(data), "case_reference": data["case_reference"]},
