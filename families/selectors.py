@@ -26,7 +26,13 @@ from django.utils.text import Truncator
 
 from vicp import dates, search
 from vicp.models import Document, Project, User
-from vicp.permissions import audit_refusal, get_object_for_user, projects_managed_by, visible_to
+from vicp.permissions import (
+    audit_refusal,
+    get_object_for_user,
+    in_managed_projects,
+    projects_managed_by,
+    visible_to,
+)
 from vicp.selectors import first_rows
 from volunteers.models import Volunteer
 
@@ -144,7 +150,7 @@ def visits_visible_to(user: User) -> QuerySet[Visit]:
     if user.is_admin:
         return visits
     if user.is_project_manager:
-        return visits.filter(match__family__project__in=projects_managed_by(user))
+        return visits.filter(in_managed_projects(user, "match__family__project"))
     if user.is_volunteer:
         return visits.filter(
             logged_by=user,
@@ -174,7 +180,7 @@ def visit_list(user: User) -> QuerySet[Visit]:
     visit that took place (the family's Visits tab shows them to its managers)."""
     return (
         Visit.objects.filter(
-            match__family__project__in=projects_managed_by(user), status=Visit.Status.LOGGED
+            in_managed_projects(user, "match__family__project"), status=Visit.Status.LOGGED
         )
         .select_related("match__family__project", "match__volunteer")
         .order_by("-visited_on", "-start_time", "-pk")
@@ -186,7 +192,7 @@ def mileage_claims(user: User) -> QuerySet[Visit]:
     visits with miles, by volunteer, then oldest first."""
     return (
         Visit.objects.filter(
-            match__family__project__in=projects_managed_by(user),
+            in_managed_projects(user, "match__family__project"),
             status=Visit.Status.LOGGED,
             miles__isnull=False,
         )
@@ -198,7 +204,7 @@ def mileage_claims(user: User) -> QuerySet[Visit]:
 def matched_volunteers(user: User) -> QuerySet[Volunteer]:
     """The volunteers who have worked with a family of the projects `user` manages, for
     the lists' "volunteer" filter."""
-    matched = Match.objects.filter(family__project__in=projects_managed_by(user))
+    matched = Match.objects.filter(in_managed_projects(user, "family__project"))
     return Volunteer.objects.filter(pk__in=matched.values("volunteer")).order_by(
         "last_name", "first_name", "pk"
     )
@@ -461,7 +467,7 @@ def case_notes_visible_to(user: User) -> QuerySet[CaseNote]:
     if not (user.is_authenticated and user.is_active):
         return notes.none()
     if user.is_admin or user.is_project_manager:
-        return notes.filter(family__project__in=projects_managed_by(user))
+        return notes.filter(in_managed_projects(user, "family__project"))
     if user.is_social_worker:
         return notes.filter(
             family__in=families_visible_to(user).filter(referral__social_worker=user),

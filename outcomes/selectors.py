@@ -15,7 +15,7 @@ from families.policy import manages_family
 from families.selectors import families_visible_to
 from vicp import dates
 from vicp.models import Project, User
-from vicp.permissions import audit_refusal, projects_managed_by
+from vicp.permissions import audit_refusal, in_managed_projects, projects_managed_by
 
 from . import charts, policy
 from .family_links import current_family_link
@@ -34,7 +34,7 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
     if user.is_admin:
         return reports
     if user.is_project_manager:
-        return reports.filter(project__in=projects_managed_by(user))
+        return reports.filter(in_managed_projects(user))
     # Not volunteers: a closure report holds the referral, the concerns and the other
     # evaluations, none of which a volunteer may see (docs/domain.md, "Who may see what").
     if not user.is_social_worker:
@@ -129,7 +129,7 @@ def _awaiting(user: User, on: datetime.date) -> tuple[QuerySet[Family], Responde
     """
     asked_since = on - datetime.timedelta(days=EVALUATIONS_ASKED_DAYS)
     if user.is_admin or user.is_project_manager:
-        families = Family.objects.filter(project__in=projects_managed_by(user))
+        families = Family.objects.filter(in_managed_projects(user))
         return lacking_evaluations(families, today=on), None
 
     def given_by(respondent: str) -> Exists:

@@ -11,7 +11,7 @@ class VicpConfig(AppConfig):
         from .exports import ExportFormatConverter  # noqa: PLC0415
 
         register_converter(ExportFormatConverter, "export")
-        # signals connects the sign-in audit receivers.
+        # signals connects the sign-in audit receivers and forgets managed projects read.
         from . import audit_words, signals  # noqa: F401, PLC0415
 
         audit_words.register()

@@ -5,7 +5,7 @@ from typing import TypeVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from .models import AuditEvent, Project, ProjectUserObjectPermission, User
-from .permissions import projects_managed_by
+from .permissions import in_managed_projects, projects_managed_by
 
 
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
@@ -14,7 +14,7 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     if user.is_admin:
         return events
     if user.is_project_manager:
-        return events.filter(project__in=projects_managed_by(user))
+        return events.filter(in_managed_projects(user))
     return events.none()
 
 
