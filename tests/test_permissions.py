@@ -2,12 +2,19 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.db import connection
 from django.http import Http404
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from guardian.shortcuts import assign_perm, remove_perm
 
+from families.models import Family
+from vicp.audit import current_request
 from vicp.models import Project, ProjectUserObjectPermission
 from vicp.permissions import (
     get_object_for_user,
+    in_managed_projects,
+    manages,
     projects_managed_by,
     projects_visible_to,
     visible_to,
@@ -28,6 +35,54 @@ def test_an_admin_sees_every_project(cast, cambridgeshire, southend):
 def test_social_workers_and_volunteers_manage_nothing(cast):
     for name in ("sam", "sally", "vera", "una"):
         assert not projects_managed_by(cast[name]).exists()
+
+
+@pytest.fixture
+def in_a_request():
+    token = current_request.set(RequestFactory().get("/"))
+    yield
+    current_request.reset(token)
+
+
+def test_a_request_reads_the_managers_projects_once(cast, cambridgeshire, in_a_request):
+    alice = cast["alice"]
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert manages(alice, cambridgeshire)
+            assert list(projects_managed_by(alice)) == [cambridgeshire]
+    assert len(queries) == 1 + 3  # the ids once, then the three lists of projects
+
+
+def test_a_change_of_managers_in_the_request_is_seen_at_once(
+    cast, cambridgeshire, southend, in_a_request
+):
+    alice = cast["alice"]
+    assert not manages(alice, southend)
+    southend.managers.add(alice)
+    assert manages(alice, southend)
+    cambridgeshire.managers.remove(alice)
+    assert list(projects_managed_by(alice)) == [southend]
+    alice.managed_projects.clear()
+    assert not projects_managed_by(alice).exists()
+
+
+def test_outside_a_request_the_managers_projects_are_read_every_time(cast, southend):
+    alice = cast["alice"]
+    assert not manages(alice, southend)
+    # Written behind the ORM's back: nothing could have told a cache.
+    Project.managers.through.objects.create(project=southend, user=alice)
+    assert manages(alice, southend)
+
+
+def test_the_managed_projects_filter_names_the_projects(cast, family, southend):
+    families = Family.objects.all()
+    of_alice = families.filter(in_managed_projects(cast["alice"]))
+    assert list(of_alice) == [family]
+    assert "vicp_project_managers" not in str(of_alice.query)  # the ids, not the join
+    assert not families.filter(in_managed_projects(cast["charlie"])).exists()
+    assert list(families.filter(in_managed_projects(cast["ada"]))) == [family]
+    for name in ("sam", "vera", "una"):
+        assert not families.filter(in_managed_projects(cast[name])).exists()
 
 
 def test_a_social_worker_sees_the_projects_they_were_granted(cast, cambridgeshire, southend):
