@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from referrals.models import ReferralStatusChange
 from vicp import dates, search
 from vicp.models import Document, Project, User
 from vicp.permissions import (
@@ -37,7 +38,17 @@ from vicp.selectors import first_rows
 from volunteers.models import Volunteer
 
 from . import policy
-from .models import CaseNote, Child, Concern, ConcernAction, Family, Goal, Match, Visit
+from .models import (
+    CaseNote,
+    Child,
+    Concern,
+    ConcernAction,
+    Family,
+    FamilyStatusChange,
+    Goal,
+    Match,
+    Visit,
+)
 
 # One edit on the family page: when, by whom, of what, which field, before, after.
 FamilyChange = tuple[datetime.datetime, User | None, str, str, object, object]
@@ -116,10 +127,16 @@ def family_page_for_user(user: User, pk: int | str, section: str = "overview") -
     )
 
 
-SECTION_PREFETCHES: dict[str, tuple[str, ...]] = {
+SECTION_PREFETCHES: "dict[str, tuple[str | Prefetch[Any], ...]]" = {
     "overview": ("risks",),
     "details": ("children__cp_category", "needs", "risks"),
-    "history": ("status_changes__by", "referral__status_changes__by"),
+    "history": (
+        Prefetch("status_changes", queryset=FamilyStatusChange.objects.select_related("by")),
+        Prefetch(
+            "referral__status_changes",
+            queryset=ReferralStatusChange.objects.select_related("by"),
+        ),
+    ),
 }
 
 
