@@ -390,9 +390,15 @@ def concerns_of(user: User, family: Family) -> QuerySet[Concern]:
     return concerns_visible_to(user).filter(family=family).select_related("raised_by")
 
 
-def marking_concerns(visits: QuerySet[Visit]) -> QuerySet[Visit]:
-    """`visits`, each knowing whether a concern was raised with it (`raised_concern`)."""
-    return visits.annotate(raised_concern=Exists(Concern.objects.filter(visit=OuterRef("pk"))))
+def for_visits_section(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """`visits` with what the family's Visits section lists of each: who logged it and
+    whether a concern was raised with it (`raised_concern`). The match, family and
+    volunteer are left out: the section already has them."""
+    return (
+        visits.select_related(None)
+        .select_related("logged_by")
+        .annotate(raised_concern=Exists(Concern.objects.filter(visit=OuterRef("pk"))))
+    )
 
 
 def concern_for_user(user: User, pk: int | str) -> Concern:

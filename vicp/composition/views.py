@@ -149,7 +149,7 @@ def family_visits(request, pk):
         visits = visits.filter(match=context["active_match"])
     else:
         visits = visits.none()
-    visits = selectors.marking_concerns(visits)
+    visits = selectors.for_visits_section(visits)
     context["page"] = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "families/section_visits.html", context)
 
