@@ -20,7 +20,15 @@ from vicp.permissions import audit_refusal, in_managed_projects, projects_manage
 from . import charts, policy
 from .family_links import current_family_link
 from .metrics import default_period, impact_summary
-from .models import ChildStatus, Evaluation, Report, Respondent, RiskReview, StarReading
+from .models import (
+    ChildStatus,
+    Evaluation,
+    Report,
+    Respondent,
+    RiskReview,
+    StarReading,
+    StarScore,
+)
 
 ROLES_ASKED = ("admin", "project_manager", "social_worker", "volunteer")
 
@@ -350,7 +358,11 @@ def missing_evaluations_of(family: Family) -> list[str]:
 
 def star_journey(family: Family) -> dict[str, object] | None:
     """Per area: the start score, the latest score and the change, for the family page."""
-    readings = list(family.star_readings.prefetch_related("scores__area"))
+    readings = list(
+        family.star_readings.prefetch_related(
+            Prefetch("scores", queryset=StarScore.objects.select_related("area"))
+        )
+    )
     if not readings:
         return None
     start = next((r for r in readings if r.stage == StarReading.Stage.START), None)
@@ -501,7 +513,7 @@ def family_reports(user: User, family: Family) -> dict[str, object]:
     reports = reports_visible_to(user).filter(family=family, kind=Report.Kind.CASE_CLOSURE)
     return {
         "family": family,
-        "reports": reports[:5],
+        "reports": reports.select_related(None)[:5],  # each shown by its date and state
         "may_request": policy.may_request_case_closure_report(user, family),
     }
 
