@@ -6,19 +6,23 @@ from django.db import connection
 from django.http import Http404
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from families.models import Family
+from referrals.models import Referral
+from tests.factories import AcceptedFamilyFactory
 from vicp.audit import current_request
 from vicp.models import Project, ProjectUserObjectPermission
 from vicp.permissions import (
     get_object_for_user,
+    granted,
     in_managed_projects,
     manages,
     projects_managed_by,
     projects_visible_to,
     visible_to,
 )
+from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +87,41 @@ def test_the_managed_projects_filter_names_the_projects(cast, family, southend):
     assert list(families.filter(in_managed_projects(cast["ada"]))) == [family]
     for name in ("sam", "vera", "una"):
         assert not families.filter(in_managed_projects(cast[name])).exists()
+
+
+GUARDED = [
+    ("families.view_family", Family),
+    ("referrals.view_referral", Referral),
+    ("referrals.change_referral", Referral),
+    ("volunteers.view_volunteer", Volunteer),
+    ("vicp.refer_to_project", Project),
+]
+
+
+def test_grants_read_the_same_rows_as_guardians_own_query(cast, match):
+    volunteer = match.volunteer.user
+    other_family = AcceptedFamilyFactory(project=match.family.project)
+    assign_perm("families.view_family", cast["una"], other_family)
+    cast["sally"].user_permissions.add(Permission.objects.get(codename="view_family"))
+    people = [*cast.values(), volunteer]
+    seen = 0
+    for perm, model in GUARDED:
+        for person in people:
+            person = type(person).objects.get(pk=person.pk)  # no cached permissions
+            ours = set(granted(person, perm, model.objects.all()))
+            guardians = set(
+                get_objects_for_user(
+                    person,
+                    perm,
+                    model.objects.all(),
+                    use_groups=False,
+                    accept_global_perms=False,
+                    with_superuser=False,
+                )
+            )
+            assert ours == guardians, (perm, person)
+            seen += len(ours)
+    assert seen >= 5  # the volunteer's family and record, the referral, una's, sam's project
 
 
 def test_a_social_worker_sees_the_projects_they_were_granted(cast, cambridgeshire, southend):
