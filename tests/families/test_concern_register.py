@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from families import services
 from tests import factories
@@ -233,7 +234,7 @@ def test_the_columns(client_for, alice, concerns):
     assert "Emotional abuse" in page
     assert "Referred to children&#x27;s social care (front door / MASH)" in page
     assert "Waiting to be acknowledged" in page and "Acknowledged" in page
-    assert alice.get_full_name() in page
+    assert escape(alice.get_full_name()) in page
     assert DETAILS not in page and closed.details not in page
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from families import services
@@ -127,7 +128,7 @@ def test_the_change_page_starts_the_new_match(client_for, match, alice, cambridg
     new = factories.ReadyVolunteerFactory(project=cambridgeshire, signed_off_by=alice)
     url = reverse("families:change_volunteer", args=[match.pk])
     page = client_for(alice).get(url).content.decode()
-    assert new.full_name in page and "Both happen together" in page
+    assert escape(new.full_name) in page and "Both happen together" in page
     response = client_for(alice).post(url, {"reason": "volunteer_left", "notes": "Val moved"})
     assert response.status_code == 400
     assert "Choose the volunteer who will work with the family." in response.content.decode()
