@@ -33,6 +33,11 @@ class Page:
     url_name: str
     reference: bool = False  # measured for comparison, not held to the targets
 
+    @property
+    def family_page(self):
+        """The family page's overview or one of its sections, held to their own targets."""
+        return self.url_name in ("families:detail", *(f"families:{s}" for s in FAMILY_SECTIONS))
+
 
 @dataclass
 class Actors:

@@ -1,10 +1,13 @@
 """Requests per second of each page through gunicorn, as a fraction of the floor's.
 
 Each page is measured the same way as the floor and interleaved with it, so that
-both see the same machine: in each of `rounds` rounds, the floor then the page
-get `requests / rounds` GETs from `concurrency` client threads (one new
+both see the same machine: in each of `rounds` rounds, the floor, the floor
+requested with the page's session cookie (what a signed-in request costs before
+the page does anything: the session, the user, the two-step device), then the
+page get `requests / rounds` GETs from `concurrency` client threads (one new
 connection per request, as gunicorn's sync workers close them), after a short
-warm-up. The ratio page/floor is the figure that survives a noisy machine.
+warm-up. The ratios page/floor and page/session floor are the figures that
+survive a noisy machine.
 """
 
 import threading
@@ -88,24 +91,37 @@ class Ratio:
     page: Rate | None
     floor: Rate | None
     note: str = ""
+    session_floor: Rate | None = None  # the floor with the page's session cookie
 
     @property
     def fraction(self):
-        if not (self.page and self.floor):
-            return None
-        return self.page.requests_per_second / self.floor.requests_per_second
+        return _fraction(self.page, self.floor)
+
+    @property
+    def fraction_of_session_floor(self):
+        return _fraction(self.page, self.session_floor)
+
+
+def _fraction(page, floor):
+    if not (page and floor and page.requests_per_second and floor.requests_per_second):
+        return None
+    return page.requests_per_second / floor.requests_per_second
 
 
 def ratio(port, path, cookie, *, floor_path, requests=60, concurrency=2, rounds=3, label=""):
-    for _ in range(2 * concurrency):  # warm up both workers on both pages
+    for _ in range(2 * concurrency):  # warm up both workers on the three pages
         get(port, floor_path)
+        get(port, floor_path, cookie=cookie)
         get(port, path, cookie=cookie)
-    floor, page = Rate(), Rate()
+    floor, session_floor, page = Rate(), Rate(), Rate()
     per_round = max(requests // rounds, concurrency)
     for _ in range(rounds):
         floor.add(rate(port, floor_path, requests=per_round, concurrency=concurrency))
+        session_floor.add(
+            rate(port, floor_path, cookie=cookie, requests=per_round, concurrency=concurrency)
+        )
         page.add(rate(port, path, cookie=cookie, requests=per_round, concurrency=concurrency))
-    return Ratio(label, page, floor)
+    return Ratio(label, page, floor, session_floor=session_floor)
 
 
 def warm_up(port, pages, sessions, *, floor_path, concurrency=2, requests=20):
