@@ -112,21 +112,29 @@ def family_for_user(user: User, pk: int | str) -> Family:
 
 
 def family_page_for_user(user: User, pk: int | str, section: str = "overview") -> Family:
-    """As `family_for_user`, with what that section of the family page shows prefetched.
-    Every section reads the matches (who works with the family, whether this user is
-    its volunteer) and the referral (who referred it)."""
-    lookups: list[str | Prefetch[Any]] = [
-        Prefetch("matches", queryset=Match.objects.select_related("volunteer")),
-        *SECTION_PREFETCHES.get(section, ()),
-    ]
+    """As `family_for_user`, with what that section of the family page shows read in the
+    same query or prefetched, and nothing else. Every section shows the project and the
+    referral (who referred the family); a volunteer's every section reads the matches
+    (whether they are the family's volunteer now), everyone's overview too (who works
+    with the family)."""
+    lookups: list[str | Prefetch[Any]] = list(SECTION_PREFETCHES.get(section, ()))
+    if section == "overview" or user.is_volunteer:
+        lookups.append(Prefetch("matches", queryset=Match.objects.select_related("volunteer")))
     return get_object_for_user(
         user,
-        _families().select_related("referral__social_worker").prefetch_related(*lookups),
+        Family.objects.select_related(
+            "project", "referral", *SECTION_RELATED.get(section, ())
+        ).prefetch_related(*lookups),
         pk,
         "families.view_family",
     )
 
 
+# What a section shows beyond the project and the referral, read in the family's query.
+SECTION_RELATED: dict[str, tuple[str, ...]] = {
+    "overview": ("referral__social_worker",),
+    "details": ("level_of_need",),
+}
 SECTION_PREFETCHES: "dict[str, tuple[str | Prefetch[Any], ...]]" = {
     "overview": ("risks",),
     "details": ("children__cp_category", "needs", "risks"),

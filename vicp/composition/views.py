@@ -114,7 +114,6 @@ def _family_section(request, pk, section, url_name):
         "family": family,
         "referral": family.referral,
         "manages": manages,
-        "active_match": policy.active_match(family),
         "is_matched_volunteer": is_matched_volunteer,
         "section": url_name,
         "may_raise_concern": policy.may_raise_concern(user, family),
@@ -130,6 +129,7 @@ def family_detail(request, pk):
     family, context = _family_section(request, pk, "overview", "families:detail")
     manages = context["manages"]
     context |= {
+        "active_match": policy.active_match(family),
         "summary": selectors.visit_summary(family),
         "open_concerns": selectors.concerns_of(user, family).filter(closed_at=None),
         "evaluations_due": outcome_selectors.evaluations_due(user, family),
@@ -146,7 +146,7 @@ def family_visits(request, pk):
     if context["manages"]:
         context["unfinished_drafts"] = selectors.unfinished_drafts(family)
     elif context["is_matched_volunteer"]:
-        visits = visits.filter(match=context["active_match"])
+        visits = visits.filter(match=policy.active_match(family))
     else:
         visits = visits.none()
     visits = selectors.for_visits_section(visits)
