@@ -60,11 +60,15 @@ def report_for_user(user: User, pk: int | str) -> Report:
     return report
 
 
+def _reads_every_evaluation(user: User) -> bool:
+    return user.is_admin or user.is_project_manager or user.is_social_worker
+
+
 def evaluations_visible_to(user: User, family: Family) -> QuerySet[Evaluation]:
     """The evaluations of a family this user may read: managers and the referring social
     worker all three; the family's volunteer only their own."""
     evaluations = family.evaluations.select_related("submitted_by")
-    if user.is_admin or user.is_project_manager or user.is_social_worker:
+    if _reads_every_evaluation(user):
         return evaluations  # the caller has already checked that the family is visible
     if user.is_volunteer:
         return evaluations.filter(respondent=Respondent.VOLUNTEER, submitted_by=user)
@@ -451,7 +455,10 @@ def family_evaluations(user: User, family: Family) -> dict[str, object]:
     and for managers the family's link and what is missing."""
     has_worked, work_ended = _work_state(family)
     readable = {e.respondent: e for e in evaluations_visible_to(user, family)}
-    received = dict(family.evaluations.values_list("respondent", "submitted_at"))
+    if _reads_every_evaluation(user):  # what was received is what they read
+        received = {respondent: e.submitted_at for respondent, e in readable.items()}
+    else:
+        received = dict(family.evaluations.values_list("respondent", "submitted_at"))
     is_manager = manages_family(user, family)
     # A volunteer reads and gives only their own; the others see all three.
     shown = [Respondent.VOLUNTEER] if user.is_volunteer else list(Respondent)
