@@ -7,33 +7,50 @@ Templates use the filters of the same names (vicp/templatetags/vicp_dates.py, bu
 
 import datetime
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
-DAY = "j M Y"
-WEEKDAY = "D j M Y"
-MOMENT = "j M Y H:i"
-MOMENT_SECONDS = "j M Y H:i:s"
+# Written out rather than looked up in the translations for each date: pages list dozens
+# of dates, and ViCP writes them in English only.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _format(value, style):
-    if value is None or value == "":
-        return ""
+def _local(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return dateformat.format(value, style)
+        return timezone.localtime(value)
+    return value
+
+
+def _day(value) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def day(value) -> str:
-    return _format(value, DAY)
+    """1 Dec 2026"""
+    if value is None or value == "":
+        return ""
+    return _day(_local(value))
 
 
 def weekday(value) -> str:
-    return _format(value, WEEKDAY)
+    """Tue 1 Dec 2026"""
+    if value is None or value == "":
+        return ""
+    value = _local(value)
+    return f"{WEEKDAYS[value.weekday()]} {_day(value)}"
 
 
 def moment(value) -> str:
-    return _format(value, MOMENT)
+    """1 Dec 2026 14:05, in Europe/London"""
+    if value is None or value == "":
+        return ""
+    value = _local(value)
+    return f"{_day(value)} {value.hour:02d}:{value.minute:02d}"
 
 
 def moment_seconds(value) -> str:
-    return _format(value, MOMENT_SECONDS)
+    """1 Dec 2026 14:05:09, in Europe/London"""
+    if value is None or value == "":
+        return ""
+    value = _local(value)
+    return f"{_day(value)} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
