@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import user_has_device
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vicp import services
-from vicp.models import AuditEvent, RecoveryCode
+from vicp.models import AuditEvent, RecoveryCode, RecoveryCodes
+from vicp.two_step import has_two_step
 
 from .factories import PASSWORD
 
@@ -169,3 +171,25 @@ def test_signing_out_and_public_pages_stay_open_half_way(alice):
 @pytest.mark.parametrize("url", [SETUP, VERIFY, reverse("vicp:two_factor")])
 def test_the_pages_ask_anonymous_visitors_to_sign_in(client, url):
     assert client.get(url)["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    "devices",
+    [
+        [],
+        [("totp", False)],
+        [("totp", True)],
+        [("recovery", True)],
+        [("recovery", False), ("totp", False)],
+        [("recovery", True), ("totp", True)],
+    ],
+)
+def test_whether_someone_has_two_step_sign_in_is_asked_in_one_query(
+    vera, devices, django_assert_num_queries
+):
+    for kind, confirmed in devices:
+        model = TOTPDevice if kind == "totp" else RecoveryCodes
+        model.objects.create(user=vera, name=kind, confirmed=confirmed)
+    with django_assert_num_queries(1):
+        answer = has_two_step(vera)
+    assert answer == user_has_device(vera) == any(confirmed for _, confirmed in devices)

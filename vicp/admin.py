@@ -2,11 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import AuditEvent, Project, User
+from .two_step import has_two_step
 
 
 def _admins_only(request):
@@ -73,7 +73,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(boolean=True, description="Two-step sign-in")
     def two_step_sign_in(self, obj):
-        return obj.pk is not None and user_has_device(obj)
+        return obj.pk is not None and has_two_step(obj)
 
     @admin.action(description="Reset two-step sign-in (a lost phone): set it up again")
     def reset_two_step_sign_in(self, request, queryset):

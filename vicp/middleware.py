@@ -8,9 +8,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import user_has_device
 
 from .audit import current_request, write_events_after_response
+from .two_step import has_two_step
 
 
 class NoStoreForSignedInUsers:
@@ -67,7 +67,7 @@ class RequireTwoFactor:
             return None
         if request.resolver_match and request.resolver_match.view_name in TWO_FACTOR_EXEMPT:
             return None
-        if user_has_device(user):
+        if has_two_step(user):
             return redirect_to_login(request.get_full_path(), "vicp:two_factor_verify")
         if user.role in settings.VICP_TWO_FACTOR_ROLES:
             return redirect_to_login(request.get_full_path(), "vicp:two_factor_setup")

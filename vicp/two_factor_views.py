@@ -10,11 +10,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_otp import user_has_device
 
 from . import audit, services
 from .forms import add_service_errors
 from .http import safe_next_url
+from .two_step import has_two_step
 
 
 class CodeForm(forms.Form):
@@ -34,7 +34,7 @@ def verify(request):
     user = request.user
     if user.is_verified():
         return redirect(safe_next_url(request))
-    if not user_has_device(user):
+    if not has_two_step(user):
         return redirect("vicp:two_factor_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +52,7 @@ def verify(request):
 
 def setup(request):
     user = request.user
-    if user_has_device(user) and not user.is_verified():
+    if has_two_step(user) and not user.is_verified():
         # Only someone who has passed the current second step may replace it.
         return redirect("vicp:two_factor_verify")
     device = services.pending_authenticator(user)
@@ -84,7 +84,7 @@ def manage(request):
         request,
         "vicp/two_factor_manage.html",
         {
-            "enabled": user_has_device(user),
+            "enabled": has_two_step(user),
             "required": user.role in settings.VICP_TWO_FACTOR_ROLES,
         },
     )
@@ -92,7 +92,7 @@ def manage(request):
 
 @require_POST
 def new_recovery_codes(request):
-    if not user_has_device(request.user):
+    if not has_two_step(request.user):
         return redirect("vicp:two_factor_setup")
     codes = services.regenerate_recovery_codes(request.user)
     return render(request, "vicp/two_factor_recovery_codes.html", {"codes": codes})
