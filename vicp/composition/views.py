@@ -4,7 +4,6 @@ closing a case (which asks for the outcomes) and the subject access export."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import get_text_list
@@ -24,6 +23,7 @@ from vicp import audit, drafts, reauth
 from vicp import search as search_text
 from vicp.documents import selectors as document_selectors
 from vicp.forms import add_service_errors
+from vicp.listing import CountedPaginator
 from vicp.models import User
 from vicp.permissions import audit_refusal, projects_visible_to, role_required
 from volunteers import selectors as volunteer_selectors
@@ -150,7 +150,7 @@ def family_visits(request, pk):
     else:
         visits = visits.none()
     visits = selectors.for_visits_section(visits)
-    context["page"] = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    context["page"] = CountedPaginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "families/section_visits.html", context)
 
 
