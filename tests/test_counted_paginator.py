@@ -10,7 +10,7 @@ from . import factories
 
 pytestmark = pytest.mark.django_db
 
-ASKED = [1, 2, 3, "2", 2.0, 4, 99, 0, -1, "x", "", None, 1.5]
+ASKED = [1, 2, 3, "2", 2.0, 4, 99, 0, -1, "x", "", None, 1.5, "999999999999999999999", 2**40]
 
 
 def _shown(page):

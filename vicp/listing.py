@@ -59,6 +59,9 @@ def list_page(request, list_filter: ListFilter, per_page: int) -> dict[str, Any]
     return {"filter": list_filter, "page": page, "query": query.urlencode()}
 
 
+WINDOW_MAX_OFFSET = 2**31
+
+
 class CountedPaginator(Paginator):
     """Pages of a short list, each read with the number of rows in all in one query (a
     window over every row) instead of two: for lists of some hundreds of rows at most,
@@ -74,8 +77,14 @@ class CountedPaginator(Paginator):
 
     def page(self, number):
         number = self._as_page_number(number)
-        if "count" not in self.__dict__ and not self.object_list.query.distinct:
-            bottom = (number - 1) * self.per_page
+        bottom = (number - 1) * self.per_page
+        # A page asked for far beyond any list is counted first, as Paginator does: its
+        # offset would not fit the database's integer.
+        if (
+            "count" not in self.__dict__
+            and not self.object_list.query.distinct
+            and bottom < WINDOW_MAX_OFFSET
+        ):
             counted = self.object_list.annotate(rows_in_all_for_pages=Window(Count("pk")))
             rows = list(counted[bottom : bottom + self.per_page])
             if rows:
