@@ -38,11 +38,9 @@ def test_a_page_and_the_count_are_one_query(django_assert_num_queries):
                 12,
                 number < 3,
             )
+    nothing = Project.objects.filter(code="no such project")
     with django_assert_num_queries(1):
-        assert (
-            len(CountedPaginator(Project.objects.filter(code="no such project"), 5).get_page(1))
-            == 0
-        )
+        assert len(CountedPaginator(nothing, 5).get_page(1)) == 0
 
 
 def test_beyond_the_last_page_it_counts_and_shows_the_last():

@@ -15,42 +15,37 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _local(value):
+def _format(value, write) -> str:
+    if value is None or value == "":
+        return ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
+        value = timezone.localtime(value)
+    return write(value)
 
 
 def _day(value) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def _time(value) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
 def day(value) -> str:
     """1 Dec 2026"""
-    if value is None or value == "":
-        return ""
-    return _day(_local(value))
+    return _format(value, _day)
 
 
 def weekday(value) -> str:
     """Tue 1 Dec 2026"""
-    if value is None or value == "":
-        return ""
-    value = _local(value)
-    return f"{WEEKDAYS[value.weekday()]} {_day(value)}"
+    return _format(value, lambda value: f"{WEEKDAYS[value.weekday()]} {_day(value)}")
 
 
 def moment(value) -> str:
     """1 Dec 2026 14:05, in Europe/London"""
-    if value is None or value == "":
-        return ""
-    value = _local(value)
-    return f"{_day(value)} {value.hour:02d}:{value.minute:02d}"
+    return _format(value, lambda value: f"{_day(value)} {_time(value)}")
 
 
 def moment_seconds(value) -> str:
     """1 Dec 2026 14:05:09, in Europe/London"""
-    if value is None or value == "":
-        return ""
-    value = _local(value)
-    return f"{_day(value)} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    return _format(value, lambda value: f"{_day(value)} {_time(value)}:{value.second:02d}")
