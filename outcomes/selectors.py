@@ -5,7 +5,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -361,16 +369,18 @@ def missing_evaluations_of(family: Family) -> list[str]:
 
 
 def star_journey(family: Family) -> dict[str, object] | None:
-    """Per area: the start score, the latest score and the change, for the family page."""
-    readings = list(
-        family.star_readings.prefetch_related(
-            Prefetch("scores", queryset=StarScore.objects.select_related("area"))
-        )
-    )
+    """Per area: the start score, the latest score and the change, for the family page.
+    Two queries: the readings (all are listed by their dates), and the scores of the two
+    that are compared."""
+    readings = list(family.star_readings.all())
     if not readings:
         return None
     start = next((r for r in readings if r.stage == StarReading.Stage.START), None)
     latest = readings[-1]
+    prefetch_related_objects(
+        list({r.pk: r for r in (start, latest) if r is not None}.values()),
+        Prefetch("scores", queryset=StarScore.objects.select_related("area")),
+    )
     start_scores = {s.area_id: s.score for s in start.scores.all()} if start else {}
     rows = []
     for score in latest.scores.all():

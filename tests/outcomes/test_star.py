@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from outcomes import services
+from outcomes import selectors, services
 from outcomes.models import OutcomeScale, StarReading
 from outcomes.reference_data import FAMILY_STAR_PLUS
 
@@ -91,6 +91,36 @@ def test_the_family_page_shows_the_journey_per_area(client_for, match, alice, sa
     }
     assert rows["Home and money"]["change"] == -1
     assert "Record a Family Star reading" not in page.content.decode()  # Sam only reads
+
+
+def test_the_journey_compares_the_start_with_the_latest_in_two_queries(
+    match, django_assert_num_queries
+):
+    today = timezone.localdate()
+    record(match, scores=scores(2), taken_on=today - datetime.timedelta(days=30))
+    for days, value in ((20, 4), (10, 9)):
+        record(match, "review", scores=scores(value), taken_on=today - datetime.timedelta(days))
+    record(match, "review", scores=scores(6, routine=8), taken_on=today)
+    with django_assert_num_queries(2):
+        journey = selectors.star_journey(match.family)
+    assert [r.stage for r in journey["readings"]] == ["start", "review", "review", "review"]
+    assert journey["latest"].taken_on == today
+    rows = {row["area"]: row for row in journey["rows"]}
+    assert rows["Family routine"] == {
+        "area": "Family routine",
+        "start": 2,
+        "latest": 8,
+        "change": 6,
+    }
+    assert rows["Progress to work"]["change"] == 4
+
+
+def test_one_reading_is_shown_without_a_change(match):
+    record(match, scores=scores(5))
+    journey = selectors.star_journey(match.family)
+    assert journey["start"] == journey["latest"]
+    assert {row["change"] for row in journey["rows"]} == {None}
+    assert {row["start"] for row in journey["rows"]} == {5}
 
 
 def test_the_phone_form_keeps_what_was_typed(client_for, match):
