@@ -729,8 +729,9 @@ def _plan_url(family):
 
 
 def add_goal(request, pk):
-    """The family page holds this form; the page of its own keeps what was typed when
-    something needs putting right."""
+    """A goal for the plan of work, on a page of its own (the plan section links here, as
+    it does to a goal's change and review), which keeps what was typed when something
+    needs putting right."""
     family = selectors.family_for_user(request.user, pk)
     if not policy.may_plan(request.user, family):
         raise Http404("Only the family's volunteer or a project manager can add goals.")

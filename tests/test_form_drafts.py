@@ -80,7 +80,6 @@ def test_every_long_form_keeps_a_draft(client_for, alice, family, ready_voluntee
         reverse("outcomes:record_star_reading", args=[family.pk]): ("star-reading", family.pk),
         reverse("outcomes:record_measure", args=[family.pk]): ("measure", family.pk),
         reverse("families:close_case", args=[family.pk]): ("close-case", family.pk),
-        reverse("families:plan", args=[family.pk]): ("goal", family.pk, "new"),
         reverse("families:add_goal", args=[family.pk]): ("goal", family.pk, "new"),
         reverse("families:notes", args=[family.pk]): ("case-note", family.pk, "new"),
         reverse("families:add_case_note", args=[family.pk]): ("case-note", family.pk, "new"),

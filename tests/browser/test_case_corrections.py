@@ -1,5 +1,5 @@
-"""Correcting the case record by clicking: the volunteer changes a visit and a goal on a
-small phone; the manager corrects a visit, ends a match on its confirmation page and
+"""Correcting the case record by clicking: the volunteer changes a visit and a goal, and
+adds a goal, on a small phone; the manager corrects a visit, ends a match on its confirmation page and
 deals with the draft the match left behind."""
 
 import datetime
@@ -67,6 +67,17 @@ def test_the_volunteer_changes_a_visit_and_a_goal_on_a_small_phone(small_phone, 
     goal.refresh_from_db()
     assert goal.description == "Mornings on time, without shouting"
     assert goal.reviews.get().outcome == "partly"
+
+    # A new goal, on a page of its own, back to the plan.
+    click_to_load(page, page.get_by_role("link", name="Add a goal"))
+    page.get_by_label("The goal").fill("Homework done before tea")
+    click_to_load(page, page.get_by_role("button", name="Add the goal"))
+    expect(page.get_by_text("Goal added to the plan of work.")).to_be_visible()
+    expect(page.get_by_text("Homework done before tea", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert match.family.goals.filter(
+        description="Homework done before tea", created_by=val
+    ).exists()
 
 
 def test_the_manager_corrects_a_visit_ends_the_match_and_discards_its_draft(page, match, alice):

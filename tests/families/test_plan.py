@@ -63,6 +63,21 @@ def test_the_family_page_shows_the_plan_to_the_social_worker(client_for, match, 
     assert "Add a goal" not in page
 
 
+def test_the_plan_links_to_a_page_of_its_own_for_a_new_goal(client_for, match, alice, sam):
+    plan = reverse("families:plan", args=[match.family.pk])
+    add = reverse("families:add_goal", args=[match.family.pk])
+    for person in (match.volunteer.user, alice):
+        page = client_for(person).get(plan).content.decode()
+        assert f'href="{add}">Add a goal</a>' in page
+        assert "<form" not in page.split('id="plan-heading"')[1]  # the section holds no form
+        form = client_for(person).get(add)
+        assert form.status_code == 200 and 'name="goal-description"' in form.content.decode()
+    assert add not in client_for(sam).get(plan).content.decode()
+    services.end_match(match, by=alice, reason="planned")
+    services.close_case(match.family, by=alice, reason="Goals met", missing_reason="family_moved")
+    assert add not in client_for(alice).get(plan).content.decode()
+
+
 def test_goals_from_the_page(client_for, match):
     client = client_for(match.volunteer.user)
     client.post(

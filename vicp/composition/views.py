@@ -10,11 +10,7 @@ from django.utils.text import get_text_list
 
 from families import policy, selectors
 from families import services as family_services
-from families.forms import (
-    CaseNoteForm,
-    CloseCaseForm,
-    GoalForm,
-)
+from families.forms import CaseNoteForm, CloseCaseForm
 from families.models import Family, SubjectAccessExport
 from outcomes import selectors as outcome_selectors
 from outcomes.selectors import missing_evaluations_of
@@ -159,8 +155,6 @@ def family_plan(request, pk):
     family, context = _family_section(request, pk, "plan", "families:plan")
     context["goals"] = family.goals.select_related("need").prefetch_related("reviews")
     context["may_plan"] = family.status != Family.Status.CLOSED and policy.may_plan(user, family)
-    if context["may_plan"]:
-        context["goal_form"] = GoalForm(prefix="goal")
     return render(request, "families/section_plan.html", context)
 
 
