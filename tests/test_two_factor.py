@@ -185,8 +185,11 @@ def test_the_pages_ask_anonymous_visitors_to_sign_in(client, url):
     ],
 )
 def test_whether_someone_has_two_step_sign_in_is_asked_in_one_query(
-    vera, devices, django_assert_num_queries
+    vera, alice, devices, django_assert_num_queries
 ):
+    # Someone else's devices are not hers.
+    TOTPDevice.objects.create(user=alice, name="Alice's phone", confirmed=True)
+    RecoveryCodes.objects.create(user=alice, name="Alice's codes", confirmed=True)
     for kind, confirmed in devices:
         model = TOTPDevice if kind == "totp" else RecoveryCodes
         model.objects.create(user=vera, name=kind, confirmed=confirmed)

@@ -1,6 +1,6 @@
 """Correcting the case record by clicking: the volunteer changes a visit and a goal, and
-adds a goal, on a small phone; the manager corrects a visit, ends a match on its confirmation page and
-deals with the draft the match left behind."""
+adds a goal, on a small phone; the manager corrects a visit, ends a match on its
+confirmation page and deals with the draft the match left behind."""
 
 import datetime
 
