@@ -33,6 +33,11 @@ def may_see_measures(user: User, family: Family) -> bool:
     return may_see_risk_reviews(user, family) or is_matched_volunteer(user, family)
 
 
+def may_record_star_readings(user: User, family: Family) -> bool:
+    """The Family Star is scored with the family by its volunteer, or by a manager."""
+    return may_plan(user, family)
+
+
 def may_record_measures(user: User, family: Family) -> bool:
     """Measures are taken with the family, as the Family Star is."""
     return may_plan(user, family)

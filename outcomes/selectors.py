@@ -550,17 +550,6 @@ def risk_and_measures(user: User, family: Family) -> dict[str, object]:
     }
 
 
-def family_outcomes(user: User, family: Family) -> dict[str, object]:
-    """Every outcomes section of the family page, gathered by its view."""
-    return {
-        "journey": star_journey(family),
-        "evaluations_due": evaluations_due(user, family),
-        "evaluations_panel": family_evaluations(user, family),
-        "risk_panel": risk_and_measures(user, family),
-        "reports_panel": family_reports(user, family),
-    }
-
-
 def closure_records(family: Family) -> dict[str, object]:
     """What outcomes has recorded for a case's closure, for its closing checklist: the
     closure risk review (with each child's plan and attendance), the end Family Star

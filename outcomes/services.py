@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from families.models import Child, Family
-from families.policy import may_plan
 from referrals.models import LevelOfNeed, PlanType
 from vicp import audit
 from vicp.models import Project, User
@@ -56,7 +55,7 @@ def record_star_reading(
 
     Taken with the family by their volunteer, or by a project manager.
     """
-    if not may_plan(by, family):
+    if not policy.may_record_star_readings(by, family):
         raise ValidationError("Only the family's volunteer or a project manager can record this.")
     scale = OutcomeScale.default()
     areas = list(scale.areas.all())

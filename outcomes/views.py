@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from families.policy import may_plan
 from families.selectors import family_for_user
 from vicp import drafts
 from vicp.forms import add_service_errors
@@ -16,7 +15,7 @@ from .forms import MeasureScoreForm, RiskReviewForm, StarReadingForm
 
 def record_star_reading(request, pk):
     family = family_for_user(request.user, pk)
-    if not may_plan(request.user, family):
+    if not policy.may_record_star_readings(request.user, family):
         raise Http404("Only the family's volunteer or a project manager records readings.")
     # The closing checklist links here for the end reading.
     initial = {"stage": request.GET["stage"]} if request.GET.get("stage") == "end" else {}

@@ -123,6 +123,20 @@ def test_one_reading_is_shown_without_a_change(match):
     assert {row["start"] for row in journey["rows"]} == {5}
 
 
+def test_the_outcomes_section_links_to_a_new_reading_for_those_who_record_them(
+    client_for, match, alice, sam, charlie
+):
+    section = reverse("families:outcomes", args=[match.family.pk])
+    form = reverse("outcomes:record_star_reading", args=[match.family.pk])
+    for person in (match.volunteer.user, alice):
+        page = client_for(person).get(section).content.decode()
+        assert f'href="{form}">Record a Family Star reading</a>' in page
+        assert client_for(person).get(form).status_code == 200
+    assert form not in client_for(sam).get(section).content.decode()  # she reads only
+    for person in (sam, charlie):
+        assert client_for(person).get(form).status_code == 404
+
+
 def test_the_phone_form_keeps_what_was_typed(client_for, match):
     url = reverse("outcomes:record_star_reading", args=[match.family.pk])
     client = client_for(match.volunteer.user)

@@ -12,6 +12,7 @@ from families import policy, selectors
 from families import services as family_services
 from families.forms import CaseNoteForm, CloseCaseForm
 from families.models import Family, SubjectAccessExport
+from outcomes import policy as outcome_policy
 from outcomes import selectors as outcome_selectors
 from outcomes.selectors import missing_evaluations_of
 from referrals import selectors as referral_selectors
@@ -163,6 +164,7 @@ def family_outcomes(request, pk):
     family, context = _family_section(request, pk, "outcomes", "families:outcomes")
     context |= {
         "journey": outcome_selectors.star_journey(family),
+        "may_record_star": outcome_policy.may_record_star_readings(user, family),
         "risk_panel": outcome_selectors.risk_and_measures(user, family),
         "evaluations_panel": outcome_selectors.family_evaluations(user, family),
         "reports_panel": outcome_selectors.family_reports(user, family),
